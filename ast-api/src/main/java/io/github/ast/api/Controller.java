@@ -1,0 +1,25 @@
+package io.github.ast.api;
+
+/**
+ * Moves the gate's threshold so that the observed activation rate holds a target.
+ *
+ * <p>Controllers are plain Java over one number per batch (the observed rate): they never touch tensors, which keeps
+ * them cheap, exactly testable and serialisable through {@link #state()}. The convention all implementations share:
+ * more samples active than the target raises the threshold.
+ */
+public interface Controller {
+
+    /** Returns the threshold the gate should use for the next batch. */
+    double threshold();
+
+    /**
+     * Feeds the activation rate observed on the last batch and returns the threshold for the next one.
+     *
+     * @param observedRate fraction of the batch the gate activated, in [0, 1]
+     * @return the new threshold, finite and within the controller's bounds
+     */
+    double update(double observedRate);
+
+    /** Returns a snapshot of the internal state, for logging, inspection and resuming. */
+    ControllerState state();
+}

@@ -1,0 +1,21 @@
+package io.github.ast.api;
+
+/**
+ * Prices the work done on one batch, next to what full-data training would have cost.
+ *
+ * <p>Models are pure functions of the work counts so that the same run can be priced by several models side by
+ * side; accumulation over batches and epochs is the trainer's job.
+ */
+public interface EnergyModel {
+
+    /** Returns the unit the model's figures are in, for example "units" or "GFLOP". */
+    String unit();
+
+    /**
+     * Prices one batch.
+     *
+     * @param work what was done on the batch
+     * @return the energy spent and the energy full-data training would have spent on the same batch
+     */
+    BatchEnergy price(BatchWork work);
+}

@@ -1,0 +1,21 @@
+package io.github.ast.api;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Turns per-sample significance and the controller's threshold into the set of samples that train.
+ *
+ * <p>Kept separate from the scorer so that the same scores can be gated deterministically, probabilistically or by
+ * a baseline rule (random, top-k) when comparing methods at the same budget.
+ */
+public interface Gate {
+
+    /**
+     * Selects samples.
+     *
+     * @param significance scores of shape (batch)
+     * @param threshold the controller's current threshold
+     * @return a boolean mask of shape (batch), true where the sample trains, on the same manager as the input
+     */
+    NDArray select(NDArray significance, double threshold);
+}

@@ -1,0 +1,126 @@
+package io.github.ast.controllers;
+
+import io.github.ast.api.Controller;
+import io.github.ast.api.ControllerState;
+import io.github.ast.api.spi.ControllerFactory;
+import io.github.ast.api.spi.PluginContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reference controller: a PI loop in velocity form on the EMA-smoothed activation rate.
+ *
+ * <p>Per batch: {@code ema = a*rate + (1-a)*ema}; {@code e = 100*(ema - target)} (percentage points);
+ * {@code I = clamp(I + e, ±clamp)}; {@code threshold = clamp(threshold + Kp*e + Ki*I, [min, max])}; and when the
+ * unclamped threshold left the bounds, {@code I *= 1 - decay} so the integral cannot wind up against a saturated
+ * threshold. Too many active samples make {@code e > 0} and raise the threshold. The smoothed rate starts at the
+ * first observation.
+ */
+public class PiController implements Controller {
+
+    private final PiSettings settings;
+    private double threshold;
+    private double smoothedRate = Double.NaN;
+    private double integral;
+    private double error;
+    private boolean saturated;
+
+    /**
+     * Creates a controller at its initial threshold.
+     *
+     * @param settings validated settings
+     */
+    public PiController(PiSettings settings) {
+        this.settings = settings;
+        this.threshold = settings.initialThreshold();
+    }
+
+    /** Returns the settings. */
+    public PiSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public double update(double observedRate) {
+        if (!(observedRate >= 0 && observedRate <= 1)) {
+            throw new IllegalArgumentException("observedRate=" + observedRate + " must be in [0, 1]");
+        }
+        double previous = smoothedRate;
+        smoothedRate = Double.isNaN(previous)
+                ? observedRate
+                : settings.emaAlpha() * observedRate + (1 - settings.emaAlpha()) * previous;
+        error = 100 * (smoothedRate - settings.targetRate());
+        integral = clamp(integral + error, -settings.integralClamp(), settings.integralClamp());
+        double candidate = threshold + settings.kp() * error + settings.ki() * integral
+                + extraStep(previous, smoothedRate);
+        threshold = clamp(candidate, settings.minThreshold(), settings.maxThreshold());
+        saturated = candidate != threshold;
+        if (saturated) {
+            integral *= 1 - settings.saturationDecay();
+        }
+        return threshold;
+    }
+
+    /**
+     * Hook for additional terms; the PI controller adds none.
+     *
+     * @param previousRate the smoothed rate before this batch (NaN on the first batch)
+     * @param smoothed the smoothed rate after this batch
+     * @return the extra change of the threshold
+     */
+    protected double extraStep(double previousRate, double smoothed) {
+        return 0;
+    }
+
+    @Override
+    public ControllerState state() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("threshold", threshold);
+        values.put("smoothedRate", smoothedRate);
+        values.put("error", error);
+        values.put("integral", integral);
+        values.put("saturated", saturated ? 1.0 : 0.0);
+        addState(values);
+        return new ControllerState(name(), values);
+    }
+
+    /**
+     * Hook for subclasses to add their own state variables.
+     *
+     * @param values the map to add to
+     */
+    protected void addState(Map<String, Double> values) {}
+
+    /** Returns the name this controller is registered under. */
+    protected String name() {
+        return "pi";
+    }
+
+    static double clamp(double value, double min, double max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    /** Creates {@link PiController} under the name {@code pi}. */
+    public static final class Factory implements ControllerFactory {
+        @Override
+        public String name() {
+            return "pi";
+        }
+
+        @Override
+        public Set<String> settingKeys() {
+            return PiSettings.KEYS;
+        }
+
+        @Override
+        public Controller create(PluginContext context) {
+            return new PiController(PiSettings.from(context));
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package io.github.ast.core;
+
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.spi.PluginContext;
+import io.github.ast.api.spi.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The complete, immutable configuration of an adaptive sparse training run.
+ *
+ * <p>Plugins are chosen by name, so switching scorer, gate, controller, energy model or engine is a configuration
+ * change. Each plugin's own settings travel as strings and are validated by the plugin's factory at load time. The
+ * record is written into every run report so that results can be reproduced.
+ *
+ * @param engine the DJL engine the model must run on ("PyTorch", "MXNet"), or empty for the default engine
+ * @param scorer scorer name
+ * @param gate gate name
+ * @param controller controller name
+ * @param energyModel energy model name
+ * @param targetRate fraction of samples to train on, in (0, 1]
+ * @param initialThreshold gate threshold before the first batch, finite
+ * @param minActive fallback size: when fewer samples activate, this many random samples train instead, >= 1
+ * @param seed random seed for the engine, the sampler and the fallback
+ * @param scorerSettings the scorer's settings (keys without prefix)
+ * @param gateSettings the gate's settings
+ * @param controllerSettings the controller's settings
+ * @param energySettings the energy model's settings
+ */
+public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
+        double targetRate, double initialThreshold, int minActive, long seed, Map<String, String> scorerSettings,
+        Map<String, String> gateSettings, Map<String, String> controllerSettings, Map<String, String> energySettings) {
+
+    /** Prefix of every property this configuration reads. */
+    public static final String PREFIX = "ast.";
+
+    private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
+            "targetRate", "initialThreshold", "minActive", "seed");
+
+    /** Validates every value; the message names the bad value and what is allowed. */
+    public AstConfig {
+        engine = engine == null ? "" : engine.trim();
+        scorer = requireName("scorer", scorer);
+        gate = requireName("gate", gate);
+        controller = requireName("controller", controller);
+        energyModel = requireName("energy", energyModel);
+        if (!(targetRate > 0 && targetRate <= 1)) {
+            throw new ConfigurationException("ast.targetRate=" + targetRate + " is invalid; it must be in (0, 1]");
+        }
+        if (!Double.isFinite(initialThreshold)) {
+            throw new ConfigurationException("ast.initialThreshold=" + initialThreshold + " must be finite");
+        }
+        if (minActive < 1) {
+            throw new ConfigurationException("ast.minActive=" + minActive + " must be >= 1");
+        }
+        scorerSettings = copy(scorerSettings);
+        gateSettings = copy(gateSettings);
+        controllerSettings = copy(controllerSettings);
+        energySettings = copy(energySettings);
+    }
+
+    /**
+     * Returns the reference configuration: loss-intensity scorer, threshold gate, PI controller, forward-backward
+     * energy model, target 10%, threshold 0.5, fallback 2 samples, seed 42, default engine.
+     *
+     * @return the defaults
+     */
+    public static AstConfig defaults() {
+        return builder().build();
+    }
+
+    /** Returns a builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
+                .energyModel(energyModel).targetRate(targetRate).initialThreshold(initialThreshold)
+                .minActive(minActive).seed(seed);
+        scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
+        gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
+        controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
+        energySettings.forEach((k, v) -> b.setting("energy." + k, v));
+        return b;
+    }
+
+    /**
+     * Reads a configuration from properties named {@code ast.*} (other properties are ignored), on top of the
+     * defaults. Plugin settings are {@code ast.<kind>.<key>}, for example {@code ast.controller.kp=0.002}.
+     *
+     * @param properties the properties, for example {@link System#getProperties()}
+     * @return the configuration
+     * @throws ConfigurationException on an unknown {@code ast.} key or an invalid value
+     */
+    public static AstConfig fromProperties(Properties properties) {
+        Builder b = builder();
+        for (String name : new TreeMap<>(toMap(properties)).keySet()) {
+            if (!name.startsWith(PREFIX)) {
+                continue;
+            }
+            String key = name.substring(PREFIX.length());
+            String value = properties.getProperty(name).trim();
+            int dot = key.indexOf('.');
+            if (dot > 0) {
+                b.setting(key, value);
+                continue;
+            }
+            switch (key) {
+                case "engine" -> b.engine(value);
+                case "scorer" -> b.scorer(value);
+                case "gate" -> b.gate(value);
+                case "controller" -> b.controller(value);
+                case "energy" -> b.energyModel(value);
+                case "targetRate" -> b.targetRate(parseDouble(name, value));
+                case "initialThreshold" -> b.initialThreshold(parseDouble(name, value));
+                case "minActive" -> b.minActive(parseInt(name, value));
+                case "seed" -> b.seed(parseLong(name, value));
+                default -> throw new ConfigurationException(
+                        "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
+                                + " and ast.<scorer|gate|controller|energy>.<setting>");
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * Returns this configuration as {@code ast.*} properties, the inverse of {@link #fromProperties(Properties)}.
+     *
+     * @return the properties in key order
+     */
+    public Map<String, String> toProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("ast.engine", engine);
+        p.put("ast.scorer", scorer);
+        p.put("ast.gate", gate);
+        p.put("ast.controller", controller);
+        p.put("ast.energy", energyModel);
+        p.put("ast.targetRate", Double.toString(targetRate));
+        p.put("ast.initialThreshold", Double.toString(initialThreshold));
+        p.put("ast.minActive", Integer.toString(minActive));
+        p.put("ast.seed", Long.toString(seed));
+        scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
+        gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
+        controllerSettings.forEach((k, v) -> p.put("ast.controller." + k, v));
+        energySettings.forEach((k, v) -> p.put("ast.energy." + k, v));
+        return p;
+    }
+
+    /**
+     * Returns the context a plugin factory receives.
+     *
+     * @param kind "scorer", "gate", "controller" or "energy"
+     * @return run-wide values plus that plugin's settings
+     */
+    public PluginContext contextFor(String kind) {
+        Map<String, String> settings = switch (kind) {
+            case "scorer" -> scorerSettings;
+            case "gate" -> gateSettings;
+            case "controller" -> controllerSettings;
+            case "energy" -> energySettings;
+            default -> throw new IllegalArgumentException(
+                    "kind='" + kind + "' is not one of scorer, gate, controller, energy");
+        };
+        return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings));
+    }
+
+    private static String requireName(String what, String name) {
+        if (name == null || name.isBlank()) {
+            throw new ConfigurationException("ast." + what + " must name a " + what + ", got '" + name + "'");
+        }
+        return name.trim();
+    }
+
+    private static Map<String, String> copy(Map<String, String> map) {
+        return map == null ? Map.of() : Map.copyOf(new TreeMap<>(map));
+    }
+
+    private static Map<String, String> toMap(Properties properties) {
+        Map<String, String> map = new TreeMap<>();
+        properties.stringPropertyNames().forEach(n -> map.put(n, properties.getProperty(n)));
+        return map;
+    }
+
+    private static double parseDouble(String name, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + "='" + value + "' is not a number");
+        }
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + "='" + value + "' is not an integer");
+        }
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + "='" + value + "' is not an integer");
+        }
+    }
+
+    /** Mutable builder of {@link AstConfig}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private String engine = "";
+        private String scorer = "loss-intensity";
+        private String gate = "threshold";
+        private String controller = "pi";
+        private String energyModel = "forward-backward";
+        private double targetRate = 0.10;
+        private double initialThreshold = 0.50;
+        private int minActive = 2;
+        private long seed = 42;
+        private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+
+        private Builder() {
+            for (String kind : new String[] {"scorer", "gate", "controller", "energy"}) {
+                settings.put(kind, new TreeMap<>());
+            }
+        }
+
+        /** Sets the engine name, empty for DJL's default. */
+        public Builder engine(String value) {
+            engine = value;
+            return this;
+        }
+
+        /** Sets the scorer name. */
+        public Builder scorer(String value) {
+            scorer = value;
+            return this;
+        }
+
+        /** Sets the gate name. */
+        public Builder gate(String value) {
+            gate = value;
+            return this;
+        }
+
+        /** Sets the controller name. */
+        public Builder controller(String value) {
+            controller = value;
+            return this;
+        }
+
+        /** Sets the energy model name. */
+        public Builder energyModel(String value) {
+            energyModel = value;
+            return this;
+        }
+
+        /** Sets the target activation rate. */
+        public Builder targetRate(double value) {
+            targetRate = value;
+            return this;
+        }
+
+        /** Sets the initial threshold. */
+        public Builder initialThreshold(double value) {
+            initialThreshold = value;
+            return this;
+        }
+
+        /** Sets the fallback size. */
+        public Builder minActive(int value) {
+            minActive = value;
+            return this;
+        }
+
+        /** Sets the random seed. */
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /**
+         * Sets one plugin setting.
+         *
+         * @param kindAndKey {@code <kind>.<key>}, kind one of scorer, gate, controller, energy
+         * @param value the value as text
+         * @return this builder
+         */
+        public Builder setting(String kindAndKey, String value) {
+            int dot = kindAndKey.indexOf('.');
+            Map<String, String> target = dot > 0 ? settings.get(kindAndKey.substring(0, dot)) : null;
+            if (target == null || dot == kindAndKey.length() - 1) {
+                throw new ConfigurationException("Unknown setting " + PREFIX + kindAndKey
+                        + "; plugin settings are ast.<scorer|gate|controller|energy>.<setting>");
+            }
+            target.put(kindAndKey.substring(dot + 1), value);
+            return this;
+        }
+
+        /** Validates and returns the configuration. */
+        public AstConfig build() {
+            return new AstConfig(engine, scorer, gate, controller, energyModel, targetRate, initialThreshold,
+                    minActive, seed, settings.get("scorer"), settings.get("gate"), settings.get("controller"),
+                    settings.get("energy"));
+        }
+    }
+}

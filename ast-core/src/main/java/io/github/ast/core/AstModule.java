@@ -1,0 +1,69 @@
+package io.github.ast.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import io.github.ast.api.Controller;
+import io.github.ast.api.EnergyModel;
+import io.github.ast.api.Gate;
+import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.Scorer;
+
+/**
+ * Guice wiring: binds the scorer, gate, controller and energy model named in an {@link AstConfig} to the
+ * implementations the {@link PluginRegistry} found through {@link java.util.ServiceLoader}.
+ *
+ * <p>Users who need to replace a binding in code (a per-sample loss for regression, say) override this module with
+ * {@code Modules.override(new AstModule(config)).with(...)}; everything else is configuration.
+ */
+public final class AstModule extends AbstractModule {
+
+    private final AstConfig config;
+    private final PluginRegistry registry;
+
+    /**
+     * Creates the module with the plugins visible to this class's loader.
+     *
+     * @param config the run's configuration
+     */
+    public AstModule(AstConfig config) {
+        this(config, PluginRegistry.load(AstModule.class.getClassLoader()));
+    }
+
+    /**
+     * Creates the module with a given registry.
+     *
+     * @param config the run's configuration
+     * @param registry where plugins are looked up
+     */
+    public AstModule(AstConfig config, PluginRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    @Override
+    protected void configure() {
+        bind(AstConfig.class).toInstance(config);
+        bind(PluginRegistry.class).toInstance(registry);
+        bind(PerSampleLoss.class).toInstance(PerSampleLoss.softmaxCrossEntropy());
+    }
+
+    @Provides
+    Scorer scorer() {
+        return registry.create("scorer", Scorer.class, config.scorer(), config.contextFor("scorer"));
+    }
+
+    @Provides
+    Gate gate() {
+        return registry.create("gate", Gate.class, config.gate(), config.contextFor("gate"));
+    }
+
+    @Provides
+    Controller controller() {
+        return registry.create("controller", Controller.class, config.controller(), config.contextFor("controller"));
+    }
+
+    @Provides
+    EnergyModel energyModel() {
+        return registry.create("energy", EnergyModel.class, config.energyModel(), config.contextFor("energy"));
+    }
+}
