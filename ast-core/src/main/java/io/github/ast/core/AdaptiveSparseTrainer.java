@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +107,24 @@ public final class AdaptiveSparseTrainer {
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
+        return fit(trainer, epochs, trainingSet, validationSet, stats -> {});
+    }
+
+    /**
+     * Trains like {@link #fit(Trainer, int, Dataset, Dataset)} and hands each epoch's figures to a callback as soon
+     * as the epoch ends, for live output.
+     *
+     * @param trainer a DJL trainer whose model is initialised
+     * @param epochs number of epochs, >= 1
+     * @param trainingSet the training data
+     * @param validationSet the validation data, or null
+     * @param onEpoch called after every epoch
+     * @return the report of the run
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if a batch cannot be built
+     */
+    public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
+            Consumer<EpochStats> onEpoch) throws IOException, TranslateException {
         if (epochs < 1) {
             throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
         }
@@ -121,6 +140,7 @@ public final class AdaptiveSparseTrainer {
             EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet);
             history.add(stats);
             LOG.info(stats.line());
+            onEpoch.accept(stats);
         }
         return new RunReport(config, Provenance.of(engine), energyModel.unit(), history);
     }

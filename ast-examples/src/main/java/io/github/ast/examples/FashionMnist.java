@@ -1,0 +1,141 @@
+package io.github.ast.examples;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Fashion-MNIST from IDX files: the full set from a directory (Debian's {@code dataset-fashion-mnist} by default)
+ * or, when it is absent, the slice embedded in this jar (the first 6,000 training and 1,000 test images of the
+ * same files), so the examples run out of the box.
+ */
+public final class FashionMnist {
+
+    /** Where Debian's {@code dataset-fashion-mnist} package installs the data set. */
+    public static final Path DEBIAN_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
+
+    /** Number of classes. */
+    public static final int CLASSES = 10;
+
+    private static final String EMBEDDED = "/fashion-mnist/";
+    private static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+
+    /**
+     * A loaded data set.
+     *
+     * @param source where it came from, for the run record
+     * @param train training images and labels
+     * @param test test images and labels
+     */
+    public record Data(String source, Split train, Split test) {}
+
+    /**
+     * One split: images scaled to [0, 1] as float32 of shape (n, 1, 28, 28), labels as float32 of shape (n).
+     *
+     * @param images the images
+     * @param labels the labels
+     */
+    public record Split(NDArray images, NDArray labels) {
+
+        /** Returns the number of samples. */
+        public long size() {
+            return labels.getShape().get(0);
+        }
+
+        /**
+         * Wraps the split as a DJL dataset.
+         *
+         * @param batchSize the batch size
+         * @param shuffle whether to shuffle every epoch
+         * @param limit use at most this many samples (0 for all)
+         * @return the dataset
+         */
+        public ArrayDataset dataset(int batchSize, boolean shuffle, long limit) {
+            ArrayDataset.Builder builder = new ArrayDataset.Builder().setData(images).optLabels(labels)
+                    .setSampling(batchSize, shuffle);
+            if (limit > 0 && limit < size()) {
+                builder.optLimit(limit);
+            }
+            return builder.build();
+        }
+    }
+
+    private FashionMnist() {}
+
+    /**
+     * Loads the data set.
+     *
+     * @param manager where the arrays live
+     * @param directory a directory with the four IDX files, or null for Debian's directory when present and the
+     *     embedded slice otherwise
+     * @return the data
+     * @throws IOException if a file is missing, truncated or corrupt
+     */
+    public static Data load(NDManager manager, Path directory) throws IOException {
+        if (directory != null) {
+            for (String file : FILES) {
+                if (!Files.isRegularFile(directory.resolve(file))) {
+                    throw new IOException("Fashion-MNIST file " + directory.resolve(file) + " is missing; the "
+                            + "directory must hold " + FILES);
+                }
+            }
+            return read(manager, directory.toString(), file -> Files.newInputStream(directory.resolve(file)));
+        }
+        if (FILES.stream().allMatch(f -> Files.isRegularFile(DEBIAN_DIRECTORY.resolve(f)))) {
+            return read(manager, DEBIAN_DIRECTORY.toString(),
+                    file -> Files.newInputStream(DEBIAN_DIRECTORY.resolve(file)));
+        }
+        return read(manager, "embedded slice (6,000 train / 1,000 test)", file -> {
+            InputStream in = FashionMnist.class.getResourceAsStream(EMBEDDED + file);
+            if (in == null) {
+                throw new IOException("embedded Fashion-MNIST resource " + EMBEDDED + file + " is missing from the jar");
+            }
+            return in;
+        });
+    }
+
+    private interface Opener {
+        InputStream open(String file) throws IOException;
+    }
+
+    private static Data read(NDManager manager, String source, Opener opener) throws IOException {
+        return new Data(source, split(manager, opener, "train"), split(manager, opener, "t10k"));
+    }
+
+    private static Split split(NDManager manager, Opener opener, String prefix) throws IOException {
+        String imageFile = prefix + "-images-idx3-ubyte.gz";
+        String labelFile = prefix + "-labels-idx1-ubyte.gz";
+        IdxReader.Images images;
+        byte[] labels;
+        try (InputStream in = opener.open(imageFile)) {
+            images = IdxReader.readImages(in, imageFile);
+        }
+        try (InputStream in = opener.open(labelFile)) {
+            labels = IdxReader.readLabels(in, labelFile);
+        }
+        if (images.count() != labels.length) {
+            throw new IOException(imageFile + " holds " + images.count() + " images but " + labelFile + " holds "
+                    + labels.length + " labels");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= CLASSES) {
+                throw new IOException(labelFile + ": label " + labels[i] + " at index " + i + " is outside [0, "
+                        + CLASSES + ")");
+            }
+        }
+        NDArray pixels = manager.create(images.pixels(),
+                new Shape(images.count(), 1, images.rows(), images.columns()));
+        NDArray scaled = pixels.toType(DataType.FLOAT32, false).div(255f);
+        pixels.close();
+        NDArray labelArray = manager.create(labels, new Shape(labels.length)).toType(DataType.FLOAT32, false);
+        return new Split(scaled, labelArray);
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.ast.examples;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+
+/** The two example networks for 28x28 grey images; both take input of shape (batch, 1, 28, 28). */
+public final class Models {
+
+    private Models() {}
+
+    /**
+     * Returns a network by name.
+     *
+     * @param name "mlp" or "cnn"
+     * @param classes number of classes
+     * @return the block
+     * @throws IllegalArgumentException for another name
+     */
+    public static Block byName(String name, int classes) {
+        return switch (name) {
+            case "mlp" -> mlp(classes);
+            case "cnn" -> cnn(classes);
+            default -> throw new IllegalArgumentException("--model " + name + " is unknown; use mlp or cnn");
+        };
+    }
+
+    /** Flatten, 256 and 128 ReLU units, then the classes. */
+    public static Block mlp(int classes) {
+        return new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** conv 5x5x32, pool, conv 5x5x64, pool, 128 ReLU units, then the classes. */
+    public static Block cnn(int classes) {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(32).build())
+                .add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(64).build())
+                .add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(classes).build());
+    }
+}
