@@ -26,6 +26,14 @@ import java.util.Set;
 public record PiSettings(double targetRate, double initialThreshold, double kp, double ki, double emaAlpha,
         double integralClamp, double saturationDecay, double minThreshold, double maxThreshold) {
 
+    private static final double KP = 0.0015;
+    private static final double KI = 0.00005;
+    private static final double EMA_ALPHA = 0.3;
+    private static final double INTEGRAL_CLAMP = 50;
+    private static final double SATURATION_DECAY = 0.1;
+    private static final double MIN_THRESHOLD = 0;
+    private static final double MAX_THRESHOLD = 1;
+
     /** Setting keys read by {@link #from(PluginContext)}. */
     public static final Set<String> KEYS = Set.of("kp", "ki", "emaAlpha", "integralClamp", "saturationDecay",
             "minThreshold", "maxThreshold");
@@ -53,7 +61,8 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
      * @return Kp 0.0015, Ki 0.00005, EMA 0.3, clamp 50, decay 0.1, bounds [0, 1]
      */
     public static PiSettings reference(double targetRate, double initialThreshold) {
-        return new PiSettings(targetRate, initialThreshold, 0.0015, 0.00005, 0.3, 50, 0.1, 0, 1);
+        return new PiSettings(targetRate, initialThreshold, KP, KI, EMA_ALPHA, INTEGRAL_CLAMP, SATURATION_DECAY,
+                MIN_THRESHOLD, MAX_THRESHOLD);
     }
 
     /**
@@ -63,12 +72,11 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
      * @return validated settings
      */
     public static PiSettings from(PluginContext context) {
-        PiSettings ref = reference(context.targetRate(), context.initialThreshold());
         Settings s = context.settings();
-        return new PiSettings(context.targetRate(), context.initialThreshold(), s.getDouble("kp", ref.kp),
-                s.getDouble("ki", ref.ki), s.getDouble("emaAlpha", ref.emaAlpha),
-                s.getDouble("integralClamp", ref.integralClamp), s.getDouble("saturationDecay", ref.saturationDecay),
-                s.getDouble("minThreshold", ref.minThreshold), s.getDouble("maxThreshold", ref.maxThreshold));
+        return new PiSettings(context.targetRate(), context.initialThreshold(), s.getDouble("kp", KP),
+                s.getDouble("ki", KI), s.getDouble("emaAlpha", EMA_ALPHA),
+                s.getDouble("integralClamp", INTEGRAL_CLAMP), s.getDouble("saturationDecay", SATURATION_DECAY),
+                s.getDouble("minThreshold", MIN_THRESHOLD), s.getDouble("maxThreshold", MAX_THRESHOLD));
     }
 
     static void require(boolean ok, String name, double value, String allowed) {

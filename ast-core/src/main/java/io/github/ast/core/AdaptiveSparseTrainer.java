@@ -84,6 +84,16 @@ public final class AdaptiveSparseTrainer {
         return config;
     }
 
+    /** Returns the scorer. */
+    public Scorer scorer() {
+        return scorer;
+    }
+
+    /** Returns the gate. */
+    public Gate gate() {
+        return gate;
+    }
+
     /** Returns the controller, for inspecting its state. */
     public Controller controller() {
         return controller;

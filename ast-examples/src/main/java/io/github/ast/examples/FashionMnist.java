@@ -93,6 +93,17 @@ public final class FashionMnist {
             return read(manager, DEBIAN_DIRECTORY.toString(),
                     file -> Files.newInputStream(DEBIAN_DIRECTORY.resolve(file)));
         }
+        return loadEmbedded(manager);
+    }
+
+    /**
+     * Loads the slice embedded in this jar: the first 6,000 training and 1,000 test images.
+     *
+     * @param manager where the arrays live
+     * @return the data
+     * @throws IOException if the resources are missing or corrupt
+     */
+    public static Data loadEmbedded(NDManager manager) throws IOException {
         return read(manager, "embedded slice (6,000 train / 1,000 test)", file -> {
             InputStream in = FashionMnist.class.getResourceAsStream(EMBEDDED + file);
             if (in == null) {

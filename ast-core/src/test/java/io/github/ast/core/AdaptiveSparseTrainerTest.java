@@ -1,0 +1,186 @@
+package io.github.ast.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.PerSampleLoss;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** End-to-end checks of the loop on a small synthetic classification problem, on both engines. */
+class AdaptiveSparseTrainerTest {
+
+    private static final int SAMPLES = 2048;
+    private static final int FEATURES = 16;
+    private static final int CLASSES = 4;
+
+    /** Class = which quarter of the first feature's range; features are Gaussian noise around it. */
+    private static ArrayDataset dataset(NDManager m, int batch, long seed) {
+        m.getEngine().setRandomSeed((int) seed);
+        NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), ai.djl.ndarray.types.DataType.INT32)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f)
+                .add(labels.reshape(SAMPLES, 1).sub(1.5f));
+        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(batch, true).build();
+    }
+
+    private static Trainer trainer(Model model, CountingListener listener) {
+        model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(32).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(CLASSES).build()));
+        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build())
+                .optDevices(new Device[] {Device.cpu()}).addTrainingListeners(listener));
+        trainer.initialize(new Shape(1, FEATURES));
+        return trainer;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void holdsTheTargetRateLearnsAndFiresListeners(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).targetRate(0.25).build();
+        CountingListener listener = new CountingListener();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, listener)) {
+            ArrayDataset train = dataset(m, 64, 1);
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 8, train, dataset(m, 256, 2));
+
+            assertThat(report.epochs()).hasSize(8);
+            EpochStats last = report.last();
+            assertThat(last.activationRate()).isBetween(0.20, 0.30);
+            assertThat(last.validationAccuracy()).isGreaterThan(0.85);
+            assertThat(last.trainLoss()).isLessThan(report.epochs().get(0).trainLoss());
+            assertThat(last.energy().savings()).isBetween(0.35, 0.55); // (1 + 3 * 0.25) / 3 -> 41.7%
+            assertThat(listener.trainingBatches.get()).isEqualTo(8 * SAMPLES / 64);
+            assertThat(listener.validationBatches.get()).isEqualTo(8 * SAMPLES / 256);
+            assertThat(listener.epochs.get()).isEqualTo(8);
+            assertThat(report.provenance().engine()).isEqualTo(engine);
+            assertThat(report.config()).isEqualTo(config);
+            assertThat(last.line()).matches(
+                    "Epoch 8/8 \\| Loss: \\d\\.\\d{4} \\| Acc: +\\d+\\.\\d% \\| Act: +\\d+\\.\\d% \\| Save: +\\d+\\.\\d% "
+                            + "\\| Thr: \\d\\.\\d{3} \\| \\d+\\.\\ds");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void fallsBackToRandomSamplesWhenTooFewActivate(String engine) throws Exception {
+        // A threshold no score reaches and a controller that cannot move: every batch takes the fallback.
+        AstConfig config = AstConfig.builder().engine(engine).initialThreshold(5).minActive(3)
+                .setting("controller.kp", "0").setting("controller.ki", "0")
+                .setting("controller.maxThreshold", "10").build();
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            for (Batch batch : trainer.iterateDataset(dataset(m, 64, 3))) {
+                try (batch) {
+                    BatchResult result = ast.trainBatch(trainer, batch);
+                    assertThat(result.fallback()).isTrue();
+                    assertThat(result.gateActive()).isZero();
+                    assertThat(result.trained()).isEqualTo(3);
+                    assertThat(result.energy().spent()).isEqualTo(64 + 3 * 3.0);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void skipsBatchesWithNonFiniteLossesAndEmptyBatches(String engine) throws Exception {
+        // A per-sample loss that divides by zero for label 0, bound in code through the Guice override hook.
+        PerSampleLoss diverging = (labels, predictions) -> PerSampleLoss.softmaxCrossEntropy()
+                .compute(labels, predictions).div(labels.head());
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine).build(),
+                binder -> binder.bind(PerSampleLoss.class).toInstance(diverging));
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            NDArray x = m.ones(new Shape(8, FEATURES));
+            NDArray y = m.create(new float[] {1, 2, 3, 0, 1, 2, 3, 1});
+            try (Batch bad = new Batch(m.newSubManager(), new NDList(x), new NDList(y), 8, null, null, 0, 1)) {
+                BatchResult result = ast.trainBatch(trainer, bad);
+                assertThat(result.skipped()).isTrue();
+                assertThat(result.trained()).isZero();
+                assertThat(ast.controller().state().get("smoothedRate")).isNaN(); // no controller update
+            }
+            NDArray empty = m.zeros(new Shape(0, FEATURES));
+            try (Batch none = new Batch(m.newSubManager(), new NDList(empty), new NDList(m.zeros(new Shape(0))), 0,
+                    null, null, 0, 1)) {
+                assertThat(ast.trainBatch(trainer, none).skipped()).isTrue();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void rejectsAModelOnAnotherEngineThanConfigured(String engine) throws Exception {
+        String other = engine.equals("PyTorch") ? "MXNet" : "PyTorch";
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(other).build());
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            assertThatThrownBy(() -> ast.fit(trainer, 1, dataset(m, 64, 1), null))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("ast.engine=" + other + " but the trainer's model runs on " + engine);
+            assertThatThrownBy(() -> ast.fit(trainer, 0, dataset(m, 64, 1), null)).hasMessageContaining("epochs=0");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void fullActivationTrainsEverySampleLikeEasyTrain(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).targetRate(1.0).initialThreshold(0).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 1, dataset(m, 64, 1), null);
+            assertThat(report.last().activationRate()).isEqualTo(1.0);
+            assertThat(report.last().validationAccuracy()).isNaN();
+            assertThat(report.last().energy().savings()).isCloseTo(-1.0 / 3, org.assertj.core.api.Assertions.within(
+                    1e-9));
+        }
+    }
+
+    static final class CountingListener extends TrainingListenerAdapter {
+        final AtomicInteger trainingBatches = new AtomicInteger();
+        final AtomicInteger validationBatches = new AtomicInteger();
+        final AtomicInteger epochs = new AtomicInteger();
+
+        @Override
+        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+            assertThat(batchData.getPredictions()).isNotEmpty();
+            trainingBatches.incrementAndGet();
+        }
+
+        @Override
+        public void onValidationBatch(Trainer trainer, BatchData batchData) {
+            validationBatches.incrementAndGet();
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            epochs.incrementAndGet();
+        }
+    }
+}

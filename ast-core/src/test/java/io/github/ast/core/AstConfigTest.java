@@ -1,0 +1,67 @@
+package io.github.ast.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ast.api.ConfigurationException;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class AstConfigTest {
+
+    @Test
+    void defaultsAreTheReferenceValues() {
+        AstConfig c = AstConfig.defaults();
+        assertThat(c.scorer()).isEqualTo("loss-intensity");
+        assertThat(c.gate()).isEqualTo("threshold");
+        assertThat(c.controller()).isEqualTo("pi");
+        assertThat(c.energyModel()).isEqualTo("forward-backward");
+        assertThat(c.targetRate()).isEqualTo(0.10);
+        assertThat(c.initialThreshold()).isEqualTo(0.50);
+        assertThat(c.minActive()).isEqualTo(2);
+        assertThat(c.engine()).isEmpty();
+    }
+
+    @Test
+    void propertiesRoundTrip() {
+        Properties p = new Properties();
+        p.setProperty("ast.engine", "MXNet");
+        p.setProperty("ast.controller", "pid");
+        p.setProperty("ast.controller.kd", "0.01");
+        p.setProperty("ast.targetRate", "0.25");
+        p.setProperty("ast.seed", "7");
+        p.setProperty("user.home", "/ignored");
+        AstConfig c = AstConfig.fromProperties(p);
+        assertThat(c.controllerSettings()).containsEntry("kd", "0.01");
+        assertThat(c.engine()).isEqualTo("MXNet");
+        Properties again = new Properties();
+        again.putAll(c.toProperties());
+        assertThat(AstConfig.fromProperties(again)).isEqualTo(c);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void invalidValuesNameTheValueAndTheRange() {
+        assertThatThrownBy(() -> AstConfig.builder().targetRate(0).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.targetRate=0.0 is invalid; it must be in (0, 1]");
+        assertThatThrownBy(() -> AstConfig.builder().targetRate(Double.NaN).build()).hasMessageContaining("NaN");
+        assertThatThrownBy(() -> AstConfig.builder().initialThreshold(Double.POSITIVE_INFINITY).build())
+                .hasMessageContaining("ast.initialThreshold=Infinity");
+        assertThatThrownBy(() -> AstConfig.builder().minActive(0).build()).hasMessageContaining("ast.minActive=0");
+        assertThatThrownBy(() -> AstConfig.builder().scorer(" ").build()).hasMessageContaining("ast.scorer");
+        Properties p = new Properties();
+        p.setProperty("ast.targetRate", "ten percent");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessage("ast.targetRate='ten percent' is not a number");
+    }
+
+    @Test
+    void unknownKeysAreRejected() {
+        Properties p = new Properties();
+        p.setProperty("ast.targetrate", "0.2");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Unknown property ast.targetrate").hasMessageContaining("targetRate");
+        assertThatThrownBy(() -> AstConfig.builder().setting("optimizer.lr", "1")).hasMessageContaining(
+                "ast.optimizer.lr");
+    }
+}

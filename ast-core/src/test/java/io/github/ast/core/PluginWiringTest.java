@@ -1,0 +1,59 @@
+package io.github.ast.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ast.api.ConfigurationException;
+import org.junit.jupiter.api.Test;
+
+class PluginWiringTest {
+
+    private final PluginRegistry registry = PluginRegistry.load(getClass().getClassLoader());
+
+    @Test
+    void serviceLoaderFindsEveryBuiltInPlugin() {
+        assertThat(registry.names("scorer")).contains("loss", "intensity", "loss-intensity");
+        assertThat(registry.names("gate")).contains("threshold", "probabilistic");
+        assertThat(registry.names("controller")).contains("pi", "pid");
+        assertThat(registry.names("energy")).contains("unit", "forward-backward");
+    }
+
+    @Test
+    void unknownNamesListWhatIsAvailable() {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().scorer("gradnorm").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("Unknown scorer 'gradnorm' (ast.scorer); available: " + registry.names("scorer"));
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().controller("bang-bang").build()))
+                .hasMessageContaining("available: [pi, pid");
+    }
+
+    @Test
+    void unknownAndInvalidSettingsFailAtLoadTime() {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(
+                AstConfig.builder().setting("controller.kpp", "0.1").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Unknown setting ast.controller.kpp for 'pi'");
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(
+                AstConfig.builder().setting("controller.kp", "-1").build()))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("kp=-1.0");
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(
+                AstConfig.builder().setting("gate.temperature", "0").gate("probabilistic").build()))
+                .hasMessageContaining("temperature=0.0");
+    }
+
+    @Test
+    void swappingPluginsIsAConfigurationChange() {
+        AdaptiveSparseTrainer reference = AdaptiveSparseTraining.create(AstConfig.defaults());
+        assertThat(reference.controller().state().controller()).isEqualTo("pi");
+        assertThat(reference.energyModel().unit()).isEqualTo("forward-passes");
+
+        AdaptiveSparseTrainer swapped = AdaptiveSparseTraining.create(AstConfig.builder().controller("pid")
+                .energyModel("unit").scorer("loss").gate("probabilistic").build());
+        assertThat(swapped.controller().state().controller()).isEqualTo("pid");
+        assertThat(swapped.energyModel().unit()).isEqualTo("units");
+        assertThat(reference.scorer().getClass().getSimpleName()).isEqualTo("LossIntensityScorer");
+        assertThat(swapped.scorer().getClass().getSimpleName()).isEqualTo("LossScorer");
+        assertThat(reference.gate().getClass().getSimpleName()).isEqualTo("ThresholdGate");
+        assertThat(swapped.gate().getClass().getSimpleName()).isEqualTo("ProbabilisticGate");
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.ast.core.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GatesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void thresholdGateKeepsScoresAtOrAboveTheThreshold(String engine) {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            NDArray mask = new ThresholdGate().select(m.create(new float[] {0.1f, 0.5f, 0.7f, 0.49f}), 0.5);
+            assertThat(mask.toBooleanArray()).containsExactly(false, true, true, false);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void probabilisticGateFollowsTheSigmoid(String engine) {
+        Engine e = Engine.getEngine(engine);
+        e.setRandomSeed(1);
+        try (NDManager m = e.newBaseManager()) {
+            int n = 20_000;
+            // forty temperatures above: always (sigmoid rounds to 1 in float32); below: never; at the threshold: half
+            ProbabilisticGate sharp = new ProbabilisticGate(0.01);
+            assertThat(sharp.select(m.full(new Shape(n), 0.9f), 0.5).sum().toType(ai.djl.ndarray.types.DataType.INT64,
+                    false).getLong()).isEqualTo(n);
+            assertThat(sharp.select(m.full(new Shape(n), 0.1f), 0.5).toType(ai.djl.ndarray.types.DataType.INT64,
+                    false).sum().getLong()).isZero();
+            ProbabilisticGate gate = new ProbabilisticGate(0.05);
+            long half = gate.select(m.full(new Shape(n), 0.5f), 0.5).toType(ai.djl.ndarray.types.DataType.INT64,
+                    false).sum().getLong();
+            assertThat(half).isBetween((long) (0.48 * n), (long) (0.52 * n));
+            // one temperature above: sigmoid(1) = 0.731
+            long above = gate.select(m.full(new Shape(n), 0.55f), 0.5).toType(ai.djl.ndarray.types.DataType.INT64,
+                    false).sum().getLong();
+            assertThat((double) above / n).isBetween(0.71, 0.75);
+        }
+    }
+}
