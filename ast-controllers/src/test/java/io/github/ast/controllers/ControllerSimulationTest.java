@@ -55,6 +55,23 @@ class ControllerSimulationTest {
     }
 
     @Test
+    void referenceGainsOnAFractionalErrorOscillateWhichIsWhyTheErrorIsInPoints() {
+        // Gains per fraction = gains per point / 100, integral clamp 50 (fraction) = 5000 points.
+        PiController fractional = new PiController(new PiSettings(0.10, 0.50, 0.0015 / 100, 0.00005 / 100, 0.3,
+                5000, 0.1, 0, 1));
+        run(fractional, 9, 469, 0, 1); // one Fashion-MNIST epoch of transient, not judged
+        double lowest = 1;
+        double highest = 0;
+        for (int window = 0; window < 8; window++) {
+            double mean = run(fractional, 10 + window, 200, 0, 1)[0];
+            lowest = Math.min(lowest, mean);
+            highest = Math.max(highest, mean);
+        }
+        // 200-batch windows swing by more than five points after the transient; the point-based PI holds +-1
+        assertThat(highest - lowest).as("window means %s..%s", lowest, highest).isGreaterThan(0.05);
+    }
+
+    @Test
     void pidHoldsTheTargetWithinOnePointOnAStationaryStream() {
         double[] result = run(new PidController(PiSettings.reference(0.10, 0.50), 0.003, 0.5), 2, 1500, 500, 1);
         assertThat(result[0]).isBetween(0.09, 0.11);
