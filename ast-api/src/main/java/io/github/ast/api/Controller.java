@@ -22,4 +22,12 @@ public interface Controller {
 
     /** Returns a snapshot of the internal state, for logging, inspection and resuming. */
     ControllerState state();
+
+    /**
+     * Puts the controller back into a state it reported earlier, so that a resumed run continues exactly.
+     *
+     * @param state a snapshot from {@link #state()} of a controller of the same kind
+     * @throws IllegalArgumentException if the snapshot is from another kind of controller or misses a variable
+     */
+    void restore(ControllerState state);
 }

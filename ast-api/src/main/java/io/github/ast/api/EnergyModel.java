@@ -1,5 +1,8 @@
 package io.github.ast.api;
 
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
 /**
  * Prices the work done on one batch, next to what full-data training would have cost.
  *
@@ -18,4 +21,16 @@ public interface EnergyModel {
      * @return the energy spent and the energy full-data training would have spent on the same batch
      */
     BatchEnergy price(BatchWork work);
+
+    /**
+     * Returns a model bound to the network being trained. Models that price work by the network's cost (FLOPs)
+     * compute it here, once; the trainer calls this before the first batch is priced.
+     *
+     * @param block the network, initialised
+     * @param sampleShape the shape of one input sample, without the batch dimension
+     * @return the bound model; by default this model, which does not depend on the network
+     */
+    default EnergyModel attach(Block block, Shape sampleShape) {
+        return this;
+    }
 }

@@ -18,4 +18,14 @@ public interface Gate {
      * @return a boolean mask of shape (batch), true where the sample trains, on the same manager as the input
      */
     NDArray select(NDArray significance, double threshold);
+
+    /**
+     * Tells whether the threshold matters. Baseline gates (top-k, uniform random) select a fixed fraction and ignore
+     * it, so the trainer leaves the controller alone.
+     *
+     * @return true if {@link #select} depends on the threshold
+     */
+    default boolean usesThreshold() {
+        return true;
+    }
 }

@@ -90,6 +90,32 @@ public class PiController implements Controller {
         return new ControllerState(name(), values);
     }
 
+    @Override
+    public void restore(ControllerState state) {
+        if (!name().equals(state.controller())) {
+            throw new IllegalArgumentException(
+                    "cannot restore a '" + name() + "' controller from a '" + state.controller() + "' state");
+        }
+        double restoredThreshold = state.get("threshold");
+        if (!(restoredThreshold >= settings.minThreshold() && restoredThreshold <= settings.maxThreshold())) {
+            throw new IllegalArgumentException("restored threshold=" + restoredThreshold + " is outside ["
+                    + settings.minThreshold() + ", " + settings.maxThreshold() + "]");
+        }
+        threshold = restoredThreshold;
+        smoothedRate = state.get("smoothedRate");
+        error = state.get("error");
+        integral = state.get("integral");
+        saturated = state.get("saturated") != 0;
+        restoreState(state);
+    }
+
+    /**
+     * Hook for subclasses to restore their own state variables.
+     *
+     * @param state the snapshot
+     */
+    protected void restoreState(ControllerState state) {}
+
     /**
      * Hook for subclasses to add their own state variables.
      *

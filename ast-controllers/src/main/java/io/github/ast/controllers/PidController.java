@@ -1,6 +1,7 @@
 package io.github.ast.controllers;
 
 import io.github.ast.api.Controller;
+import io.github.ast.api.ControllerState;
 import io.github.ast.api.spi.ControllerFactory;
 import io.github.ast.api.spi.PluginContext;
 import java.util.HashSet;
@@ -46,6 +47,11 @@ public final class PidController extends PiController {
     @Override
     protected void addState(Map<String, Double> values) {
         values.put("filteredDerivative", filteredDerivative);
+    }
+
+    @Override
+    protected void restoreState(ControllerState state) {
+        filteredDerivative = state.get("filteredDerivative");
     }
 
     @Override

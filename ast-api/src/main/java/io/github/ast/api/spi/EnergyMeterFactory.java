@@ -1,0 +1,25 @@
+package io.github.ast.api.spi;
+
+import io.github.ast.api.EnergyMeter;
+import java.util.Optional;
+
+/**
+ * Service interface for energy meters. Unlike other plugins, meters are chosen automatically: the available meter
+ * with the highest priority wins (hardware counters before estimates), unless configuration names one.
+ */
+public interface EnergyMeterFactory {
+
+    /** Returns the name users may select this meter by, for example "rapl", "nvml", "cpu-time". */
+    String name();
+
+    /** Returns the priority: higher is preferred when several meters are available. */
+    int priority();
+
+    /**
+     * Opens the meter if this machine supports it.
+     *
+     * @param settings the meter's settings (for example watts per core for an estimate)
+     * @return the meter, or empty if its source is absent here
+     */
+    Optional<EnergyMeter> open(Settings settings);
+}
