@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,15 +32,20 @@ class EngineTypesTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void scoringBatchChecksThatLossesMatchTheBatch(String engine) {
         try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
-            NDList data = new NDList(m.zeros(new ai.djl.ndarray.types.Shape(4, 3)));
-            NDList labels = new NDList(m.zeros(new ai.djl.ndarray.types.Shape(4)));
-            NDArray logits = m.zeros(new ai.djl.ndarray.types.Shape(4, 2));
-            assertThat(new ScoringBatch(data, labels, logits, m.zeros(new ai.djl.ndarray.types.Shape(4))).size())
-                    .isEqualTo(4);
-            assertThatThrownBy(() -> new ScoringBatch(data, labels, logits, m.zeros(new ai.djl.ndarray.types.Shape(3))))
+            NDList data = new NDList(m.zeros(new Shape(4, 3)));
+            NDList labels = new NDList(m.zeros(new Shape(4)));
+            NDArray logits = m.zeros(new Shape(4, 2));
+            ScoringBatch batch = new ScoringBatch(data, labels, new NDList(logits), m.zeros(new Shape(4)));
+            assertThat(batch.size()).isEqualTo(4);
+            assertThat(batch.predictions()).isSameAs(logits);
+            assertThat(batch.features()).isEmpty();
+            NDArray features = m.ones(new Shape(4, 8));
+            assertThat(new ScoringBatch(data, labels, new NDList(logits, features), m.zeros(new Shape(4))).features())
+                    .containsSame(features);
+            assertThatThrownBy(() -> new ScoringBatch(data, labels, new NDList(logits), m.zeros(new Shape(3))))
                     .hasMessageContaining("losses must have shape (4)");
-            assertThatThrownBy(() -> new ScoringBatch(new NDList(), labels, logits, logits))
-                    .hasMessageContaining("empty NDList");
+            assertThatThrownBy(() -> new ScoringBatch(new NDList(), labels, new NDList(logits), logits))
+                    .hasMessageContaining("0 data");
         }
     }
 }

@@ -52,6 +52,21 @@ class ValueTypesTest {
     }
 
     @Test
+    void pluginContextOffersServicesByType() {
+        ReferenceModel reference = (data, labels) -> data.head();
+        io.github.ast.api.spi.PluginContext ctx = new io.github.ast.api.spi.PluginContext(0.1, 0.5, 1,
+                Settings.empty(), Map.of(ReferenceModel.class, reference));
+        assertThat(ctx.service(ReferenceModel.class)).containsSame(reference);
+        assertThat(ctx.service(String.class)).isEmpty();
+        assertThat(ctx.withSettings(Settings.of("p.", Map.of("k", "v"))).service(ReferenceModel.class))
+                .containsSame(reference);
+        assertThatThrownBy(() -> new io.github.ast.api.spi.PluginContext(0.1, 0.5, 1, Settings.empty(),
+                Map.of(ReferenceModel.class, "not a model"))).hasMessageContaining("is not a");
+        assertThatThrownBy(() -> new io.github.ast.api.spi.PluginContext(0, 0.5, 1, Settings.empty()))
+                .hasMessageContaining("targetRate=0.0");
+    }
+
+    @Test
     void controllerStateIsImmutableAndNamesMissingVariables() {
         java.util.Map<String, Double> values = new java.util.HashMap<>(Map.of("threshold", 0.5));
         ControllerState state = new ControllerState("pi", values);

@@ -214,7 +214,7 @@ public final class AdaptiveSparseTrainer {
         NDList labels = batch.getLabels();
         NDList predictions = trainer.evaluate(data);
         NDArray losses = perSampleLoss.compute(labels, predictions);
-        NDArray significance = scorer.score(new ScoringBatch(data, labels, predictions.head(), losses));
+        NDArray significance = scorer.score(new ScoringBatch(data, labels, predictions, losses));
         NDArray mask = gate.select(significance, controller.threshold());
 
         // The only host round trip of the step: loss sum, correct count and active count in one transfer.
@@ -244,7 +244,7 @@ public final class AdaptiveSparseTrainer {
         }
         trainer.step();
 
-        double threshold = controller.update((double) active / size);
+        double threshold = gate.usesThreshold() ? controller.update((double) active / size) : controller.threshold();
         BatchEnergy energy = energyModel.price(new BatchWork(size, size, trained));
         Device device = labels.head().getDevice();
         BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));

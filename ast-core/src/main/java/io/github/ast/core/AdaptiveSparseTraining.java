@@ -3,6 +3,10 @@ package io.github.ast.core;
 import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
+import io.github.ast.api.ConfigurationException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The front door: turns a configuration into a ready {@link AdaptiveSparseTrainer}.
@@ -10,6 +14,10 @@ import com.google.inject.util.Modules;
  * <pre>{@code
  * AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.fromProperties(System.getProperties()));
  * RunReport report = ast.fit(trainer, 10, trainSet, testSet);
+ *
+ * // with objects that are not configuration, such as RHO-LOSS's reference model:
+ * AdaptiveSparseTrainer rho = AdaptiveSparseTraining.builder(config)
+ *         .service(ReferenceModel.class, referenceModel).build();
  * }</pre>
  */
 public final class AdaptiveSparseTraining {
@@ -21,10 +29,10 @@ public final class AdaptiveSparseTraining {
      *
      * @param config the configuration
      * @return a new trainer, for one run
-     * @throws io.github.ast.api.ConfigurationException if a name or setting is unknown or invalid
+     * @throws ConfigurationException if a name or setting is unknown or invalid
      */
     public static AdaptiveSparseTrainer create(AstConfig config) {
-        return create(config, Modules.EMPTY_MODULE);
+        return builder(config).build();
     }
 
     /**
@@ -35,17 +43,73 @@ public final class AdaptiveSparseTraining {
      * @return a new trainer, for one run
      */
     public static AdaptiveSparseTrainer create(AstConfig config, Module overrides) {
-        try {
-            return Guice.createInjector(Modules.override(new AstModule(config)).with(overrides))
-                    .getInstance(AdaptiveSparseTrainer.class);
-        } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {
-            // Surface the configuration error itself rather than Guice's wrapper.
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                if (cause instanceof io.github.ast.api.ConfigurationException configurationError) {
-                    throw configurationError;
+        return builder(config).overrides(overrides).build();
+    }
+
+    /**
+     * Starts a trainer with services or overrides.
+     *
+     * @param config the configuration
+     * @return the builder
+     */
+    public static Builder builder(AstConfig config) {
+        return new Builder(config);
+    }
+
+    /** Collects what is supplied in code next to the configuration. */
+    public static final class Builder {
+        private final AstConfig config;
+        private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+        private Module overrides = Modules.EMPTY_MODULE;
+
+        private Builder(AstConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * Supplies an object plugins may look up by type.
+         *
+         * @param type the type plugins look it up by
+         * @param service the object
+         * @param <T> the type
+         * @return this builder
+         */
+        public <T> Builder service(Class<T> type, T service) {
+            services.put(type, type.cast(Objects.requireNonNull(service, "service")));
+            return this;
+        }
+
+        /**
+         * Replaces configured bindings in code.
+         *
+         * @param module Guice bindings that replace the configured ones
+         * @return this builder
+         */
+        public Builder overrides(Module module) {
+            overrides = Objects.requireNonNull(module, "module");
+            return this;
+        }
+
+        /**
+         * Creates the trainer, validating every plugin name and setting.
+         *
+         * @return a new trainer, for one run
+         * @throws ConfigurationException if a name or setting is unknown or invalid
+         */
+        public AdaptiveSparseTrainer build() {
+            AstModule module = new AstModule(config, PluginRegistry.load(AstModule.class.getClassLoader()), services);
+            try {
+                return Guice.createInjector(Modules.override(module).with(overrides))
+                        .getInstance(AdaptiveSparseTrainer.class);
+            } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {
+                // Surface the configuration error itself rather than Guice's wrapper.
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    if (cause instanceof ConfigurationException configurationError) {
+                        throw configurationError;
+                    }
                 }
+                throw e;
             }
-            throw e;
         }
     }
 }

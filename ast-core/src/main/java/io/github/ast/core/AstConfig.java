@@ -155,9 +155,10 @@ public record AstConfig(String engine, String scorer, String gate, String contro
      * Returns the context a plugin factory receives.
      *
      * @param kind "scorer", "gate", "controller" or "energy"
+     * @param services objects supplied in code, by type
      * @return run-wide values plus that plugin's settings
      */
-    public PluginContext contextFor(String kind) {
+    public PluginContext contextFor(String kind, Map<Class<?>, Object> services) {
         Map<String, String> settings = switch (kind) {
             case "scorer" -> scorerSettings;
             case "gate" -> gateSettings;
@@ -166,7 +167,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             default -> throw new IllegalArgumentException(
                     "kind='" + kind + "' is not one of scorer, gate, controller, energy");
         };
-        return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings));
+        return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings),
+                services);
     }
 
     private static String requireName(String what, String name) {

@@ -7,6 +7,7 @@ import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
+import java.util.Map;
 
 /**
  * Guice wiring: binds the scorer, gate, controller and energy model named in an {@link AstConfig} to the
@@ -19,25 +20,28 @@ public final class AstModule extends AbstractModule {
 
     private final AstConfig config;
     private final PluginRegistry registry;
+    private final Map<Class<?>, Object> services;
 
     /**
-     * Creates the module with the plugins visible to this class's loader.
+     * Creates the module with the plugins visible to this class's loader and no services.
      *
      * @param config the run's configuration
      */
     public AstModule(AstConfig config) {
-        this(config, PluginRegistry.load(AstModule.class.getClassLoader()));
+        this(config, PluginRegistry.load(AstModule.class.getClassLoader()), Map.of());
     }
 
     /**
-     * Creates the module with a given registry.
+     * Creates the module with a given registry and services.
      *
      * @param config the run's configuration
      * @param registry where plugins are looked up
+     * @param services objects supplied in code that plugins may look up by type (a reference model, say)
      */
-    public AstModule(AstConfig config, PluginRegistry registry) {
+    public AstModule(AstConfig config, PluginRegistry registry, Map<Class<?>, Object> services) {
         this.config = config;
         this.registry = registry;
+        this.services = Map.copyOf(services);
     }
 
     @Override
@@ -49,21 +53,21 @@ public final class AstModule extends AbstractModule {
 
     @Provides
     Scorer scorer() {
-        return registry.create("scorer", Scorer.class, config.scorer(), config.contextFor("scorer"));
+        return registry.create("scorer", Scorer.class, config.scorer(), config.contextFor("scorer", services));
     }
 
     @Provides
     Gate gate() {
-        return registry.create("gate", Gate.class, config.gate(), config.contextFor("gate"));
+        return registry.create("gate", Gate.class, config.gate(), config.contextFor("gate", services));
     }
 
     @Provides
     Controller controller() {
-        return registry.create("controller", Controller.class, config.controller(), config.contextFor("controller"));
+        return registry.create("controller", Controller.class, config.controller(), config.contextFor("controller", services));
     }
 
     @Provides
     EnergyModel energyModel() {
-        return registry.create("energy", EnergyModel.class, config.energyModel(), config.contextFor("energy"));
+        return registry.create("energy", EnergyModel.class, config.energyModel(), config.contextFor("energy", services));
     }
 }

@@ -12,17 +12,18 @@ class PluginWiringTest {
 
     @Test
     void serviceLoaderFindsEveryBuiltInPlugin() {
-        assertThat(registry.names("scorer")).contains("loss", "intensity", "loss-intensity");
-        assertThat(registry.names("gate")).contains("threshold", "probabilistic");
+        assertThat(registry.names("scorer")).contains("loss", "intensity", "loss-intensity", "margin", "entropy",
+                "gradnorm", "reducible-loss", "composite");
+        assertThat(registry.names("gate")).contains("threshold", "probabilistic", "top-k", "random");
         assertThat(registry.names("controller")).contains("pi", "pid");
         assertThat(registry.names("energy")).contains("unit", "forward-backward");
     }
 
     @Test
     void unknownNamesListWhatIsAvailable() {
-        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().scorer("gradnorm").build()))
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().scorer("grad-norm").build()))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("Unknown scorer 'gradnorm' (ast.scorer); available: " + registry.names("scorer"));
+                .hasMessage("Unknown scorer 'grad-norm' (ast.scorer); available: " + registry.names("scorer"));
         assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().controller("bang-bang").build()))
                 .hasMessageContaining("available: [pi, pid");
     }

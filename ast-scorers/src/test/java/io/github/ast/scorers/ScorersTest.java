@@ -22,7 +22,7 @@ class ScorersTest {
     private static ScoringBatch batch(NDManager m, float[][] inputs, float[] losses) {
         NDArray data = m.create(inputs);
         int n = inputs.length;
-        return new ScoringBatch(new NDList(data), new NDList(m.zeros(new Shape(n))), m.zeros(new Shape(n, 2)),
+        return new ScoringBatch(new NDList(data), new NDList(m.zeros(new Shape(n))), new NDList(m.zeros(new Shape(n, 2))),
                 m.create(losses));
     }
 
@@ -68,7 +68,7 @@ class ScorersTest {
             assertThat(IntensityScorer.standardDeviation(x).toFloatArray())
                     .containsExactly(new float[] {1f, 0f, 2f}, within(1e-6f));
             ScoringBatch b = new ScoringBatch(new NDList(x.reshape(3, 1, 2)), new NDList(m.zeros(new Shape(3))),
-                    m.zeros(new Shape(3, 2)), m.ones(new Shape(3)));
+                    new NDList(m.zeros(new Shape(3, 2))), m.ones(new Shape(3)));
             assertThat(new IntensityScorer().score(b).toFloatArray())
                     .containsExactly(new float[] {0.5f, 0f, 1f}, within(1e-6f));
         }

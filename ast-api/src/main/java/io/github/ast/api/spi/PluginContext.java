@@ -1,20 +1,24 @@
 package io.github.ast.api.spi;
 
 import io.github.ast.api.ConfigurationException;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What a factory needs to create its component: the run-wide values every component may depend on and the
- * component's own settings.
+ * What a factory needs to create its component: the run-wide values every component may depend on, the
+ * component's own settings, and objects the user supplied in code (a reference model, say).
  *
  * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
  * @param initialThreshold the gate's threshold before the first batch
  * @param seed the run's random seed, for components that draw random numbers
  * @param settings the component's own settings
+ * @param services objects supplied in code, by the type they are looked up by
  */
-public record PluginContext(double targetRate, double initialThreshold, long seed, Settings settings) {
+public record PluginContext(double targetRate, double initialThreshold, long seed, Settings settings,
+        Map<Class<?>, Object> services) {
 
-    /** Validates the run-wide values. */
+    /** Validates the run-wide values and the services' types. */
     public PluginContext {
         if (!(targetRate > 0 && targetRate <= 1)) {
             throw new ConfigurationException("targetRate=" + targetRate + " must be in (0, 1]");
@@ -23,5 +27,44 @@ public record PluginContext(double targetRate, double initialThreshold, long see
             throw new ConfigurationException("initialThreshold=" + initialThreshold + " must be finite");
         }
         Objects.requireNonNull(settings, "settings");
+        services = Map.copyOf(services);
+        services.forEach((type, service) -> {
+            if (!type.isInstance(service)) {
+                throw new IllegalArgumentException("service " + service + " is not a " + type.getName());
+            }
+        });
+    }
+
+    /**
+     * Creates a context without services.
+     *
+     * @param targetRate the fraction of samples the run aims to train on
+     * @param initialThreshold the gate's threshold before the first batch
+     * @param seed the run's random seed
+     * @param settings the component's own settings
+     */
+    public PluginContext(double targetRate, double initialThreshold, long seed, Settings settings) {
+        this(targetRate, initialThreshold, seed, settings, Map.of());
+    }
+
+    /**
+     * Returns a service supplied in code.
+     *
+     * @param type the type it was supplied as
+     * @param <T> that type
+     * @return the service, or empty
+     */
+    public <T> Optional<T> service(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /**
+     * Returns the same run-wide values and services with other settings, for composite components.
+     *
+     * @param other the settings
+     * @return the new context
+     */
+    public PluginContext withSettings(Settings other) {
+        return new PluginContext(targetRate, initialThreshold, seed, other, services);
     }
 }

@@ -43,4 +43,53 @@ class GatesTest {
             assertThat((double) above / n).isBetween(0.71, 0.75);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void topKKeepsExactlyTheKMostSignificantEvenWithTies(String engine) {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            TopKGate gate = new TopKGate(0.4); // 5 samples -> 2
+            assertThat(gate.usesThreshold()).isFalse();
+            boolean[] mask = gate.select(m.create(new float[] {0.1f, 0.9f, 0.3f, 0.8f, 0.2f}), 99).toBooleanArray();
+            assertThat(mask).containsExactly(false, true, false, true, false);
+            boolean[] ties = gate.select(m.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0.5f}), 0).toBooleanArray();
+            assertThat(count(ties)).isEqualTo(2);
+            // a batch of one keeps its one sample; a tiny rate keeps at least one
+            assertThat(new TopKGate(0.01).select(m.create(new float[] {0.3f}), 0).toBooleanArray())
+                    .containsExactly(true);
+            assertThat(count(new TopKGate(0.01).select(m.create(new float[] {0.3f, 0.1f, 0.2f}), 0)
+                    .toBooleanArray())).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void randomGateKeepsExactlyKUniformlyChosenSamples(String engine) {
+        Engine e = Engine.getEngine(engine);
+        e.setRandomSeed(3);
+        try (NDManager m = e.newBaseManager()) {
+            RandomGate gate = new RandomGate(0.25);
+            int[] hits = new int[8];
+            int rounds = 4000;
+            NDArray significance = m.create(new float[] {9, 8, 7, 6, 5, 4, 3, 2}); // must not matter
+            for (int r = 0; r < rounds; r++) {
+                boolean[] mask = gate.select(significance, 0).toBooleanArray();
+                assertThat(count(mask)).isEqualTo(2);
+                for (int i = 0; i < mask.length; i++) {
+                    hits[i] += mask[i] ? 1 : 0;
+                }
+            }
+            for (int h : hits) {
+                assertThat((double) h / rounds).isBetween(0.22, 0.28); // each sample kept 25% of the time
+            }
+        }
+    }
+
+    private static int count(boolean[] mask) {
+        int n = 0;
+        for (boolean b : mask) {
+            n += b ? 1 : 0;
+        }
+        return n;
+    }
 }
