@@ -17,6 +17,7 @@ import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
+import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
@@ -25,10 +26,11 @@ import io.github.ast.api.ScoringBatch;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ public final class AdaptiveSparseTrainer {
     private final Scorer scorer;
     private final Gate gate;
     private final Controller controller;
-    private final EnergyModel energyModel;
+    private final EnergyAccount energy;
     private final PerSampleLoss perSampleLoss;
     private final Random fallbackRandom;
 
@@ -64,17 +66,17 @@ public final class AdaptiveSparseTrainer {
      * @param scorer the scorer
      * @param gate the gate
      * @param controller the controller
-     * @param energyModel the energy model
+     * @param energy the energy models, primary first
      * @param perSampleLoss the unreduced loss used for scoring
      */
     @Inject
     public AdaptiveSparseTrainer(AstConfig config, Scorer scorer, Gate gate, Controller controller,
-            EnergyModel energyModel, PerSampleLoss perSampleLoss) {
+            EnergyAccount energy, PerSampleLoss perSampleLoss) {
         this.config = config;
         this.scorer = scorer;
         this.gate = gate;
         this.controller = controller;
-        this.energyModel = energyModel;
+        this.energy = energy;
         this.perSampleLoss = perSampleLoss;
         this.fallbackRandom = new Random(config.seed());
     }
@@ -99,9 +101,14 @@ public final class AdaptiveSparseTrainer {
         return controller;
     }
 
-    /** Returns the energy model. */
+    /** Returns the primary energy model. */
     public EnergyModel energyModel() {
-        return energyModel;
+        return energy.primaryModel();
+    }
+
+    /** Returns every energy model the run prices with, primary first. */
+    public EnergyAccount energyAccount() {
+        return energy;
     }
 
     /**
@@ -117,24 +124,24 @@ public final class AdaptiveSparseTrainer {
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
-        return fit(trainer, epochs, trainingSet, validationSet, stats -> {});
+        return fit(trainer, epochs, trainingSet, validationSet, TrainingObserver.NONE);
     }
 
     /**
-     * Trains like {@link #fit(Trainer, int, Dataset, Dataset)} and hands each epoch's figures to a callback as soon
-     * as the epoch ends, for live output.
+     * Trains like {@link #fit(Trainer, int, Dataset, Dataset)} and reports every batch and epoch to an observer as
+     * they end, for live output and traces.
      *
      * @param trainer a DJL trainer whose model is initialised
      * @param epochs number of epochs, >= 1
      * @param trainingSet the training data
      * @param validationSet the validation data, or null
-     * @param onEpoch called after every epoch
+     * @param observer receives every batch's result and every epoch's figures
      * @return the report of the run
      * @throws IOException if the data cannot be read
      * @throws TranslateException if a batch cannot be built
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
-            Consumer<EpochStats> onEpoch) throws IOException, TranslateException {
+            TrainingObserver observer) throws IOException, TranslateException {
         if (epochs < 1) {
             throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
         }
@@ -146,18 +153,30 @@ public final class AdaptiveSparseTrainer {
         }
         engine.setRandomSeed((int) config.seed());
         List<EpochStats> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet);
-            history.add(stats);
-            LOG.info(stats.line());
-            onEpoch.accept(stats);
+        Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
+                .settings());
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet, meter, observer);
+                history.add(stats);
+                LOG.info(stats.line());
+                observer.onEpoch(stats);
+                if (!observer.continueTraining(stats)) {
+                    break;
+                }
+            }
+        } finally {
+            meter.ifPresent(EnergyMeter::close);
         }
-        return new RunReport(config, Provenance.of(engine), energyModel.unit(), history);
+        return new RunReport(config, Provenance.of(engine), energy.units(),
+                meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
+                history);
     }
 
-    private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, Dataset trainingSet, Dataset validationSet)
-            throws IOException, TranslateException {
+    private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, Dataset trainingSet, Dataset validationSet,
+            Optional<EnergyMeter> meter, TrainingObserver observer) throws IOException, TranslateException {
         long start = System.nanoTime();
+        double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
         long scored = 0;
         long trained = 0;
         long gateActive = 0;
@@ -166,10 +185,11 @@ public final class AdaptiveSparseTrainer {
         int batches = 0;
         int fallbacks = 0;
         int skipped = 0;
-        BatchEnergy energy = BatchEnergy.ZERO;
+        Map<String, BatchEnergy> energies = new LinkedHashMap<>();
         for (Batch batch : trainer.iterateDataset(trainingSet)) {
             try (batch) {
                 BatchResult result = trainBatch(trainer, batch);
+                observer.onBatch(epoch, result);
                 batches++;
                 if (result.skipped()) {
                     skipped++;
@@ -181,18 +201,19 @@ public final class AdaptiveSparseTrainer {
                 correct += result.correct();
                 lossSum += result.lossSum();
                 fallbacks += result.fallback() ? 1 : 0;
-                energy = energy.plus(result.energy());
+                energies = EnergyAccount.sum(energies, result.energies());
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double joules = meter.map(m -> m.joules() - joulesAtStart).orElse(Double.NaN);
         long validationStart = System.nanoTime();
         double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN}
                 : evaluate(trainer, validationSet);
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
         return new EpochStats(epoch, epochs, ratio(lossSum, scored), ratio(correct, scored), validation[0],
-                validation[1], ratio(trained, scored), ratio(gateActive, scored), controller.threshold(), energy,
-                batches, fallbacks, skipped, trainSeconds, validationSeconds);
+                validation[1], ratio(trained, scored), ratio(gateActive, scored), controller.threshold(), energies,
+                joules, batches, fallbacks, skipped, trainSeconds, validationSeconds);
     }
 
     /**
@@ -208,9 +229,12 @@ public final class AdaptiveSparseTrainer {
         int size = batch.getSize();
         if (size == 0) {
             LOG.warn("Skipped an empty batch (size 0)");
-            return new BatchResult(0, 0, 0, false, true, 0, 0, controller.threshold(), BatchEnergy.ZERO);
+            return new BatchResult(0, 0, 0, false, true, 0, 0, controller.threshold(), Map.of());
         }
         NDList data = batch.getData();
+        if (!energy.isAttached()) {
+            energy.attach(trainer.getModel().getBlock(), data.head().getShape().slice(1));
+        }
         NDList labels = batch.getLabels();
         NDList predictions = trainer.evaluate(data);
         NDArray losses = perSampleLoss.compute(labels, predictions);
@@ -229,8 +253,7 @@ public final class AdaptiveSparseTrainer {
         if (!Double.isFinite(lossSum)) {
             LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
                     lossSum);
-            return new BatchResult(size, 0, 0, false, true, lossSum, correct, controller.threshold(),
-                    BatchEnergy.ZERO);
+            return new BatchResult(size, 0, 0, false, true, lossSum, correct, controller.threshold(), Map.of());
         }
 
         boolean fallback = active < Math.min(config.minActive(), size);
@@ -245,11 +268,11 @@ public final class AdaptiveSparseTrainer {
         trainer.step();
 
         double threshold = gate.usesThreshold() ? controller.update((double) active / size) : controller.threshold();
-        BatchEnergy energy = energyModel.price(new BatchWork(size, size, trained));
+        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, size, trained));
         Device device = labels.head().getDevice();
         BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
-        return new BatchResult(size, active, trained, fallback, false, lossSum, correct, threshold, energy);
+        return new BatchResult(size, active, trained, fallback, false, lossSum, correct, threshold, energies);
     }
 
     private NDArray randomRows(Batch batch, int size) {

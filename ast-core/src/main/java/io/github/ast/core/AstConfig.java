@@ -4,6 +4,7 @@ import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.Settings;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -20,7 +21,9 @@ import java.util.TreeMap;
  * @param scorer scorer name
  * @param gate gate name
  * @param controller controller name
- * @param energyModel energy model name
+ * @param energyModel energy model name, the one the epoch line's saving comes from
+ * @param energyCompare further energy models priced side by side
+ * @param meter energy meter: "auto" (the best available), "none" or a meter name
  * @param targetRate fraction of samples to train on, in (0, 1]
  * @param initialThreshold gate threshold before the first batch, finite
  * @param minActive fallback size: when fewer samples activate, this many random samples train instead, >= 1
@@ -28,17 +31,23 @@ import java.util.TreeMap;
  * @param scorerSettings the scorer's settings (keys without prefix)
  * @param gateSettings the gate's settings
  * @param controllerSettings the controller's settings
- * @param energySettings the energy model's settings
+ * @param energySettings the energy models' settings (each comparison model receives the keys it accepts)
+ * @param meterSettings the meter's settings
  */
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
-        double targetRate, double initialThreshold, int minActive, long seed, Map<String, String> scorerSettings,
-        Map<String, String> gateSettings, Map<String, String> controllerSettings, Map<String, String> energySettings) {
+        List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
+        long seed, Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        Map<String, String> controllerSettings, Map<String, String> energySettings,
+        Map<String, String> meterSettings) {
 
     /** Prefix of every property this configuration reads. */
     public static final String PREFIX = "ast.";
 
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
-            "targetRate", "initialThreshold", "minActive", "seed");
+            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "seed");
+
+    /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
+    static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter");
 
     /** Validates every value; the message names the bad value and what is allowed. */
     public AstConfig {
@@ -47,6 +56,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         gate = requireName("gate", gate);
         controller = requireName("controller", controller);
         energyModel = requireName("energy", energyModel);
+        energyCompare = energyCompare == null ? List.of()
+                : energyCompare.stream().map(String::trim).filter(n -> !n.isEmpty()).distinct().toList();
+        meter = requireName("meter", meter);
         if (!(targetRate > 0 && targetRate <= 1)) {
             throw new ConfigurationException("ast.targetRate=" + targetRate + " is invalid; it must be in (0, 1]");
         }
@@ -60,11 +72,13 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         gateSettings = copy(gateSettings);
         controllerSettings = copy(controllerSettings);
         energySettings = copy(energySettings);
+        meterSettings = copy(meterSettings);
     }
 
     /**
      * Returns the reference configuration: loss-intensity scorer, threshold gate, PI controller, forward-backward
-     * energy model, target 10%, threshold 0.5, fallback 2 samples, seed 42, default engine.
+     * energy model compared with the unit-cost and FLOP models, automatic meter, target 10%, threshold 0.5,
+     * fallback 2 samples, seed 42, default engine.
      *
      * @return the defaults
      */
@@ -80,12 +94,13 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     /** Returns a builder starting from this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
-                .energyModel(energyModel).targetRate(targetRate).initialThreshold(initialThreshold)
+                .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
                 .minActive(minActive).seed(seed);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
         energySettings.forEach((k, v) -> b.setting("energy." + k, v));
+        meterSettings.forEach((k, v) -> b.setting("meter." + k, v));
         return b;
     }
 
@@ -116,13 +131,15 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "gate" -> b.gate(value);
                 case "controller" -> b.controller(value);
                 case "energy" -> b.energyModel(value);
+                case "energyCompare" -> b.energyCompare(List.of(value.split(",")));
+                case "meter" -> b.meter(value);
                 case "targetRate" -> b.targetRate(parseDouble(name, value));
                 case "initialThreshold" -> b.initialThreshold(parseDouble(name, value));
                 case "minActive" -> b.minActive(parseInt(name, value));
                 case "seed" -> b.seed(parseLong(name, value));
                 default -> throw new ConfigurationException(
                         "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
-                                + " and ast.<scorer|gate|controller|energy>.<setting>");
+                                + " and ast.<scorer|gate|controller|energy|meter>.<setting>");
             }
         }
         return b.build();
@@ -140,6 +157,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         p.put("ast.gate", gate);
         p.put("ast.controller", controller);
         p.put("ast.energy", energyModel);
+        p.put("ast.energyCompare", String.join(",", energyCompare));
+        p.put("ast.meter", meter);
         p.put("ast.targetRate", Double.toString(targetRate));
         p.put("ast.initialThreshold", Double.toString(initialThreshold));
         p.put("ast.minActive", Integer.toString(minActive));
@@ -148,13 +167,14 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
         controllerSettings.forEach((k, v) -> p.put("ast.controller." + k, v));
         energySettings.forEach((k, v) -> p.put("ast.energy." + k, v));
+        meterSettings.forEach((k, v) -> p.put("ast.meter." + k, v));
         return p;
     }
 
     /**
      * Returns the context a plugin factory receives.
      *
-     * @param kind "scorer", "gate", "controller" or "energy"
+     * @param kind "scorer", "gate", "controller", "energy" or "meter"
      * @param services objects supplied in code, by type
      * @return run-wide values plus that plugin's settings
      */
@@ -164,8 +184,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             case "gate" -> gateSettings;
             case "controller" -> controllerSettings;
             case "energy" -> energySettings;
-            default -> throw new IllegalArgumentException(
-                    "kind='" + kind + "' is not one of scorer, gate, controller, energy");
+            case "meter" -> meterSettings;
+            default -> throw new IllegalArgumentException("kind='" + kind + "' is not one of " + SETTING_KINDS);
         };
         return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings),
                 services);
@@ -219,6 +239,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private String gate = "threshold";
         private String controller = "pi";
         private String energyModel = "forward-backward";
+        private List<String> energyCompare = List.of("unit", "flops");
+        private String meter = "auto";
         private double targetRate = 0.10;
         private double initialThreshold = 0.50;
         private int minActive = 2;
@@ -226,7 +248,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
 
         private Builder() {
-            for (String kind : new String[] {"scorer", "gate", "controller", "energy"}) {
+            for (String kind : SETTING_KINDS) {
                 settings.put(kind, new TreeMap<>());
             }
         }
@@ -261,6 +283,18 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
+        /** Sets the energy models priced side by side with the primary one. */
+        public Builder energyCompare(List<String> value) {
+            energyCompare = value;
+            return this;
+        }
+
+        /** Sets the energy meter: "auto", "none" or a meter name. */
+        public Builder meter(String value) {
+            meter = value;
+            return this;
+        }
+
         /** Sets the target activation rate. */
         public Builder targetRate(double value) {
             targetRate = value;
@@ -288,7 +322,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /**
          * Sets one plugin setting.
          *
-         * @param kindAndKey {@code <kind>.<key>}, kind one of scorer, gate, controller, energy
+         * @param kindAndKey {@code <kind>.<key>}, kind one of scorer, gate, controller, energy, meter
          * @param value the value as text
          * @return this builder
          */
@@ -297,7 +331,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             Map<String, String> target = dot > 0 ? settings.get(kindAndKey.substring(0, dot)) : null;
             if (target == null || dot == kindAndKey.length() - 1) {
                 throw new ConfigurationException("Unknown setting " + PREFIX + kindAndKey
-                        + "; plugin settings are ast.<scorer|gate|controller|energy>.<setting>");
+                        + "; plugin settings are ast.<scorer|gate|controller|energy|meter>.<setting>");
             }
             target.put(kindAndKey.substring(dot + 1), value);
             return this;
@@ -305,9 +339,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
 
         /** Validates and returns the configuration. */
         public AstConfig build() {
-            return new AstConfig(engine, scorer, gate, controller, energyModel, targetRate, initialThreshold,
-                    minActive, seed, settings.get("scorer"), settings.get("gate"), settings.get("controller"),
-                    settings.get("energy"));
+            return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
+                    initialThreshold, minActive, seed, settings.get("scorer"), settings.get("gate"),
+                    settings.get("controller"), settings.get("energy"), settings.get("meter"));
         }
     }
 }

@@ -7,7 +7,12 @@ import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
+import io.github.ast.api.spi.PluginContext;
+import io.github.ast.api.spi.Settings;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Guice wiring: binds the scorer, gate, controller and energy model named in an {@link AstConfig} to the
@@ -67,7 +72,21 @@ public final class AstModule extends AbstractModule {
     }
 
     @Provides
-    EnergyModel energyModel() {
-        return registry.create("energy", EnergyModel.class, config.energyModel(), config.contextFor("energy", services));
+    EnergyAccount energyAccount() {
+        Map<String, EnergyModel> models = new LinkedHashMap<>();
+        models.put(config.energyModel(), registry.create("energy", EnergyModel.class, config.energyModel(),
+                config.contextFor("energy", services)));
+        PluginContext shared = config.contextFor("energy", services);
+        for (String name : config.energyCompare()) {
+            if (!models.containsKey(name)) {
+                // A comparison model receives the shared ast.energy.* keys it accepts and defaults for the rest.
+                Set<String> accepted = registry.settingKeys("energy", name);
+                Map<String, String> own = new TreeMap<>(shared.settings().asMap());
+                own.keySet().retainAll(accepted);
+                models.put(name, registry.create("energy", EnergyModel.class, name,
+                        shared.withSettings(Settings.of(shared.settings().prefix(), own))));
+            }
+        }
+        return new EnergyAccount(models);
     }
 }

@@ -1,9 +1,10 @@
 package io.github.ast.core;
 
 import io.github.ast.api.BatchEnergy;
+import java.util.Map;
 
 /**
- * What one sparse step did, for listeners, tests and custom loops.
+ * What one sparse step did, for observers, tests and custom loops.
  *
  * @param batchSize samples in the batch
  * @param gateActive samples the gate activated
@@ -13,7 +14,18 @@ import io.github.ast.api.BatchEnergy;
  * @param lossSum sum of the per-sample losses of the scoring pass (NaN if skipped for non-finite losses)
  * @param correct samples whose arg-max prediction equals the label in the scoring pass
  * @param threshold the threshold after the controller's update
- * @param energy the batch's energy against full-data training
+ * @param energies the batch's energy by model name, the primary model first (empty if skipped)
  */
 public record BatchResult(int batchSize, int gateActive, int trained, boolean fallback, boolean skipped,
-        double lossSum, long correct, double threshold, BatchEnergy energy) {}
+        double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies) {
+
+    /** Copies the energies. */
+    public BatchResult {
+        energies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energies));
+    }
+
+    /** Returns the primary energy model's figure, zero if the batch was skipped. */
+    public BatchEnergy energy() {
+        return energies.isEmpty() ? BatchEnergy.ZERO : energies.values().iterator().next();
+    }
+}

@@ -1,6 +1,8 @@
 package io.github.ast.core;
 
 import io.github.ast.api.BatchEnergy;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * One epoch's figures, as printed in the epoch line and recorded in the run report.
@@ -14,7 +16,8 @@ import io.github.ast.api.BatchEnergy;
  * @param activationRate samples trained / samples scored, fallback included
  * @param gateRate samples the gate activated / samples scored, what the controller sees
  * @param threshold the threshold at the end of the epoch
- * @param energy the epoch's energy against full-data training
+ * @param energies the epoch's energy by model name against full-data training, the primary model first
+ * @param measuredJoules joules the energy meter read over the training loop, NaN without a meter
  * @param batches batches seen
  * @param fallbackBatches batches where the random fallback trained instead of the gate's choice
  * @param skippedBatches batches skipped for empty input or non-finite losses
@@ -22,21 +25,39 @@ import io.github.ast.api.BatchEnergy;
  * @param validationSeconds wall-clock seconds of validation
  */
 public record EpochStats(int epoch, int epochs, double trainLoss, double trainAccuracy, double validationLoss,
-        double validationAccuracy, double activationRate, double gateRate, double threshold, BatchEnergy energy,
-        int batches, int fallbackBatches, int skippedBatches, double trainSeconds, double validationSeconds) {
+        double validationAccuracy, double activationRate, double gateRate, double threshold,
+        Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
+        int skippedBatches, double trainSeconds, double validationSeconds) {
+
+    /** Copies the energies. */
+    public EpochStats {
+        energies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energies));
+    }
+
+    /** Returns the primary energy model's figure. */
+    public BatchEnergy energy() {
+        return energies.isEmpty() ? BatchEnergy.ZERO : energies.values().iterator().next();
+    }
 
     /**
-     * Formats the epoch line: loss, accuracy (validation when available, else training), activation, savings of
-     * the configured energy model (scoring counted), threshold and time.
+     * Formats the epoch line: loss, accuracy (validation when available, else training), activation, the primary
+     * model's saving (scoring counted), threshold and time, then the comparison models' savings and the meter.
      *
-     * @return for example {@code Epoch  1/40 | Loss: 1.72 | Acc: 36.5% | Act:  8.1% | Save: 56.3% | Thr: 0.731 | 12.0s}
+     * @return for example {@code Epoch  1/40 | Loss: 1.72 | Acc: 36.5% | Act:  8.1% | Save: 56.3% | Thr: 0.731 |
+     *     12.0s | unit 91.0% | flops 56.2% | 310 J}
      */
     public String line() {
         int width = Integer.toString(epochs).length();
         double accuracy = Double.isNaN(validationAccuracy) ? trainAccuracy : validationAccuracy;
-        return String.format(java.util.Locale.ROOT,
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                 "Epoch %" + width + "d/%d | Loss: %.4f | Acc: %5.1f%% | Act: %5.1f%% | Save: %5.1f%% | Thr: %.3f | %.1fs",
-                epoch, epochs, trainLoss, 100 * accuracy, 100 * activationRate, 100 * energy.savings(), threshold,
-                trainSeconds);
+                epoch, epochs, trainLoss, 100 * accuracy, 100 * activationRate, 100 * energy().savings(), threshold,
+                trainSeconds));
+        energies.entrySet().stream().skip(1).forEach(e -> line.append(String.format(Locale.ROOT, " | %s %.1f%%",
+                e.getKey(), 100 * e.getValue().savings())));
+        if (!Double.isNaN(measuredJoules)) {
+            line.append(String.format(Locale.ROOT, " | %.0f J", measuredJoules));
+        }
+        return line.toString();
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -95,6 +96,22 @@ public final class PluginRegistry {
         }
         context.settings().requireOnly(name, factory.settingKeys());
         return type.cast(factory.create(context));
+    }
+
+    /**
+     * Returns the setting keys a plugin accepts.
+     *
+     * @param kind the plugin kind
+     * @param name the plugin name
+     * @return its keys
+     * @throws ConfigurationException if the name is unknown
+     */
+    public Set<String> settingKeys(String kind, String name) {
+        PluginFactory<?> factory = byKind(kind).get(name);
+        if (factory == null) {
+            throw new ConfigurationException("Unknown " + kind + " '" + name + "'; available: " + names(kind));
+        }
+        return factory.settingKeys();
     }
 
     private Map<String, PluginFactory<?>> byKind(String kind) {

@@ -2,25 +2,47 @@ package io.github.ast.core;
 
 import io.github.ast.api.BatchEnergy;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a run produced and everything needed to reproduce it.
  *
  * @param config the full configuration
  * @param provenance the software versions
- * @param energyUnit unit of the energy figures
+ * @param energyUnits unit of each energy model's figures, by model name, the primary first
+ * @param meter description of the energy meter, or "none"
+ * @param meterIsEstimate whether the meter's figures are an estimate rather than a measurement
  * @param epochs per-epoch figures, in order
  */
-public record RunReport(AstConfig config, Provenance provenance, String energyUnit, List<EpochStats> epochs) {
+public record RunReport(AstConfig config, Provenance provenance, Map<String, String> energyUnits, String meter,
+        boolean meterIsEstimate, List<EpochStats> epochs) {
 
-    /** Copies the epoch list. */
+    /** Copies the collections. */
     public RunReport {
+        energyUnits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energyUnits));
         epochs = List.copyOf(epochs);
     }
 
-    /** Returns the energy summed over all epochs. */
+    /** Returns the primary energy model's figures summed over all epochs. */
     public BatchEnergy totalEnergy() {
         return epochs.stream().map(EpochStats::energy).reduce(BatchEnergy.ZERO, BatchEnergy::plus);
+    }
+
+    /** Returns every energy model's figures summed over all epochs. */
+    public Map<String, BatchEnergy> totalEnergies() {
+        Map<String, BatchEnergy> total = new java.util.LinkedHashMap<>();
+        epochs.forEach(e -> total.putAll(EnergyAccount.sum(total, e.energies())));
+        return total;
+    }
+
+    /** Returns the joules the meter read over all training loops, NaN without a meter. */
+    public double totalJoules() {
+        return epochs.stream().mapToDouble(EpochStats::measuredJoules).sum();
+    }
+
+    /** Returns the primary energy model's unit. */
+    public String energyUnit() {
+        return energyUnits.get(config.energyModel());
     }
 
     /** Returns the last epoch's figures. */

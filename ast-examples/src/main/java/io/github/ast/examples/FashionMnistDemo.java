@@ -23,6 +23,7 @@ import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.RunReport;
+import io.github.ast.core.TrainingObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -98,7 +99,12 @@ public final class FashionMnistDemo {
             RunReport report;
             engine.setRandomSeed((int) config.seed());
             try (Model model = newModel(options, engineName); Trainer trainer = newTrainer(model)) {
-                report = ast.fit(trainer, options.epochs(), train, test, e -> System.out.println("   AST  " + e.line()));
+                report = ast.fit(trainer, options.epochs(), train, test, new TrainingObserver() {
+                    @Override
+                    public void onEpoch(EpochStats stats) {
+                        System.out.println("   AST  " + stats.line());
+                    }
+                });
             }
             if (options.report() != null) {
                 writeReport(options.report(), engineName, options.model(), report);

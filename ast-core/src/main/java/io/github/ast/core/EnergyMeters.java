@@ -1,0 +1,69 @@
+package io.github.ast.core;
+
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.EnergyMeter;
+import io.github.ast.api.spi.EnergyMeterFactory;
+import io.github.ast.api.spi.Settings;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the energy meter of a run: with {@code ast.meter=auto} the available meter of highest priority (hardware
+ * counters before estimates), otherwise the one named, or none. The choice is logged, with "ESTIMATE" where it is
+ * one, because a measured figure and an estimate must never be confused.
+ */
+public final class EnergyMeters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnergyMeters.class);
+
+    private EnergyMeters() {}
+
+    /**
+     * Opens the configured meter.
+     *
+     * @param choice "auto", "none" or a meter name
+     * @param settings the meters' settings ({@code ast.meter.*})
+     * @return the meter, or empty for "none" or when auto finds nothing
+     * @throws ConfigurationException for an unknown name or a named meter that is not available here
+     */
+    public static Optional<EnergyMeter> open(String choice, Settings settings) {
+        if (choice.equals("none")) {
+            return Optional.empty();
+        }
+        List<EnergyMeterFactory> factories = new ArrayList<>();
+        ServiceLoader.load(EnergyMeterFactory.class, EnergyMeters.class.getClassLoader()).forEach(factories::add);
+        factories.sort(Comparator.comparingInt(EnergyMeterFactory::priority).reversed());
+        if (choice.equals("auto")) {
+            for (EnergyMeterFactory factory : factories) {
+                Optional<EnergyMeter> meter = factory.open(settings);
+                if (meter.isPresent()) {
+                    log(meter.get());
+                    return meter;
+                }
+            }
+            LOG.info("Energy meter: none available (tried {})", names(factories));
+            return Optional.empty();
+        }
+        EnergyMeterFactory factory = factories.stream().filter(f -> f.name().equals(choice)).findFirst()
+                .orElseThrow(() -> new ConfigurationException("Unknown energy meter '" + choice + "' (ast.meter); "
+                        + "available: auto, none, " + names(factories)));
+        EnergyMeter meter = factory.open(settings).orElseThrow(() -> new ConfigurationException(
+                "energy meter '" + choice + "' (ast.meter) is not available on this machine; use ast.meter=auto"));
+        log(meter);
+        return Optional.of(meter);
+    }
+
+    private static void log(EnergyMeter meter) {
+        LOG.info("Energy meter: {}{}", meter.description(), meter.isEstimate() ? " (ESTIMATE, not measured)" : "");
+    }
+
+    private static String names(List<EnergyMeterFactory> factories) {
+        return factories.stream().map(EnergyMeterFactory::name).collect(Collectors.joining(", ", "[", "]"));
+    }
+}

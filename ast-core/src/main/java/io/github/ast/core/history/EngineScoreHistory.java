@@ -1,0 +1,49 @@
+package io.github.ast.core.history;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/** A {@link ScoreHistory} kept in engine arrays and updated by indexed assignment: no host round trip. */
+final class EngineScoreHistory implements ScoreHistory {
+
+    private final NDManager manager;
+    private final long size;
+    private final NDArray outputs;
+    private final NDArray losses;
+    private final NDArray seen;
+
+    EngineScoreHistory(NDManager parent, long size, int classes) {
+        this.manager = parent.newSubManager();
+        this.size = size;
+        this.outputs = manager.zeros(new Shape(size, classes));
+        this.losses = manager.zeros(new Shape(size));
+        this.seen = manager.zeros(new Shape(size));
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public Rows gather(NDArray indices) {
+        NDIndex rows = new NDIndex("{}", indices);
+        return new Rows(outputs.get(rows), losses.get(rows), seen.get(rows).eq(0f));
+    }
+
+    @Override
+    public void update(NDArray indices, NDArray freshOutputs, NDArray freshLosses) {
+        NDIndex rows = new NDIndex("{}", indices);
+        outputs.set(rows, freshOutputs.toType(DataType.FLOAT32, false));
+        losses.set(rows, freshLosses.toType(DataType.FLOAT32, false));
+        seen.set(rows, manager.ones(new Shape(indices.size())));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
