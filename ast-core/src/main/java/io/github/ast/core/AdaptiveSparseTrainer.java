@@ -5,12 +5,15 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.BatchEnergy;
@@ -23,6 +26,7 @@ import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
+import io.github.ast.core.history.ScoreHistory;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,10 +41,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a DJL {@link Trainer} on the samples that still teach the model something, one batch at a time.
  *
- * <p>Per batch: a gradient-free forward pass over the whole batch, per-sample losses, the scorer, the gate at the
- * controller's threshold, a random fallback of {@code minActive} samples when fewer activate, forward and backward on
- * the selected rows only, the optimiser step, the controller update and the energy account. Everything per sample
- * happens on the engine; the host reads three numbers per batch (loss sum, correct count, active count).
+ * <p>Per batch: a gradient-free forward pass over the whole batch (or, with {@code ast.selection=history}, the
+ * outputs last seen for each sample, with no forward pass), per-sample losses, the scorer, the gate at the
+ * controller's threshold, optional exploration below it (with optional 1/p reweighting), a random fallback of
+ * {@code minActive} samples when fewer activate, forward and backward on the selected rows only, the optimiser step,
+ * the controller update and the energy account. Warm-up and annealing epochs train on every sample without scoring.
+ * Everything per sample happens on the engine; the host reads a handful of counts per batch.
  *
  * <p>The entry point mirrors {@code EasyTrain.fit(trainer, epochs, train, validation)}, and the trainer's
  * {@code TrainingListener}s receive the same callbacks as under {@code EasyTrain}: {@code onTrainingBatch} with the
@@ -57,7 +63,12 @@ public final class AdaptiveSparseTrainer {
     private final Controller controller;
     private final EnergyAccount energy;
     private final PerSampleLoss perSampleLoss;
+    private final SelectionConfig selection;
     private final Random fallbackRandom;
+    private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
+    private ScoreHistory history;
+    private NDManager historyManager;
+    private long historySize;
 
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
@@ -78,6 +89,7 @@ public final class AdaptiveSparseTrainer {
         this.controller = controller;
         this.energy = energy;
         this.perSampleLoss = perSampleLoss;
+        this.selection = config.selection();
         this.fallbackRandom = new Random(config.seed());
     }
 
@@ -152,13 +164,22 @@ public final class AdaptiveSparseTrainer {
                     + "\") or change ast.engine (available engines: " + Engine.getAllEngines() + ")");
         }
         engine.setRandomSeed((int) config.seed());
-        List<EpochStats> history = new ArrayList<>();
+        if (selection.mode() == SelectionConfig.Mode.HISTORY) {
+            if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
+                throw new ConfigurationException("ast.selection=history needs a RandomAccessDataset (ArrayDataset ...)"
+                        + " whose batches carry dataset indices; got " + trainingSet.getClass().getName());
+            }
+            historySize = randomAccess.size();
+            historyManager = trainer.getManager().newSubManager();
+        }
+        List<EpochStats> epochStats = new ArrayList<>();
         Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
                 .settings());
         try {
             for (int epoch = 1; epoch <= epochs; epoch++) {
+                phase = selection.phase(epoch, epochs);
                 EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet, meter, observer);
-                history.add(stats);
+                epochStats.add(stats);
                 LOG.info(stats.line());
                 observer.onEpoch(stats);
                 if (!observer.continueTraining(stats)) {
@@ -167,10 +188,19 @@ public final class AdaptiveSparseTrainer {
             }
         } finally {
             meter.ifPresent(EnergyMeter::close);
+            phase = SelectionConfig.Phase.SPARSE;
+            if (history != null) {
+                history.close();
+                history = null;
+            }
+            if (historyManager != null) {
+                historyManager.close();
+                historyManager = null;
+            }
         }
         return new RunReport(config, Provenance.of(engine), energy.units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
-                history);
+                epochStats);
     }
 
     private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, Dataset trainingSet, Dataset validationSet,
@@ -178,6 +208,7 @@ public final class AdaptiveSparseTrainer {
         long start = System.nanoTime();
         double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
         long scored = 0;
+        long evaluated = 0;
         long trained = 0;
         long gateActive = 0;
         long correct = 0;
@@ -196,6 +227,7 @@ public final class AdaptiveSparseTrainer {
                     continue;
                 }
                 scored += result.batchSize();
+                evaluated += result.evaluated();
                 trained += result.trained();
                 gateActive += result.gateActive();
                 correct += result.correct();
@@ -211,15 +243,15 @@ public final class AdaptiveSparseTrainer {
                 : evaluate(trainer, validationSet);
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
-        return new EpochStats(epoch, epochs, ratio(lossSum, scored), ratio(correct, scored), validation[0],
+        return new EpochStats(epoch, epochs, phase, ratio(lossSum, evaluated), ratio(correct, evaluated), validation[0],
                 validation[1], ratio(trained, scored), ratio(gateActive, scored), controller.threshold(), energies,
                 joules, batches, fallbacks, skipped, trainSeconds, validationSeconds);
     }
 
     /**
-     * Runs one sparse step on a batch and the optimiser step, like {@code EasyTrain.trainBatch} followed by
-     * {@code trainer.step()}. Empty batches and batches with non-finite losses are skipped (no step, no controller
-     * update) and logged.
+     * Runs one step on a batch and the optimiser step, like {@code EasyTrain.trainBatch} followed by
+     * {@code trainer.step()}: in warm-up and annealing epochs on every sample, otherwise on the selected samples.
+     * Empty batches and batches with non-finite losses are skipped (no step, no controller update) and logged.
      *
      * @param trainer the DJL trainer
      * @param batch the batch; the caller closes it
@@ -229,50 +261,211 @@ public final class AdaptiveSparseTrainer {
         int size = batch.getSize();
         if (size == 0) {
             LOG.warn("Skipped an empty batch (size 0)");
-            return new BatchResult(0, 0, 0, false, true, 0, 0, controller.threshold(), Map.of());
+            return BatchResult.skipped(0, controller.threshold());
         }
-        NDList data = batch.getData();
         if (!energy.isAttached()) {
-            energy.attach(trainer.getModel().getBlock(), data.head().getShape().slice(1));
+            energy.attach(trainer.getModel().getBlock(), batch.getData().head().getShape().slice(1));
         }
+        return phase == SelectionConfig.Phase.SPARSE ? sparseStep(trainer, batch) : fullStep(trainer, batch);
+    }
+
+    /** Trains every sample with no scoring pass: a real 100%, for warm-up and annealing. */
+    private BatchResult fullStep(Trainer trainer, Batch batch) {
+        int size = batch.getSize();
+        NDArray all = batch.getManager().arange(0L, (long) size, 1L, DataType.INT64);
+        Trained trained = train(trainer, batch, all, null);
+        if (trained == null) {
+            return BatchResult.skipped(size, controller.threshold());
+        }
+        recordHistory(batch, all, trained);
+        notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
+        return new BatchResult(size, 0, size, false, false, size, trained.lossSum(), trained.correct(),
+                controller.threshold(), energy.price(new BatchWork(size, 0, size)));
+    }
+
+    private BatchResult sparseStep(Trainer trainer, Batch batch) {
+        int size = batch.getSize();
+        NDList data = batch.getData();
         NDList labels = batch.getLabels();
-        NDList predictions = trainer.evaluate(data);
-        NDArray losses = perSampleLoss.compute(labels, predictions);
-        NDArray significance = scorer.score(new ScoringBatch(data, labels, predictions, losses));
-        NDArray mask = gate.select(significance, controller.threshold());
+        boolean fresh = selection.mode() == SelectionConfig.Mode.FRESH;
+        Scores scores = fresh ? scoringPass(trainer, data, labels) : fromHistory(batch);
+        NDArray significance = scorer.score(new ScoringBatch(data, labels, scores.outputs(), scores.losses()));
+        NDArray gated = gate.select(significance, controller.threshold());
+        NDArray explored = selection.exploration() > 0
+                ? batch.getManager().randomUniform(0f, 1f, new Shape(size)).lt((float) selection.exploration())
+                        .logicalAnd(gated.logicalNot())
+                : null;
+        NDArray observed = explored == null ? gated : gated.logicalOr(explored);
+        NDArray chosen = scores.unseen() == null ? observed : observed.logicalOr(scores.unseen());
 
-        // The only host round trip of the step: loss sum, correct count and active count in one transfer.
-        NDArray correctCount = predictions.head().argMax(1).toType(DataType.INT64, false)
-                .eq(labels.head().toType(DataType.INT64, false)).sum();
-        float[] counts = NDArrays.stack(new NDList(losses.sum().toType(DataType.FLOAT32, false),
-                correctCount.toType(DataType.FLOAT32, false), mask.sum().toType(DataType.FLOAT32, false)))
-                .toFloatArray();
-        double lossSum = counts[0];
-        long correct = Math.round(counts[1]);
-        int active = Math.round(counts[2]);
-        if (!Double.isFinite(lossSum)) {
+        // One host read for the selection: gate count, observed count, chosen count (and the scoring pass's loss
+        // sum and correct count in fresh mode).
+        NDList toRead = new NDList(count(gated), count(observed), count(chosen));
+        if (fresh) {
+            toRead.add(scores.losses().sum().toType(DataType.FLOAT32, false));
+            toRead.add(count(correct(scores.outputs().head(), labels)));
+        }
+        float[] counts = NDArrays.stack(toRead).toFloatArray();
+        int gateActive = Math.round(counts[0]);
+        int observedActive = Math.round(counts[1]);
+        int chosenCount = Math.round(counts[2]);
+        if (fresh && !Double.isFinite(counts[3])) {
             LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
-                    lossSum);
-            return new BatchResult(size, 0, 0, false, true, lossSum, correct, controller.threshold(), Map.of());
+                    counts[3]);
+            return BatchResult.skipped(size, controller.threshold());
         }
 
-        boolean fallback = active < Math.min(config.minActive(), size);
-        NDArray rows = fallback ? randomRows(batch, size) : mask.nonzero().reshape(-1);
-        int trained = fallback ? Math.toIntExact(rows.size()) : active;
-        NDList selectedData = selectRows(data, rows);
-        NDList selectedLabels = selectRows(labels, rows);
+        boolean fallback = chosenCount < Math.min(config.minActive(), size);
+        NDArray rows = fallback ? randomRows(batch, size) : chosen.nonzero().reshape(-1);
+        NDArray weights = selection.rescale() && !fallback
+                ? explorationWeights(explored, selection.exploration()).get(new NDIndex("{}", rows))
+                : null;
+        Trained trained = train(trainer, batch, rows, weights);
+        if (trained == null) {
+            return BatchResult.skipped(size, controller.threshold());
+        }
+        recordHistory(batch, rows, trained);
+
+        double threshold = gate.usesThreshold() ? controller.update((double) observedActive / size)
+                : controller.threshold();
+        int trainedCount = Math.toIntExact(rows.size());
+        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, fresh ? size : 0, trainedCount));
+        if (fresh) {
+            notifyTraining(trainer, batch, labels, scores.outputs());
+            return new BatchResult(size, gateActive, trainedCount, fallback, false, size, counts[3],
+                    Math.round(counts[4]), threshold, energies);
+        }
+        notifyTraining(trainer, batch, selectRows(labels, rows), trained.predictions());
+        return new BatchResult(size, gateActive, trainedCount, fallback, false, trainedCount, trained.lossSum(),
+                trained.correct(), threshold, energies);
+    }
+
+    /** Outputs and per-sample losses to score from; {@code unseen} marks rows that must be trained (history). */
+    private record Scores(NDList outputs, NDArray losses, NDArray unseen) {}
+
+    private Scores scoringPass(Trainer trainer, NDList data, NDList labels) {
+        NDList predictions = trainer.evaluate(data);
+        return new Scores(predictions, perSampleLoss.compute(labels, predictions), null);
+    }
+
+    private Scores fromHistory(Batch batch) {
+        NDArray indices = datasetIndices(batch);
+        if (history == null) {
+            // Nothing trained yet: every sample is unseen and trains; scores are placeholders.
+            int size = batch.getSize();
+            NDManager manager = batch.getManager();
+            return new Scores(new NDList(manager.zeros(new Shape(size, 1))), manager.zeros(new Shape(size)),
+                    manager.ones(new Shape(size), DataType.BOOLEAN));
+        }
+        ScoreHistory.Rows rows = history.gather(indices);
+        return new Scores(new NDList(rows.outputs()), rows.losses(), rows.unseen());
+    }
+
+    /**
+     * Returns InfoBatch's weights: 1 for samples the gate (or history) chose, {@code 1 / p} for samples kept by
+     * exploration with probability {@code p}, so that each sample's expected weight is 1.
+     *
+     * @param explored boolean mask of explored samples, shape (batch)
+     * @param probability the exploration probability, in (0, 1)
+     * @return float32 weights, shape (batch)
+     */
+    static NDArray explorationWeights(NDArray explored, double probability) {
+        return explored.toType(DataType.FLOAT32, false).mul((float) (1 / probability - 1)).add(1f);
+    }
+
+    /**
+     * Returns {@code sum(w * loss) / batchSize}: with {@link #explorationWeights}, an unbiased estimate of the full
+     * batch's mean loss, and so of its gradient.
+     *
+     * @param perSample the trained samples' losses
+     * @param weights their weights
+     * @param batchSize the full batch's size
+     * @return the scalar loss
+     */
+    static NDArray rescaledLoss(NDArray perSample, NDArray weights, int batchSize) {
+        return perSample.mul(weights).sum().div((float) batchSize);
+    }
+
+    /** What a training forward produced, read back once: for statistics and the history. */
+    private record Trained(NDList predictions, NDArray perSampleLosses, double lossSum, long correct) {}
+
+    /**
+     * Forward and backward on some rows of a batch, then the optimiser step. With weights, the loss is
+     * {@code sum(w * loss) / batchSize} (unbiased for the full batch's mean); without, the trainer's own loss.
+     *
+     * @return the training outputs, or null when the losses were not finite and the step was skipped
+     */
+    private Trained train(Trainer trainer, Batch batch, NDArray rows, NDArray weights) {
+        int size = batch.getSize();
+        NDList selectedData = selectRows(batch.getData(), rows);
+        NDList selectedLabels = selectRows(batch.getLabels(), rows);
+        Trained trained;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDList trainPredictions = trainer.forward(selectedData, selectedLabels);
-            collector.backward(trainer.getLoss().evaluate(selectedLabels, trainPredictions));
+            NDList predictions = trainer.forward(selectedData, selectedLabels);
+            NDArray perSample = perSampleLoss.compute(selectedLabels, predictions);
+            float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
+                    count(correct(predictions.head(), selectedLabels)))).toFloatArray();
+            if (!Double.isFinite(read[0])) {
+                LOG.warn("Skipped a batch of {} samples: the training forward produced non-finite losses (sum {})",
+                        size, read[0]);
+                return null;
+            }
+            NDArray loss = weights == null ? trainer.getLoss().evaluate(selectedLabels, predictions)
+                    : rescaledLoss(perSample, weights, size);
+            collector.backward(loss);
+            trained = new Trained(predictions, perSample, read[0], Math.round(read[1]));
         }
         trainer.step();
+        return trained;
+    }
 
-        double threshold = gate.usesThreshold() ? controller.update((double) active / size) : controller.threshold();
-        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, size, trained));
+    private void recordHistory(Batch batch, NDArray rows, Trained trained) {
+        if (selection.mode() != SelectionConfig.Mode.HISTORY) {
+            return;
+        }
+        NDArray outputs = trained.predictions().head().stopGradient();
+        if (history == null) {
+            history = ScoreHistory.create(historyManager, historySize, Math.toIntExact(outputs.getShape().get(1)));
+        }
+        NDArray indices = datasetIndices(batch).get(new NDIndex("{}", rows));
+        history.update(indices, outputs, trained.perSampleLosses().stopGradient());
+    }
+
+    /**
+     * Returns the dataset indices DJL attaches to a batch, as int64 on the batch's manager. DJL hands them over as a
+     * Java list, so this is the one per-sample host loop, over longs only.
+     */
+    private NDArray datasetIndices(Batch batch) {
+        List<?> indices = batch.getIndices();
+        if (indices == null || indices.size() != batch.getSize()) {
+            throw new ConfigurationException("ast.selection=history needs batches that carry their dataset indices, "
+                    + "as a RandomAccessDataset's (ArrayDataset ...) do; this batch has " + (indices == null ? "none"
+                            : indices.size() + " for " + batch.getSize() + " samples"));
+        }
+        long[] values = new long[indices.size()];
+        for (int i = 0; i < values.length; i++) {
+            long index = ((Number) indices.get(i)).longValue();
+            if (index < 0 || index >= historySize) {
+                throw new IllegalStateException("dataset index " + index + " is outside [0, " + historySize
+                        + "), the training set's size");
+            }
+            values[i] = index;
+        }
+        return batch.getManager().create(values);
+    }
+
+    private static void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
         Device device = labels.head().getDevice();
         BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
-        return new BatchResult(size, active, trained, fallback, false, lossSum, correct, threshold, energies);
+    }
+
+    private static NDArray correct(NDArray predictions, NDList labels) {
+        return predictions.argMax(1).toType(DataType.INT64, false).eq(labels.head().toType(DataType.INT64, false));
+    }
+
+    private static NDArray count(NDArray mask) {
+        return mask.toType(DataType.FLOAT32, false).sum();
     }
 
     private NDArray randomRows(Batch batch, int size) {
@@ -302,11 +495,9 @@ public final class AdaptiveSparseTrainer {
             try (batch) {
                 NDList labels = batch.getLabels();
                 NDList predictions = trainer.evaluate(batch.getData());
-                NDArray correctCount = predictions.head().argMax(1).toType(DataType.INT64, false)
-                        .eq(labels.head().toType(DataType.INT64, false)).sum();
                 float[] counts = NDArrays.stack(new NDList(
                         perSampleLoss.compute(labels, predictions).sum().toType(DataType.FLOAT32, false),
-                        correctCount.toType(DataType.FLOAT32, false))).toFloatArray();
+                        count(correct(predictions.head(), labels)))).toFloatArray();
                 lossSum += counts[0];
                 correct += Math.round(counts[1]);
                 total += batch.getSize();

@@ -28,6 +28,7 @@ import java.util.TreeMap;
  * @param initialThreshold gate threshold before the first batch, finite
  * @param minActive fallback size: when fewer samples activate, this many random samples train instead, >= 1
  * @param seed random seed for the engine, the sampler and the fallback
+ * @param selection fresh or history selection, exploration, rescaling, warm-up and annealing
  * @param scorerSettings the scorer's settings (keys without prefix)
  * @param gateSettings the gate's settings
  * @param controllerSettings the controller's settings
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  */
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
         List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
-        long seed, Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        long seed, SelectionConfig selection, Map<String, String> scorerSettings, Map<String, String> gateSettings,
         Map<String, String> controllerSettings, Map<String, String> energySettings,
         Map<String, String> meterSettings) {
 
@@ -44,7 +45,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public static final String PREFIX = "ast.";
 
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
-            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "seed");
+            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "seed", "selection",
+            "exploration", "rescale", "warmupEpochs", "annealEpochs");
 
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
     static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter");
@@ -64,6 +66,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
         if (!Double.isFinite(initialThreshold)) {
             throw new ConfigurationException("ast.initialThreshold=" + initialThreshold + " must be finite");
+        }
+        if (selection == null) {
+            throw new ConfigurationException("selection must not be null");
         }
         if (minActive < 1) {
             throw new ConfigurationException("ast.minActive=" + minActive + " must be >= 1");
@@ -95,7 +100,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
-                .minActive(minActive).seed(seed);
+                .minActive(minActive).seed(seed).selection(selection);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
@@ -137,6 +142,11 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "initialThreshold" -> b.initialThreshold(parseDouble(name, value));
                 case "minActive" -> b.minActive(parseInt(name, value));
                 case "seed" -> b.seed(parseLong(name, value));
+                case "selection" -> b.selection(b.selection.withMode(SelectionConfig.Mode.of(value)));
+                case "exploration" -> b.selection(b.selection.withExploration(parseDouble(name, value)));
+                case "rescale" -> b.selection(b.selection.withRescale(parseBoolean(name, value)));
+                case "warmupEpochs" -> b.selection(b.selection.withWarmup(parseInt(name, value)));
+                case "annealEpochs" -> b.selection(b.selection.withAnneal(parseInt(name, value)));
                 default -> throw new ConfigurationException(
                         "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
                                 + " and ast.<scorer|gate|controller|energy|meter>.<setting>");
@@ -163,6 +173,11 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         p.put("ast.initialThreshold", Double.toString(initialThreshold));
         p.put("ast.minActive", Integer.toString(minActive));
         p.put("ast.seed", Long.toString(seed));
+        p.put("ast.selection", selection.mode().label());
+        p.put("ast.exploration", Double.toString(selection.exploration()));
+        p.put("ast.rescale", Boolean.toString(selection.rescale()));
+        p.put("ast.warmupEpochs", Integer.toString(selection.warmupEpochs()));
+        p.put("ast.annealEpochs", Integer.toString(selection.annealEpochs()));
         scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
         controllerSettings.forEach((k, v) -> p.put("ast.controller." + k, v));
@@ -224,6 +239,14 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
     }
 
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException(name + "='" + value + "' is not true or false");
+        };
+    }
+
     private static long parseLong(String name, String value) {
         try {
             return Long.parseLong(value);
@@ -245,6 +268,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private double initialThreshold = 0.50;
         private int minActive = 2;
         private long seed = 42;
+        private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0);
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
 
         private Builder() {
@@ -319,6 +343,18 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
+        /** Sets the selection (fresh or history, exploration, rescaling, warm-up, annealing). */
+        public Builder selection(SelectionConfig value) {
+            selection = new PendingSelection(value.mode(), value.exploration(), value.rescale(), value.warmupEpochs(),
+                    value.annealEpochs());
+            return this;
+        }
+
+        private Builder selection(PendingSelection value) {
+            selection = value;
+            return this;
+        }
+
         /**
          * Sets one plugin setting.
          *
@@ -340,8 +376,36 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /** Validates and returns the configuration. */
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
-                    initialThreshold, minActive, seed, settings.get("scorer"), settings.get("gate"),
+                    initialThreshold, minActive, seed, selection.build(), settings.get("scorer"), settings.get("gate"),
                     settings.get("controller"), settings.get("energy"), settings.get("meter"));
+        }
+    }
+
+    /** Selection values collected one property at a time, validated together when the configuration is built. */
+    private record PendingSelection(SelectionConfig.Mode mode, double exploration, boolean rescale, int warmup,
+            int anneal) {
+        PendingSelection withMode(SelectionConfig.Mode value) {
+            return new PendingSelection(value, exploration, rescale, warmup, anneal);
+        }
+
+        PendingSelection withExploration(double value) {
+            return new PendingSelection(mode, value, rescale, warmup, anneal);
+        }
+
+        PendingSelection withRescale(boolean value) {
+            return new PendingSelection(mode, exploration, value, warmup, anneal);
+        }
+
+        PendingSelection withWarmup(int value) {
+            return new PendingSelection(mode, exploration, rescale, value, anneal);
+        }
+
+        PendingSelection withAnneal(int value) {
+            return new PendingSelection(mode, exploration, rescale, warmup, value);
+        }
+
+        SelectionConfig build() {
+            return new SelectionConfig(mode, exploration, rescale, warmup, anneal);
         }
     }
 }

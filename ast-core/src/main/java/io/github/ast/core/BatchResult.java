@@ -11,13 +11,26 @@ import java.util.Map;
  * @param trained samples that were trained on (the gate's choice, or the random fallback)
  * @param fallback whether the random fallback replaced the gate's choice
  * @param skipped whether the step was skipped because the batch was empty or its losses were not finite
- * @param lossSum sum of the per-sample losses of the scoring pass (NaN if skipped for non-finite losses)
- * @param correct samples whose arg-max prediction equals the label in the scoring pass
+ * @param evaluated samples whose loss and correctness this step computed: the whole batch with a scoring pass,
+ *     the trained rows otherwise (history selection, warm-up, annealing)
+ * @param lossSum sum of those samples' per-sample losses
+ * @param correct those samples whose arg-max prediction equals the label
  * @param threshold the threshold after the controller's update
  * @param energies the batch's energy by model name, the primary model first (empty if skipped)
  */
 public record BatchResult(int batchSize, int gateActive, int trained, boolean fallback, boolean skipped,
-        double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies) {
+        int evaluated, double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies) {
+
+    /**
+     * Returns the result of a skipped step: nothing trained, nothing spent.
+     *
+     * @param batchSize samples in the batch
+     * @param threshold the unchanged threshold
+     * @return the result
+     */
+    public static BatchResult skipped(int batchSize, double threshold) {
+        return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of());
+    }
 
     /** Copies the energies. */
     public BatchResult {

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,9 @@ public final class EnergyMeters {
         List<EnergyMeterFactory> factories = new ArrayList<>();
         ServiceLoader.load(EnergyMeterFactory.class, EnergyMeters.class.getClassLoader()).forEach(factories::add);
         factories.sort(Comparator.comparingInt(EnergyMeterFactory::priority).reversed());
+        Set<String> known = new TreeSet<>();
+        factories.forEach(f -> known.addAll(f.settingKeys()));
+        settings.requireOnly("the energy meters", known);
         if (choice.equals("auto")) {
             for (EnergyMeterFactory factory : factories) {
                 Optional<EnergyMeter> meter = factory.open(settings);

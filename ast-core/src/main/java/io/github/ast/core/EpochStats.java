@@ -9,8 +9,10 @@ import java.util.Map;
  *
  * @param epoch 1-based epoch number
  * @param epochs total epochs of the run
- * @param trainLoss mean per-sample loss over all scored samples (the scoring pass, before each step)
- * @param trainAccuracy accuracy over all scored samples in the scoring pass
+ * @param phase warm-up, sparse or anneal
+ * @param trainLoss mean per-sample loss before each step, over the scoring pass's samples (or, without one, over
+ *     the trained samples)
+ * @param trainAccuracy accuracy over the same samples
  * @param validationLoss mean per-sample loss on the validation set, NaN without one
  * @param validationAccuracy accuracy on the validation set, NaN without one
  * @param activationRate samples trained / samples scored, fallback included
@@ -24,7 +26,7 @@ import java.util.Map;
  * @param trainSeconds wall-clock seconds of the training loop (scoring included)
  * @param validationSeconds wall-clock seconds of validation
  */
-public record EpochStats(int epoch, int epochs, double trainLoss, double trainAccuracy, double validationLoss,
+public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
         int skippedBatches, double trainSeconds, double validationSeconds) {
@@ -57,6 +59,9 @@ public record EpochStats(int epoch, int epochs, double trainLoss, double trainAc
                 e.getKey(), 100 * e.getValue().savings())));
         if (!Double.isNaN(measuredJoules)) {
             line.append(String.format(Locale.ROOT, " | %.0f J", measuredJoules));
+        }
+        if (phase != SelectionConfig.Phase.SPARSE) {
+            line.append(" | ").append(phase.name().toLowerCase(Locale.ROOT));
         }
         return line.toString();
     }

@@ -166,6 +166,84 @@ class AdaptiveSparseTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void historySelectionSkipsTheScoringPassAfterAWarmUp(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).targetRate(0.25)
+                .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, false, 1, 0)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 8, dataset(m, 64, 1),
+                    dataset(m, 256, 2));
+            EpochStats warmup = report.epochs().get(0);
+            assertThat(warmup.phase()).isEqualTo(SelectionConfig.Phase.WARMUP);
+            assertThat(warmup.activationRate()).isEqualTo(1.0);
+            assertThat(warmup.energies().get("forward-backward").savings()).isZero(); // no scoring pass
+            EpochStats last = report.last();
+            assertThat(last.phase()).isEqualTo(SelectionConfig.Phase.SPARSE);
+            assertThat(last.activationRate()).isBetween(0.18, 0.32);
+            // no scoring pass: the forward-backward saving is 1 - activation, not (2 - 3 * activation) / 3
+            assertThat(last.energies().get("forward-backward").savings())
+                    .isCloseTo(1 - last.activationRate(), org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(last.validationAccuracy()).isGreaterThan(0.85);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void annealingTrainsTheLastEpochsOnAllData(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine)
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, 0, 1)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 3, dataset(m, 64, 1), null);
+            assertThat(report.epochs()).extracting(EpochStats::phase).containsExactly(SelectionConfig.Phase.SPARSE,
+                    SelectionConfig.Phase.SPARSE, SelectionConfig.Phase.ANNEAL);
+            assertThat(report.last().activationRate()).isEqualTo(1.0);
+            assertThat(report.last().line()).endsWith("| anneal");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void explorationTrainsBelowThresholdSamplesAtItsRate(String engine) throws Exception {
+        // Nothing clears the threshold and the controller cannot move: only exploration selects.
+        AstConfig config = AstConfig.builder().engine(engine).initialThreshold(5).minActive(1)
+                .setting("controller.kp", "0").setting("controller.ki", "0").setting("controller.maxThreshold", "10")
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0.2, true, 0, 0)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 2, dataset(m, 64, 1), null);
+            assertThat(report.last().activationRate()).isBetween(0.17, 0.23);
+            assertThat(report.last().gateRate()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void historySelectionNeedsIndexedBatches(String engine) throws Exception {
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine)
+                .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0, false, 0, 0)).build());
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            ai.djl.training.dataset.Dataset notRandomAccess = new ai.djl.training.dataset.Dataset() {
+                @Override
+                public Iterable<Batch> getData(NDManager manager) {
+                    return java.util.List.of();
+                }
+
+                @Override
+                public void prepare(ai.djl.util.Progress progress) {}
+            };
+            assertThatThrownBy(() -> ast.fit(trainer, 1, notRandomAccess, null))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("needs a RandomAccessDataset");
+        }
+    }
+
     static final class CountingListener extends TrainingListenerAdapter {
         final AtomicInteger trainingBatches = new AtomicInteger();
         final AtomicInteger validationBatches = new AtomicInteger();

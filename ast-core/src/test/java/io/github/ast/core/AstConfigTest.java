@@ -30,10 +30,20 @@ class AstConfigTest {
         p.setProperty("ast.controller.kd", "0.01");
         p.setProperty("ast.targetRate", "0.25");
         p.setProperty("ast.seed", "7");
+        p.setProperty("ast.selection", "history");
+        p.setProperty("ast.exploration", "0.05");
+        p.setProperty("ast.rescale", "true");
+        p.setProperty("ast.warmupEpochs", "1");
+        p.setProperty("ast.energyCompare", "unit");
+        p.setProperty("ast.meter", "cpu-time");
+        p.setProperty("ast.meter.wattsPerCore", "7");
         p.setProperty("user.home", "/ignored");
         AstConfig c = AstConfig.fromProperties(p);
         assertThat(c.controllerSettings()).containsEntry("kd", "0.01");
         assertThat(c.engine()).isEqualTo("MXNet");
+        assertThat(c.selection()).isEqualTo(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0));
+        assertThat(c.energyCompare()).containsExactly("unit");
+        assertThat(c.meterSettings()).containsEntry("wattsPerCore", "7");
         Properties again = new Properties();
         again.putAll(c.toProperties());
         assertThat(AstConfig.fromProperties(again)).isEqualTo(c);
@@ -53,6 +63,27 @@ class AstConfigTest {
         Properties p = new Properties();
         p.setProperty("ast.targetRate", "ten percent");
         assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessage("ast.targetRate='ten percent' is not a number");
+    }
+
+    @Test
+    void selectionValuesAreValidated() {
+        Properties p = new Properties();
+        p.setProperty("ast.selection", "stale");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessage("ast.selection=stale is unknown; use fresh or history");
+        p.setProperty("ast.selection", "fresh");
+        p.setProperty("ast.rescale", "true");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessageContaining("ast.rescale=true needs ast.exploration > 0");
+        p.setProperty("ast.rescale", "yes");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessage("ast.rescale='yes' is not true or false");
+        assertThatThrownBy(() -> new SelectionConfig(SelectionConfig.Mode.FRESH, 1.0, false, 0, 0))
+                .hasMessageContaining("ast.exploration=1.0");
+        assertThatThrownBy(() -> new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, -1, 0))
+                .hasMessageContaining("ast.warmupEpochs=-1");
+        SelectionConfig schedule = new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, 2, 1);
+        assertThat(schedule.phase(1, 5)).isEqualTo(SelectionConfig.Phase.WARMUP);
+        assertThat(schedule.phase(3, 5)).isEqualTo(SelectionConfig.Phase.SPARSE);
+        assertThat(schedule.phase(4, 5)).isEqualTo(SelectionConfig.Phase.SPARSE);
+        assertThat(schedule.phase(5, 5)).isEqualTo(SelectionConfig.Phase.ANNEAL);
     }
 
     @Test

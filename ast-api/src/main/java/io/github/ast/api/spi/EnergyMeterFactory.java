@@ -2,6 +2,7 @@ package io.github.ast.api.spi;
 
 import io.github.ast.api.EnergyMeter;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Service interface for energy meters. Unlike other plugins, meters are chosen automatically: the available meter
@@ -11,6 +12,9 @@ public interface EnergyMeterFactory {
 
     /** Returns the name users may select this meter by, for example "rapl", "nvml", "cpu-time". */
     String name();
+
+    /** Returns the setting keys this meter reads (without prefix); keys no meter reads are configuration errors. */
+    Set<String> settingKeys();
 
     /** Returns the priority: higher is preferred when several meters are available. */
     int priority();

@@ -84,6 +84,7 @@ public final class CpuTimeMeter implements EnergyMeter {
     public static final class Factory implements EnergyMeterFactory {
 
         /** Returns the settings this meter reads. */
+        @Override
         public Set<String> settingKeys() {
             return Set.of("wattsPerCore");
         }

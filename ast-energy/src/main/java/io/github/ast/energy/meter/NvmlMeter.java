@@ -164,6 +164,7 @@ public final class NvmlMeter implements EnergyMeter {
     public static final class Factory implements EnergyMeterFactory {
 
         /** Returns the settings this meter reads. */
+        @Override
         public Set<String> settingKeys() {
             return Set.of("readIntervalMillis");
         }

@@ -172,6 +172,7 @@ public final class RaplMeter implements EnergyMeter {
     public static final class Factory implements EnergyMeterFactory {
 
         /** Returns the settings this meter reads. */
+        @Override
         public Set<String> settingKeys() {
             return Set.of("root", "includeDram");
         }

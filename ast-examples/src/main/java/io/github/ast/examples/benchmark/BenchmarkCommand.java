@@ -34,7 +34,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "cnn", description = "cnn or mlp (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--methods", defaultValue = "full,random,top-k,ast,ast-100", split = ",",
+    @Option(names = "--methods", defaultValue = "full,random,top-k,ast,history,ast-100", split = ",",
             description = "methods to compare (default ${DEFAULT-VALUE})")
     List<String> methods;
 
@@ -112,9 +112,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     test.size(), methods, seeds, epochs, budget, rate);
             BenchmarkRunner runner = new BenchmarkRunner(engine, model, train, test, config, epochs, budget);
             List<RunResult> results = new ArrayList<>();
+            List<Double> scoringPasses = new ArrayList<>();
             ProgressBar progress = new ProgressBar("Benchmark runs", (long) seeds * chosen.size());
             // Interleaved: every method once per seed, so slow drifts of the machine hit all methods alike.
             for (int s = 0; s < seeds; s++) {
+                scoringPasses.add(runner.scoringPassSeconds(42L + s));
                 for (Method method : chosen) {
                     RunResult result = runner.run(method, 42L + s);
                     results.add(result);
@@ -135,7 +137,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             extra.put("budgetSeconds", budget);
             extra.put("targets", targets);
             BenchmarkReport report = new BenchmarkReport(results, BenchmarkReport.setup(
-                    "ast-benchmark " + String.join(" ", args), config, Provenance.of(djlEngine), extra), targets, rate);
+                    "ast-benchmark " + String.join(" ", args), config, Provenance.of(djlEngine), extra), targets, rate,
+                    scoringPasses);
             report.write(out);
             System.out.println();
             System.out.println(report.markdown());

@@ -33,12 +33,15 @@ final class BenchmarkReport {
     private final Map<String, Object> setup;
     private final double[] targets;
     private final double targetRate;
+    private final List<Double> scoringPassSeconds;
 
-    BenchmarkReport(List<RunResult> runs, Map<String, Object> setup, double[] targets, double targetRate) {
+    BenchmarkReport(List<RunResult> runs, Map<String, Object> setup, double[] targets, double targetRate,
+            List<Double> scoringPassSeconds) {
         this.runs = List.copyOf(runs);
         this.setup = setup;
         this.targets = targets.clone();
         this.targetRate = targetRate;
+        this.scoringPassSeconds = List.copyOf(scoringPassSeconds);
     }
 
     /** Writes results.json, results.csv, summary.md and the plots into a directory. */
@@ -46,6 +49,7 @@ final class BenchmarkReport {
         Files.createDirectories(directory);
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         Map<String, Object> json = new LinkedHashMap<>(setup);
+        json.put("scoringPassSeconds", scoringPassSeconds);
         json.put("runs", runs);
         Files.writeString(directory.resolve("results.json"), gson.toJson(json));
         Files.writeString(directory.resolve("results.csv"), csv());
@@ -125,7 +129,28 @@ final class BenchmarkReport {
                     fmt(median(method, r -> r.last().gflop() / r.epochs().size()), "%.1f"),
                     fmt(median(method, r -> r.last().joules() / r.epochs().size()), "%.0f")));
         }
+        md.append(limits(fullEpoch));
         return md.toString();
+    }
+
+    /** The measured per-epoch speed-ups next to the bounds 1/(f + r) (fresh scoring) and 1/r (no scoring). */
+    private String limits(double fullEpoch) {
+        if (Double.isNaN(fullEpoch) || scoringPassSeconds.isEmpty()) {
+            return "";
+        }
+        double f = median(scoringPassSeconds.stream().mapToDouble(Double::doubleValue).toArray()) / fullEpoch;
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nScoring pass over the training set: "
+                + "%.2f s, f = %.2f of a full-data epoch (%.2f s). Per-epoch speed-up bounds at r = %.2f: "
+                + "fresh scoring 1/(f + r) = %.2f×, no scoring 1/r = %.2f×. Measured speed-ups (full epoch / method "
+                + "epoch, sparse epochs only for history):", f * fullEpoch, f, fullEpoch, targetRate,
+                1 / (f + targetRate), 1 / targetRate));
+        for (Method method : methods()) {
+            double epoch = median(method, r -> median(r.epochs().stream()
+                    .filter(e -> method != Method.HISTORY || e.epoch() > 1).mapToDouble(EpochPoint::epochSeconds)
+                    .toArray()));
+            md.append(String.format(Locale.ROOT, " %s %.2f×;", method.label(), fullEpoch / epoch));
+        }
+        return md.append('\n').toString();
     }
 
     private static String fmt(double value, String format) {
@@ -194,7 +219,7 @@ final class BenchmarkReport {
                 .xAxisTitle("batch").yAxisTitle("threshold").build();
         chart.getStyler().setMarkerSize(0);
         for (RunResult run : firstSeedTraces()) {
-            if (run.method() == Method.AST) {
+            if (run.method() == Method.AST || run.method() == Method.HISTORY) {
                 chart.addSeries(run.method().label(), run.thresholds().stream().mapToDouble(Double::doubleValue)
                         .toArray()).setMarker(SeriesMarkers.NONE);
             }

@@ -28,6 +28,7 @@ import io.github.ast.core.AstConfig;
 import io.github.ast.core.BatchResult;
 import io.github.ast.core.EnergyMeters;
 import io.github.ast.core.EpochStats;
+import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.TrainingObserver;
 import io.github.ast.energy.FlopEnergyModel;
 import io.github.ast.examples.FashionMnist;
@@ -83,8 +84,33 @@ final class BenchmarkRunner {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 return switch (method) {
                     case FULL, RANDOM -> plainRun(method, seed, trainer);
-                    case TOP_K, AST, AST_ALL -> astRun(method, seed, trainer);
+                    case TOP_K, AST, HISTORY, AST_ALL -> astRun(method, seed, trainer);
                 };
+            }
+        }
+    }
+
+    /**
+     * Times one gradient-free forward pass over the training set with a fresh model: the cost of fresh scoring, the
+     * {@code f} of the speed-up bound {@code 1 / (f + r)}.
+     *
+     * @param seed initialisation and shuffling seed
+     * @return seconds
+     */
+    double scoringPassSeconds(long seed) throws IOException, TranslateException {
+        Engine.getEngine(engine).setRandomSeed((int) seed);
+        try (Model model = Model.newInstance("bench-" + modelName, Device.cpu(), engine)) {
+            model.setBlock(Models.byName(modelName, FashionMnist.CLASSES));
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optDevices(new Device[] {Device.cpu()}))) {
+                trainer.initialize(new Shape(1, 1, 28, 28));
+                long start = System.nanoTime();
+                for (Batch batch : trainer.iterateDataset(train)) {
+                    try (batch) {
+                        trainer.evaluate(batch.getData()).head().toType(DataType.FLOAT32, false).sum().getFloat();
+                    }
+                }
+                return (System.nanoTime() - start) / 1e9;
             }
         }
     }
@@ -94,6 +120,7 @@ final class BenchmarkRunner {
         return switch (method) {
             case TOP_K -> b.gate("top-k").build();
             case AST -> b.build();
+            case HISTORY -> b.selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.02, false, 1, 0)).build();
             case AST_ALL -> b.gate("threshold").targetRate(1.0).initialThreshold(0).build();
             default -> throw new IllegalArgumentException(method + " is not an AST method");
         };

@@ -13,6 +13,11 @@ public enum Method {
     TOP_K("top-k"),
     /** AST's loop with the threshold gate and the PI controller: the method under test. */
     AST("ast"),
+    /**
+     * AST with history selection: one warm-up epoch on all data, then selection from the outputs last seen for each
+     * sample, with 2% exploration, so the scoring pass is skipped.
+     */
+    HISTORY("history"),
     /** AST's loop at 100% activation: its overhead over plain DJL (the scoring pass and bookkeeping). */
     AST_ALL("ast-100");
 

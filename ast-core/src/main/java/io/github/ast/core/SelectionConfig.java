@@ -1,0 +1,91 @@
+package io.github.ast.core;
+
+import io.github.ast.api.ConfigurationException;
+
+/**
+ * How and when samples are selected: from a fresh scoring pass or from history, how much to explore below the
+ * threshold, whether to reweight explored samples, and the epochs trained on all data at the start and the end.
+ *
+ * @param mode {@link Mode#FRESH}: score every sample with a gradient-free forward pass before selecting;
+ *     {@link Mode#HISTORY}: select from the outputs last seen for each sample, skipping the scoring pass
+ * @param exploration probability, in [0, 1), that a sample the gate left out is trained anyway; in history mode
+ *     this is how stale samples get rescored
+ * @param rescale weight the loss of explored samples by 1 / exploration so the expected gradient equals the
+ *     full-batch gradient (InfoBatch); needs exploration > 0
+ * @param warmupEpochs first epochs trained on every sample, with no scoring pass, >= 0
+ * @param annealEpochs last epochs trained on every sample, with no scoring pass, >= 0
+ */
+public record SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
+
+    /** Fresh scoring, no exploration, no rescaling, no warm-up or annealing: the reference algorithm. */
+    public static final SelectionConfig DEFAULT = new SelectionConfig(Mode.FRESH, 0, false, 0, 0);
+
+    /** Where the scores that drive selection come from. */
+    public enum Mode {
+        /** A gradient-free forward pass over the whole batch. */
+        FRESH,
+        /** The outputs last computed for each sample, refreshed by the training forward. */
+        HISTORY;
+
+        /**
+         * Parses {@code fresh} or {@code history}.
+         *
+         * @param name the configured name
+         * @return the mode
+         */
+        public static Mode of(String name) {
+            return switch (name.trim()) {
+                case "fresh" -> FRESH;
+                case "history" -> HISTORY;
+                default -> throw new ConfigurationException("ast.selection=" + name + " is unknown; use fresh or history");
+            };
+        }
+
+        /** Returns the configured name. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Validates the values. */
+    public SelectionConfig {
+        if (mode == null) {
+            throw new ConfigurationException("ast.selection must be fresh or history");
+        }
+        if (!(exploration >= 0 && exploration < 1)) {
+            throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
+        }
+        if (rescale && exploration == 0) {
+            throw new ConfigurationException("ast.rescale=true needs ast.exploration > 0: only explored samples are "
+                    + "reweighted, by 1 / exploration");
+        }
+        if (warmupEpochs < 0 || annealEpochs < 0) {
+            throw new ConfigurationException("ast.warmupEpochs=" + warmupEpochs + " and ast.annealEpochs="
+                    + annealEpochs + " must be >= 0");
+        }
+    }
+
+    /**
+     * Returns the phase of an epoch.
+     *
+     * @param epoch 1-based epoch
+     * @param epochs total epochs
+     * @return warm-up, sparse or anneal
+     */
+    public Phase phase(int epoch, int epochs) {
+        if (epoch <= warmupEpochs) {
+            return Phase.WARMUP;
+        }
+        return epoch > epochs - annealEpochs ? Phase.ANNEAL : Phase.SPARSE;
+    }
+
+    /** The phases of a run; energy is accounted per phase. */
+    public enum Phase {
+        /** All data, no scoring, at the start. */
+        WARMUP,
+        /** Adaptive sparse training. */
+        SPARSE,
+        /** All data, no scoring, at the end. */
+        ANNEAL
+    }
+}
