@@ -56,8 +56,9 @@ public class PiController implements Controller {
                 ? observedRate
                 : settings.emaAlpha() * observedRate + (1 - settings.emaAlpha()) * previous;
         error = 100 * (smoothedRate - settings.targetRate());
-        integral = clamp(integral + error, -settings.integralClamp(), settings.integralClamp());
-        double candidate = threshold + settings.kp() * error + settings.ki() * integral
+        double scale = gainScale(observedRate);
+        integral = clamp(integral + scale * error, -settings.integralClamp(), settings.integralClamp());
+        double candidate = threshold + scale * (settings.kp() * error + settings.ki() * integral)
                 + extraStep(previous, smoothedRate);
         threshold = clamp(candidate, settings.minThreshold(), settings.maxThreshold());
         saturated = candidate != threshold;
@@ -65,6 +66,19 @@ public class PiController implements Controller {
             integral *= 1 - settings.saturationDecay();
         }
         return threshold;
+    }
+
+    /**
+     * Hook for a factor on the PI terms, called once per batch before they are computed; the PI controller uses 1.
+     *
+     * <p>The factor multiplies what the integral accumulates as well as both terms, so that a smaller factor slows
+     * the whole loop down in time without changing its damping.
+     *
+     * @param observedRate the rate observed on this batch
+     * @return the factor, in (0, 1]
+     */
+    protected double gainScale(double observedRate) {
+        return 1;
     }
 
     /**
@@ -97,22 +111,37 @@ public class PiController implements Controller {
                     "cannot restore a '" + name() + "' controller from a '" + state.controller() + "' state");
         }
         double restoredThreshold = state.get("threshold");
+        double restoredRate = state.get("smoothedRate");
+        double restoredError = state.get("error");
+        double restoredIntegral = state.get("integral");
+        double restoredSaturated = state.get("saturated");
         if (!(restoredThreshold >= settings.minThreshold() && restoredThreshold <= settings.maxThreshold())) {
             throw new IllegalArgumentException("restored threshold=" + restoredThreshold + " is outside ["
                     + settings.minThreshold() + ", " + settings.maxThreshold() + "]");
         }
-        threshold = restoredThreshold;
-        smoothedRate = state.get("smoothedRate");
-        error = state.get("error");
-        integral = state.get("integral");
-        saturated = state.get("saturated") != 0;
+        if (!(Double.isNaN(restoredRate) || restoredRate >= 0 && restoredRate <= 1)) {
+            throw new IllegalArgumentException(
+                    "restored smoothedRate=" + restoredRate + " is invalid; it must be in [0, 1], or NaN before the "
+                            + "first batch");
+        }
+        if (!(Math.abs(restoredIntegral) <= settings.integralClamp())) {
+            throw new IllegalArgumentException("restored integral=" + restoredIntegral + " is outside ±"
+                    + settings.integralClamp());
+        }
         restoreState(state);
+        threshold = restoredThreshold;
+        smoothedRate = restoredRate;
+        error = restoredError;
+        integral = restoredIntegral;
+        saturated = restoredSaturated != 0;
     }
 
     /**
-     * Hook for subclasses to restore their own state variables.
+     * Hook for subclasses to validate and restore their own state variables; it runs after the PI variables were
+     * validated and before they are assigned, so a rejected snapshot leaves the controller unchanged.
      *
      * @param state the snapshot
+     * @throws IllegalArgumentException if a variable is missing or invalid
      */
     protected void restoreState(ControllerState state) {}
 

@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <p>The error the gains multiply is in <em>percentage points</em> of activation ({@code 100 * (ema - target)}). With
  * the reference gains and the error as a fraction, the loop is two orders of magnitude too slow and its doubly
- * integrating threshold oscillates with a period of about one Fashion-MNIST epoch; in points it settles within tens
- * of batches (see {@code ControllerSimulationTest}).
+ * integrating threshold oscillates with a period of about one Fashion-MNIST epoch; in points it reaches the target
+ * within tens of batches (see {@code docs/controllers.md} and {@code ClosedLoopTest}).
  *
  * @param targetRate the activation rate to hold, in (0, 1]
  * @param initialThreshold the threshold before the first batch, within the bounds

@@ -51,7 +51,11 @@ public final class PidController extends PiController {
 
     @Override
     protected void restoreState(ControllerState state) {
-        filteredDerivative = state.get("filteredDerivative");
+        double restored = state.get("filteredDerivative");
+        if (!Double.isFinite(restored)) {
+            throw new IllegalArgumentException("restored filteredDerivative=" + restored + " is not finite");
+        }
+        filteredDerivative = restored;
     }
 
     @Override
