@@ -2,6 +2,7 @@ package io.github.ast.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Computes one loss value per sample, on the engine.
@@ -22,16 +23,48 @@ public interface PerSampleLoss {
     NDArray compute(NDList labels, NDList predictions);
 
     /**
+     * Checks that labels fit the predictions before any engine operation could fail on them deep in native code
+     * (or, on some engines, silently give a wrong loss). The trainer calls it once per batch.
+     *
+     * @param labels the batch's labels
+     * @param predictions the model's output
+     * @throws IllegalArgumentException naming the bad label and what is allowed
+     */
+    default void validate(NDList labels, NDList predictions) {}
+
+    /**
      * Returns softmax cross-entropy from logits with integer class labels: {@code -log softmax(logits)[label]}.
      *
      * @return the loss
      */
     static PerSampleLoss softmaxCrossEntropy() {
-        return (labels, predictions) -> {
-            NDArray logits = predictions.head();
-            long classes = logits.getShape().get(1);
-            NDArray oneHot = labels.head().toType(ai.djl.ndarray.types.DataType.INT32, false).oneHot((int) classes);
-            return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+        return new PerSampleLoss() {
+            @Override
+            public NDArray compute(NDList labels, NDList predictions) {
+                NDArray logits = predictions.head();
+                int classes = Math.toIntExact(logits.getShape().get(1));
+                NDArray oneHot = labels.head().toType(DataType.INT32, false).oneHot(classes);
+                return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+            }
+
+            @Override
+            public void validate(NDList labels, NDList predictions) {
+                NDArray label = labels.head();
+                long classes = predictions.head().getShape().get(1);
+                if (label.getShape().dimension() != 1 || label.size() != predictions.head().getShape().get(0)) {
+                    throw new IllegalArgumentException("labels of shape " + label.getShape() + " do not fit "
+                            + "predictions of shape " + predictions.head().getShape() + "; softmax cross-entropy "
+                            + "needs one class index per sample");
+                }
+                float[] range = label.toType(DataType.FLOAT32, false).min().reshape(1)
+                        .concat(label.toType(DataType.FLOAT32, false).max().reshape(1)).toFloatArray();
+                if (!(range[0] >= 0) || !(range[1] < classes) || range[0] != Math.rint(range[0])
+                        || range[1] != Math.rint(range[1])) {
+                    throw new IllegalArgumentException("labels range over [" + range[0] + ", " + range[1]
+                            + "] but the model has " + classes + " outputs: labels must be integers in [0, "
+                            + (classes - 1) + "]");
+                }
+            }
         };
     }
 }

@@ -154,6 +154,27 @@ public final class AdaptiveSparseTrainer {
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
             TrainingObserver observer) throws IOException, TranslateException {
+        return fit(trainer, epochs, trainingSet, validationSet, observer, null);
+    }
+
+    /**
+     * Trains with checkpoints: after every {@code checkpointing.everyEpochs()} epochs (and the last) the run's state
+     * is written atomically, and with {@code checkpointing.resume()} a run starts after the latest checkpoint's
+     * epoch, with its parameters, controller, history and figures. See {@link Checkpointing} for what is restored.
+     *
+     * @param trainer a DJL trainer whose model is initialised with the same structure as the checkpoint's
+     * @param epochs number of epochs, >= 1
+     * @param trainingSet the training data
+     * @param validationSet the validation data, or null
+     * @param observer receives every batch's result and every epoch's figures (only for epochs run here)
+     * @param checkpointing where and how often to checkpoint, or null for none
+     * @return the report of the whole run, resumed epochs included
+     * @throws IOException if the data or a checkpoint cannot be read or written
+     * @throws TranslateException if a batch cannot be built
+     * @throws ConfigurationException if the checkpoint was written with another configuration
+     */
+    public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
+            TrainingObserver observer, Checkpointing checkpointing) throws IOException, TranslateException {
         if (epochs < 1) {
             throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
         }
@@ -163,7 +184,6 @@ public final class AdaptiveSparseTrainer {
                     + engine.getEngineName() + "; create the model with Model.newInstance(name, \"" + config.engine()
                     + "\") or change ast.engine (available engines: " + Engine.getAllEngines() + ")");
         }
-        engine.setRandomSeed((int) config.seed());
         if (selection.mode() == SelectionConfig.Mode.HISTORY) {
             if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
                 throw new ConfigurationException("ast.selection=history needs a RandomAccessDataset (ArrayDataset ...)"
@@ -173,16 +193,25 @@ public final class AdaptiveSparseTrainer {
             historyManager = trainer.getManager().newSubManager();
         }
         List<EpochStats> epochStats = new ArrayList<>();
-        Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
-                .settings());
+        CheckpointStore store = checkpointing == null ? null : new CheckpointStore(checkpointing.directory());
+        Optional<EnergyMeter> meter = Optional.empty();
         try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            int first = 1 + (checkpointing != null && checkpointing.resume() ? resume(trainer, store, epochStats) : 0);
+            meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
+            for (int epoch = first; epoch <= epochs; epoch++) {
+                // Re-seeded every epoch, so a run resumed at an epoch boundary draws what an uninterrupted one does.
+                engine.setRandomSeed((int) (config.seed() * 1_000_003L + epoch));
+                fallbackRandom.setSeed(config.seed() * 1_000_003L + epoch);
                 phase = selection.phase(epoch, epochs);
                 EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet, meter, observer);
                 epochStats.add(stats);
                 LOG.info(stats.line());
                 observer.onEpoch(stats);
-                if (!observer.continueTraining(stats)) {
+                boolean last = epoch == epochs || !observer.continueTraining(stats);
+                if (store != null && (last || epoch % checkpointing.everyEpochs() == 0)) {
+                    writeCheckpoint(trainer, store, epoch, epochs, epochStats, engine);
+                }
+                if (last) {
                     break;
                 }
             }
@@ -201,6 +230,43 @@ public final class AdaptiveSparseTrainer {
         return new RunReport(config, Provenance.of(engine), energy.units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
                 epochStats);
+    }
+
+    /** Restores the latest checkpoint, if any; returns the epoch it completed (0 without one). */
+    private int resume(Trainer trainer, CheckpointStore store, List<EpochStats> epochStats) throws IOException {
+        Optional<java.nio.file.Path> latest = store.latest();
+        if (latest.isEmpty()) {
+            return 0;
+        }
+        CheckpointStore.State state = CheckpointStore.readState(latest.get());
+        CheckpointStore.requireCompatible(latest.get(), state.config(), config.toProperties());
+        String engineName = trainer.getManager().getEngine().getEngineName();
+        if (!engineName.equals(state.provenance().engine())) {
+            throw new ConfigurationException("checkpoint " + latest.get() + " was written on " + state.provenance()
+                    .engine() + "; this run uses " + engineName + ", whose parameters and randomness differ");
+        }
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            CheckpointStore.loadParameters(latest.get(), trainer.getModel().getBlock(), scratch);
+        }
+        controller.restore(state.controller());
+        if (historyManager != null) {
+            Optional<NDList> saved = CheckpointStore.loadHistory(latest.get(), historyManager);
+            if (saved.isPresent()) {
+                history = ScoreHistory.restore(historyManager, saved.get());
+            }
+        }
+        epochStats.addAll(state.history());
+        LOG.info("Resumed from {} after epoch {}", latest.get(), state.epoch());
+        return state.epoch();
+    }
+
+    private void writeCheckpoint(Trainer trainer, CheckpointStore store, int epoch, int epochs,
+            List<EpochStats> epochStats, Engine engine) throws IOException {
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            store.save(new CheckpointStore.State(config.toProperties(), Provenance.of(engine), epoch, epochs,
+                    controller.state(), epochStats), trainer.getModel().getBlock(),
+                    Optional.ofNullable(history).map(h -> h.export(scratch)));
+        }
     }
 
     private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, Dataset trainingSet, Dataset validationSet,
@@ -263,6 +329,7 @@ public final class AdaptiveSparseTrainer {
             LOG.warn("Skipped an empty batch (size 0)");
             return BatchResult.skipped(0, controller.threshold());
         }
+        requireModelInputShape(trainer, batch.getData());
         if (!energy.isAttached()) {
             energy.attach(trainer.getModel().getBlock(), batch.getData().head().getShape().slice(1));
         }
@@ -343,8 +410,30 @@ public final class AdaptiveSparseTrainer {
     /** Outputs and per-sample losses to score from; {@code unseen} marks rows that must be trained (history). */
     private record Scores(NDList outputs, NDArray losses, NDArray unseen) {}
 
+    /**
+     * Fails clearly when a batch's inputs do not have the shape the model was initialised with (batch dimension
+     * aside), instead of deep in the engine's native code.
+     */
+    private static void requireModelInputShape(Trainer trainer, NDList data) {
+        Shape[] expected = trainer.getModel().getBlock().getInputShapes();
+        if (expected.length != data.size()) {
+            throw new IllegalArgumentException("the batch has " + data.size() + " input arrays but the model takes "
+                    + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            Shape actual = data.get(i).getShape();
+            if (actual.dimension() != expected[i].dimension()
+                    || !actual.slice(1).equals(expected[i].slice(1))) {
+                throw new IllegalArgumentException("input " + i + " has shape " + actual + " but the model was "
+                        + "initialised for (batch" + (expected[i].dimension() > 1 ? ", " : "")
+                        + expected[i].slice(1).toString().replaceAll("[()]", "") + ")");
+            }
+        }
+    }
+
     private Scores scoringPass(Trainer trainer, NDList data, NDList labels) {
         NDList predictions = trainer.evaluate(data);
+        perSampleLoss.validate(labels, predictions);
         return new Scores(predictions, perSampleLoss.compute(labels, predictions), null);
     }
 
@@ -402,6 +491,9 @@ public final class AdaptiveSparseTrainer {
         Trained trained;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             NDList predictions = trainer.forward(selectedData, selectedLabels);
+            if (selection.mode() != SelectionConfig.Mode.FRESH || phase != SelectionConfig.Phase.SPARSE) {
+                perSampleLoss.validate(selectedLabels, predictions); // no scoring pass checked these labels
+            }
             NDArray perSample = perSampleLoss.compute(selectedLabels, predictions);
             float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
                     count(correct(predictions.head(), selectedLabels)))).toFloatArray();

@@ -25,7 +25,7 @@ class PluginWiringTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("Unknown scorer 'grad-norm' (ast.scorer); available: " + registry.names("scorer"));
         assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().controller("bang-bang").build()))
-                .hasMessageContaining("available: [pi, pid");
+                .hasMessageContaining("available: [adaptive-pi, pi, pid");
     }
 
     @Test

@@ -23,6 +23,22 @@ final class EngineScoreHistory implements ScoreHistory {
         this.seen = manager.zeros(new Shape(size));
     }
 
+    EngineScoreHistory(NDManager parent, ai.djl.ndarray.NDList saved) {
+        this.manager = parent.newSubManager();
+        this.outputs = saved.get(0).toType(DataType.FLOAT32, true);
+        this.losses = saved.get(1).toType(DataType.FLOAT32, true);
+        this.seen = saved.get(2).toType(DataType.FLOAT32, true);
+        for (NDArray array : new NDArray[] {outputs, losses, seen}) {
+            array.attach(manager);
+        }
+        this.size = losses.size();
+    }
+
+    @Override
+    public ai.djl.ndarray.NDList export(NDManager scratch) {
+        return new ai.djl.ndarray.NDList(outputs, losses, seen);
+    }
+
     @Override
     public long size() {
         return size;

@@ -28,6 +28,28 @@ final class HostScoreHistory implements ScoreHistory {
         this.seen = new boolean[Math.toIntExact(size)];
     }
 
+    HostScoreHistory(NDManager manager, ai.djl.ndarray.NDList saved) {
+        this(manager, saved.get(1).size(), Math.toIntExact(saved.get(0).getShape().get(1)));
+        float[] savedOutputs = saved.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] savedLosses = saved.get(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] savedSeen = saved.get(2).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        System.arraycopy(savedOutputs, 0, outputs, 0, outputs.length);
+        System.arraycopy(savedLosses, 0, losses, 0, losses.length);
+        for (int i = 0; i < seen.length; i++) {
+            seen[i] = savedSeen[i] != 0;
+        }
+    }
+
+    @Override
+    public ai.djl.ndarray.NDList export(NDManager scratch) {
+        float[] seenFlags = new float[seen.length];
+        for (int i = 0; i < seen.length; i++) {
+            seenFlags[i] = seen[i] ? 1f : 0f;
+        }
+        return new ai.djl.ndarray.NDList(scratch.create(outputs, new Shape(losses.length, classes)),
+                scratch.create(losses), scratch.create(seenFlags));
+    }
+
     @Override
     public long size() {
         return losses.length;

@@ -28,6 +28,22 @@ public interface ScoreHistory extends AutoCloseable {
                 : new HostScoreHistory(manager, size, outputs);
     }
 
+    /**
+     * Rebuilds a history from {@link #export()}, on the engine when it supports indexed assignment.
+     *
+     * @param manager the manager the history's arrays live on
+     * @param saved outputs (size, classes), losses (size) and seen flags (size) as float32
+     * @return the history
+     */
+    static ScoreHistory restore(NDManager manager, ai.djl.ndarray.NDList saved) {
+        if (saved.size() != 3 || saved.get(0).getShape().dimension() != 2) {
+            throw new IllegalArgumentException("a saved score history holds outputs (size, classes), losses and seen "
+                    + "flags; got " + saved.size() + " arrays");
+        }
+        return supportsIndexedSet(manager) ? new EngineScoreHistory(manager, saved)
+                : new HostScoreHistory(manager, saved);
+    }
+
     /** Returns whether the engine can assign rows through an index array. */
     static boolean supportsIndexedSet(NDManager manager) {
         try (NDManager probe = manager.newSubManager()) {
@@ -41,6 +57,15 @@ public interface ScoreHistory extends AutoCloseable {
 
     /** Returns the number of samples. */
     long size();
+
+    /**
+     * Returns the whole history for a checkpoint: outputs (size, classes), losses (size) and seen flags (size), all
+     * float32.
+     *
+     * @param scratch a manager for any copies the export needs; the caller closes it
+     * @return the arrays
+     */
+    ai.djl.ndarray.NDList export(NDManager scratch);
 
     /**
      * Returns the stale values of some samples.

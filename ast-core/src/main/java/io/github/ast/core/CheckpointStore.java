@@ -1,0 +1,182 @@
+package io.github.ast.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.ControllerState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Writes and reads checkpoints atomically: each is assembled in a temporary directory, moved into place in one
+ * rename, and only then published by replacing the {@code latest} pointer file, itself written to a temporary file
+ * and renamed. A crash at any point leaves the previous checkpoint intact and {@code latest} pointing at it.
+ */
+final class CheckpointStore {
+
+    private static final String LATEST = "latest";
+    private static final String STATE = "state.json";
+    private static final String PARAMETERS = "model.params";
+    private static final String HISTORY = "history.ndlist";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    private final Path directory;
+
+    CheckpointStore(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * What a checkpoint records besides tensors.
+     *
+     * @param config the run's configuration as properties
+     * @param provenance versions of the software that wrote it
+     * @param epoch the last completed epoch
+     * @param epochs the epochs the run was started for
+     * @param controller the controller's state
+     * @param history the per-epoch figures so far
+     */
+    record State(Map<String, String> config, Provenance provenance, int epoch, int epochs,
+            ControllerState controller, List<EpochStats> history) {}
+
+    /** Writes a checkpoint and publishes it as the latest. */
+    void save(State state, Block block, Optional<NDList> scoreHistory) throws IOException {
+        Files.createDirectories(directory);
+        String name = String.format("epoch-%04d", state.epoch());
+        Path temporary = Files.createTempDirectory(directory, ".writing-" + name + "-");
+        Files.writeString(temporary.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
+        try (OutputStream out = Files.newOutputStream(temporary.resolve(PARAMETERS))) {
+            NDList parameters = new NDList();
+            block.getParameters().values().forEach(p -> parameters.add(p.getArray()));
+            parameters.encode(out);
+        }
+        if (scoreHistory.isPresent()) {
+            try (OutputStream out = Files.newOutputStream(temporary.resolve(HISTORY))) {
+                scoreHistory.get().encode(out);
+            }
+        }
+        Path target = directory.resolve(name);
+        if (Files.exists(target)) {
+            deleteRecursively(target);
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        Path pointer = Files.createTempFile(directory, ".latest-", ".tmp");
+        Files.writeString(pointer, name, StandardCharsets.UTF_8);
+        Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Returns the latest checkpoint's directory, empty if none was published. */
+    Optional<Path> latest() throws IOException {
+        Path pointer = directory.resolve(LATEST);
+        if (!Files.isRegularFile(pointer)) {
+            return Optional.empty();
+        }
+        Path checkpoint = directory.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+        if (!Files.isRegularFile(checkpoint.resolve(STATE)) || !Files.isRegularFile(checkpoint.resolve(PARAMETERS))) {
+            throw new IOException("checkpoint " + checkpoint + " named by " + pointer + " is incomplete: it needs "
+                    + STATE + " and " + PARAMETERS);
+        }
+        return Optional.of(checkpoint);
+    }
+
+    /** Reads a checkpoint's state, failing clearly on a damaged file. */
+    static State readState(Path checkpoint) throws IOException {
+        try {
+            State state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
+                    State.class);
+            if (state == null || state.config() == null || state.controller() == null || state.history() == null) {
+                throw new IOException(checkpoint.resolve(STATE) + " is incomplete");
+            }
+            return state;
+        } catch (JsonParseException e) {
+            throw new IOException(checkpoint.resolve(STATE) + " is not a valid checkpoint state: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Copies a checkpoint's parameters into a block's existing arrays, in place: a DJL trainer keeps references to
+     * those arrays, so replacing them (as {@code Block.loadParameters} does) would leave it training the old ones.
+     */
+    static void loadParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
+        Path file = checkpoint.resolve(PARAMETERS);
+        List<ai.djl.nn.Parameter> parameters = block.getParameters().values();
+        NDList saved;
+        try (InputStream in = Files.newInputStream(file)) {
+            saved = NDList.decode(scratch, in);
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a valid parameter file: " + e.getMessage(), e);
+        }
+        if (saved.size() != parameters.size()) {
+            throw new IOException(file + " holds " + saved.size() + " parameter arrays but this model has "
+                    + parameters.size() + "; resume needs the same network");
+        }
+        for (int i = 0; i < saved.size(); i++) {
+            NDArray target = parameters.get(i).getArray();
+            if (!saved.get(i).getShape().equals(target.getShape())) {
+                throw new IOException(file + ": parameter " + parameters.get(i).getName() + " has shape "
+                        + saved.get(i).getShape() + " in the checkpoint but " + target.getShape() + " in this model");
+            }
+            saved.get(i).copyTo(target);
+        }
+        saved.close();
+    }
+
+    /** Loads a checkpoint's score history, if it has one. */
+    static Optional<NDList> loadHistory(Path checkpoint, NDManager manager) throws IOException {
+        Path file = checkpoint.resolve(HISTORY);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(NDList.decode(manager, in));
+        }
+    }
+
+    /**
+     * Checks that a checkpoint was written by the same configuration, listing every difference.
+     *
+     * @throws ConfigurationException if any property differs
+     */
+    static void requireCompatible(Path checkpoint, Map<String, String> written, Map<String, String> current) {
+        TreeSet<String> keys = new TreeSet<>(written.keySet());
+        keys.addAll(current.keySet());
+        Map<String, String> differences = new TreeMap<>();
+        for (String key : keys) {
+            String was = written.get(key);
+            String now = current.get(key);
+            if (was == null ? now != null : !was.equals(now)) {
+                differences.put(key, "checkpoint " + was + ", this run " + now);
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new ConfigurationException("checkpoint " + checkpoint + " was written with another configuration;"
+                    + " resuming needs the same one. Differences: " + differences);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (var paths = Files.walk(path)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

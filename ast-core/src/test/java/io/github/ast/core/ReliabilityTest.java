@@ -1,0 +1,284 @@
+package io.github.ast.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import io.github.ast.api.ConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Resume, determinism, bad input and memory, on both engines. */
+class ReliabilityTest {
+
+    private static final int SAMPLES = 1024;
+    private static final int FEATURES = 8;
+    private static final int CLASSES = 3;
+
+    private static ArrayDataset data(NDManager m) {
+        m.getEngine().setRandomSeed(1);
+        NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32)
+                .toType(DataType.FLOAT32, false);
+        NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f).add(labels.reshape(SAMPLES, 1));
+        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(64, true).build();
+    }
+
+    /** A model whose initial parameters depend on the seed; plain SGD, which has no state to lose. */
+    private static Trainer trainer(Model model, int initSeed) {
+        model.getNDManager().getEngine().setRandomSeed(initSeed);
+        model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(CLASSES).build()));
+        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
+                .optDevices(new Device[] {Device.cpu()}));
+        trainer.initialize(new Shape(1, FEATURES));
+        return trainer;
+    }
+
+    private static AstConfig config(String engine) {
+        return AstConfig.builder().engine(engine).targetRate(0.25).meter("none")
+                .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
+    }
+
+    private static float[] parameters(Trainer trainer) {
+        List<Float> values = new ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            for (float v : p.getValue().getArray().toFloatArray()) {
+                values.add(v);
+            }
+        }
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+
+    /** An observer that stops after some epochs, as a crash would. */
+    private static TrainingObserver stopAfter(int epochs) {
+        return new TrainingObserver() {
+            @Override
+            public boolean continueTraining(EpochStats stats) {
+                return stats.epoch() < epochs;
+            }
+        };
+    }
+
+    /** Both engines restore the checkpoint exactly; on PyTorch the resumed run then ends as an uninterrupted one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void anInterruptedAndResumedRunEndsLikeAnUninterruptedOne(String engine, @TempDir Path dir) throws Exception {
+        float[] uninterrupted;
+        RunReport reference;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null);
+            uninterrupted = parameters(trainer);
+        }
+        Path checkpoints = dir.resolve("ckpt");
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            RunReport first = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+                    stopAfter(2), Checkpointing.everyEpoch(checkpoints));
+            assertThat(first.epochs()).hasSize(2);
+        }
+        assertThat(Files.readString(checkpoints.resolve("latest"))).isEqualTo("epoch-0002");
+        float[] b2;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b2", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null, stopAfter(2));
+            b2 = parameters(trainer);
+        }
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("c2", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(checkpoints));
+            // Nothing left to train: the model holds exactly the checkpoint's parameters.
+            assertThat(parameters(trainer)).containsExactly(b2);
+        }
+        if (engine.equals("MXNet")) {
+            // Known gap, see docs/RELIABILITY.md: DJL's MXNet training drifts from the uninterrupted run after a
+            // resume even with identical parameters, selections and seeds.
+            return;
+        }
+        float[] resumed;
+        RunReport second;
+        // Another initialisation: the checkpoint's parameters must replace it.
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("c", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
+            second = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(checkpoints));
+            resumed = parameters(trainer);
+        }
+        assertThat(resumed).containsExactly(uninterrupted, within(1e-5f));
+        assertThat(second.epochs()).hasSize(4);
+        for (int e = 0; e < 4; e++) {
+            EpochStats a = reference.epochs().get(e);
+            EpochStats b = second.epochs().get(e);
+            assertThat(b.activationRate()).isEqualTo(a.activationRate());
+            assertThat(b.threshold()).isCloseTo(a.threshold(), within(1e-9));
+            assertThat(b.trainLoss()).isCloseTo(a.trainLoss(), within(1e-4));
+            assertThat(b.energies()).isEqualTo(a.energies());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void theSameSeedGivesTheSameSelectionsAndMetrics(String engine) throws Exception {
+        List<List<Integer>> selections = new ArrayList<>();
+        List<RunReport> reports = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            List<Integer> trained = new ArrayList<>();
+            AstConfig fresh = AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
+                    .build();
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 3)) {
+                reports.add(AdaptiveSparseTraining.create(fresh).fit(trainer, 2, data(m), null, new TrainingObserver() {
+                    @Override
+                    public void onBatch(int epoch, BatchResult result) {
+                        trained.add(result.trained());
+                    }
+                }));
+            }
+            selections.add(trained);
+        }
+        assertThat(selections.get(1)).isEqualTo(selections.get(0));
+        assertThat(reports.get(1).last().trainLoss()).isEqualTo(reports.get(0).last().trainLoss());
+        assertThat(reports.get(1).last().threshold()).isEqualTo(reports.get(0).last().threshold());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCheckpointFromAnotherConfigurationIsRejected(String engine, @TempDir Path dir) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("e", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null, TrainingObserver.NONE,
+                    Checkpointing.everyEpoch(dir));
+            AstConfig other = config(engine).toBuilder().targetRate(0.5).build();
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(other).fit(trainer, 2, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(dir)))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("another configuration")
+                    .hasMessageContaining("ast.targetRate=checkpoint 0.25, this run 0.5");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCrashWhileWritingLeavesTheLatestCheckpointUsable(String engine, @TempDir Path dir) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null, stopAfter(1),
+                    Checkpointing.everyEpoch(dir));
+            // What a crash during the next write leaves: a half-written temporary directory and pointer file.
+            Path partial = Files.createDirectory(dir.resolve(".writing-epoch-0002-123"));
+            Files.writeString(partial.resolve("state.json"), "{\"config\": {");
+            Files.writeString(dir.resolve(".latest-1.tmp"), "epoch-0002");
+            assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001");
+            RunReport resumed = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(dir));
+            assertThat(resumed.epochs()).hasSize(2);
+
+            // A pointer to a damaged checkpoint is a clear error, not a silent restart.
+            Files.writeString(dir.resolve("epoch-0002").resolve("state.json"), "{\"config\": ");
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(dir))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is not a valid checkpoint state");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void badBatchesFailClearlyBeforeTheEngine(String engine) throws Exception {
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine).build());
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("g", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            try (Batch labels = batch(m, m.ones(new Shape(4, FEATURES)), m.create(new float[] {0, 1, 7, 2}))) {
+                assertThatThrownBy(() -> ast.trainBatch(trainer, labels)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("labels range over [0.0, 7.0] but the model has 3 outputs: labels must be "
+                                + "integers in [0, 2]");
+            }
+            try (Batch shape = batch(m, m.ones(new Shape(4, FEATURES + 1)), m.zeros(new Shape(4)))) {
+                assertThatThrownBy(() -> ast.trainBatch(trainer, shape)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("input 0 has shape (4, 9) but the model was initialised for (batch, 8)");
+            }
+            try (Batch one = batch(m, m.ones(new Shape(1, FEATURES)), m.zeros(new Shape(1)))) {
+                BatchResult result = ast.trainBatch(trainer, one);
+                assertThat(result.skipped()).isFalse();
+                assertThat(result.trained()).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void noEngineArraysLeakAcrossBatches(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none")
+                .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("h", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            ArrayDataset train = data(m);
+            AdaptiveSparseTraining.create(config).fit(trainer, 2, train, train);
+            NDManager root = root(m);
+            int before = liveResources(root);
+            AdaptiveSparseTraining.create(config).fit(trainer, 20, train, train); // 320 training batches
+            int after = liveResources(root);
+            // Every batch creates dozens of arrays (scores, masks, selections, outputs); none may survive it.
+            assertThat(after).as("live engine resources before %d, after %d", before, after).isEqualTo(before);
+        }
+    }
+
+    private static NDManager root(NDManager manager) {
+        NDManager root = manager;
+        while (root.getParentManager() != null && root.getParentManager() != root) {
+            root = root.getParentManager();
+        }
+        return root;
+    }
+
+    /** Counts every array and sub-manager still attached below a manager (DJL keeps them in a protected map). */
+    @SuppressWarnings("unchecked")
+    private static int liveResources(NDManager manager) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+        field.setAccessible(true);
+        java.util.Map<String, AutoCloseable> resources = (java.util.Map<String, AutoCloseable>) field.get(manager);
+        int count = 0;
+        for (AutoCloseable resource : resources.values()) {
+            count++;
+            if (resource instanceof NDManager child) {
+                count += liveResources(child);
+            }
+        }
+        return count;
+    }
+
+    private static Batch batch(NDManager m, NDArray x, NDArray y) {
+        return new Batch(m.newSubManager(), new NDList(x), new NDList(y), (int) x.getShape().get(0), null, null, 0, 1);
+    }
+
+}
