@@ -432,9 +432,29 @@ public final class AdaptiveSparseTrainer {
     }
 
     private Scores scoringPass(Trainer trainer, NDList data, NDList labels) {
-        NDList predictions = trainer.evaluate(data);
+        NDList predictions = evaluateAcrossDevices(trainer, data);
         perSampleLoss.validate(labels, predictions);
         return new Scores(predictions, perSampleLoss.compute(labels, predictions), null);
+    }
+
+    /**
+     * The gradient-free forward of the whole logical batch: with several devices each scores a balanced share and
+     * the outputs are gathered on the first, so scoring, gating and the controller see the whole batch.
+     */
+    private static NDList evaluateAcrossDevices(Trainer trainer, NDList data) {
+        Device[] devices = trainer.getDevices();
+        if (devices.length == 1) {
+            return trainer.evaluate(data);
+        }
+        List<long[]> ranges = Shares.balanced(data.head().getShape().get(0), devices.length);
+        List<NDList> outputs = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            String slice = ranges.get(i)[0] + ":" + ranges.get(i)[1];
+            NDList share = new NDList();
+            data.forEach(array -> share.add(array.get(slice)));
+            outputs.add(trainer.evaluate(toDevice(share, devices[i])));
+        }
+        return gather(outputs, devices[0]);
     }
 
     private Scores fromHistory(Batch batch) {
@@ -486,29 +506,85 @@ public final class AdaptiveSparseTrainer {
      */
     private Trained train(Trainer trainer, Batch batch, NDArray rows, NDArray weights) {
         int size = batch.getSize();
-        NDList selectedData = selectRows(batch.getData(), rows);
-        NDList selectedLabels = selectRows(batch.getLabels(), rows);
+        Device[] devices = trainer.getDevices();
+        List<long[]> ranges = Shares.balanced(rows.size(), config.splits() > 0 ? config.splits() : devices.length);
+        boolean check = selection.mode() != SelectionConfig.Mode.FRESH || phase != SelectionConfig.Phase.SPARSE;
         Trained trained;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDList predictions = trainer.forward(selectedData, selectedLabels);
-            if (selection.mode() != SelectionConfig.Mode.FRESH || phase != SelectionConfig.Phase.SPARSE) {
-                perSampleLoss.validate(selectedLabels, predictions); // no scoring pass checked these labels
+            List<NDList> shareLabels = new ArrayList<>();
+            List<NDList> sharePredictions = new ArrayList<>();
+            List<NDArray> sharePerSample = new ArrayList<>();
+            for (int i = 0; i < ranges.size(); i++) {
+                // Balanced contiguous shares of the selected rows, one per device in turn.
+                NDArray share = rows.get(ranges.get(i)[0] + ":" + ranges.get(i)[1]);
+                Device device = devices[i % devices.length];
+                NDList data = toDevice(selectRows(batch.getData(), share), device);
+                NDList labels = toDevice(selectRows(batch.getLabels(), share), device);
+                NDList predictions = trainer.forward(data, labels);
+                if (check) {
+                    perSampleLoss.validate(labels, predictions); // no scoring pass checked these labels
+                }
+                shareLabels.add(labels);
+                sharePredictions.add(predictions);
+                sharePerSample.add(perSampleLoss.compute(labels, predictions));
             }
-            NDArray perSample = perSampleLoss.compute(selectedLabels, predictions);
+            NDList predictions = gather(sharePredictions, devices[0]);
+            NDArray perSample = concat(sharePerSample, devices[0]);
+            NDList labels = gather(shareLabels, devices[0]);
             float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
-                    count(correct(predictions.head(), selectedLabels)))).toFloatArray();
+                    count(correct(predictions.head(), labels)))).toFloatArray();
             if (!Double.isFinite(read[0])) {
                 LOG.warn("Skipped a batch of {} samples: the training forward produced non-finite losses (sum {})",
                         size, read[0]);
                 return null;
             }
-            NDArray loss = weights == null ? trainer.getLoss().evaluate(selectedLabels, predictions)
-                    : rescaledLoss(perSample, weights, size);
-            collector.backward(loss);
+            // One backward per device over the sum of its shares' losses: engines that overwrite gradients on each
+            // backward (MXNet) would otherwise keep only the last share's.
+            Map<Device, NDArray> lossByDevice = new LinkedHashMap<>();
+            for (int i = 0; i < ranges.size(); i++) {
+                Device device = devices[i % devices.length];
+                NDArray loss;
+                if (weights != null) {
+                    NDArray shareWeights = weights.get(ranges.get(i)[0] + ":" + ranges.get(i)[1])
+                            .toDevice(device, false);
+                    loss = rescaledLoss(sharePerSample.get(i), shareWeights, size);
+                } else {
+                    loss = trainer.getLoss().evaluate(shareLabels.get(i), sharePredictions.get(i));
+                    if (ranges.size() > 1) {
+                        // Share gradients add up: weigh each share's mean by its size.
+                        long shareSize = ranges.get(i)[1] - ranges.get(i)[0];
+                        loss = loss.mul((float) shareSize / rows.size());
+                    }
+                }
+                lossByDevice.merge(device, loss, NDArray::add);
+            }
+            lossByDevice.values().forEach(collector::backward);
             trained = new Trained(predictions, perSample, read[0], Math.round(read[1]));
         }
         trainer.step();
         return trained;
+    }
+
+    private static NDList toDevice(NDList arrays, Device device) {
+        return arrays.head().getDevice().equals(device) ? arrays : arrays.toDevice(device, false);
+    }
+
+    private static NDList gather(List<NDList> shares, Device device) {
+        if (shares.size() == 1) {
+            return shares.get(0);
+        }
+        NDList heads = new NDList();
+        shares.forEach(share -> heads.add(share.head()));
+        return new NDList(concat(heads, device));
+    }
+
+    private static NDArray concat(List<NDArray> shares, Device device) {
+        if (shares.size() == 1) {
+            return shares.get(0);
+        }
+        NDList onDevice = new NDList();
+        shares.forEach(share -> onDevice.add(share.toDevice(device, false)));
+        return NDArrays.concat(onDevice);
     }
 
     private void recordHistory(Batch batch, NDArray rows, Trained trained) {

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param targetRate fraction of samples to train on, in (0, 1]
  * @param initialThreshold gate threshold before the first batch, finite
  * @param minActive fallback size: when fewer samples activate, this many random samples train instead, >= 1
+ * @param splits shares the selected samples are split into for forward and backward, one per trainer device with
+ *     0 (the default); more shares than devices accumulate gradients over micro-batches, for memory-bound devices
  * @param seed random seed for the engine, the sampler and the fallback
  * @param selection fresh or history selection, exploration, rescaling, warm-up and annealing
  * @param scorerSettings the scorer's settings (keys without prefix)
@@ -37,7 +39,7 @@ import java.util.TreeMap;
  */
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
         List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
-        long seed, SelectionConfig selection, Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        int splits, long seed, SelectionConfig selection, Map<String, String> scorerSettings, Map<String, String> gateSettings,
         Map<String, String> controllerSettings, Map<String, String> energySettings,
         Map<String, String> meterSettings) {
 
@@ -45,7 +47,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public static final String PREFIX = "ast.";
 
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
-            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "seed", "selection",
+            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "selection",
             "exploration", "rescale", "warmupEpochs", "annealEpochs");
 
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
@@ -72,6 +74,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
         if (minActive < 1) {
             throw new ConfigurationException("ast.minActive=" + minActive + " must be >= 1");
+        }
+        if (splits < 0) {
+            throw new ConfigurationException("ast.splits=" + splits + " must be >= 0 (0: one share per device)");
         }
         scorerSettings = copy(scorerSettings);
         gateSettings = copy(gateSettings);
@@ -100,7 +105,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
-                .minActive(minActive).seed(seed).selection(selection);
+                .minActive(minActive).splits(splits).seed(seed).selection(selection);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
@@ -141,6 +146,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "targetRate" -> b.targetRate(parseDouble(name, value));
                 case "initialThreshold" -> b.initialThreshold(parseDouble(name, value));
                 case "minActive" -> b.minActive(parseInt(name, value));
+                case "splits" -> b.splits(parseInt(name, value));
                 case "seed" -> b.seed(parseLong(name, value));
                 case "selection" -> b.selection(b.selection.withMode(SelectionConfig.Mode.of(value)));
                 case "exploration" -> b.selection(b.selection.withExploration(parseDouble(name, value)));
@@ -172,6 +178,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         p.put("ast.targetRate", Double.toString(targetRate));
         p.put("ast.initialThreshold", Double.toString(initialThreshold));
         p.put("ast.minActive", Integer.toString(minActive));
+        p.put("ast.splits", Integer.toString(splits));
         p.put("ast.seed", Long.toString(seed));
         p.put("ast.selection", selection.mode().label());
         p.put("ast.exploration", Double.toString(selection.exploration()));
@@ -267,6 +274,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private double targetRate = 0.10;
         private double initialThreshold = 0.50;
         private int minActive = 2;
+        private int splits;
         private long seed = 42;
         private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0);
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
@@ -337,6 +345,12 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
+        /** Sets the number of shares the selected samples are split into, 0 for one per device. */
+        public Builder splits(int value) {
+            splits = value;
+            return this;
+        }
+
         /** Sets the random seed. */
         public Builder seed(long value) {
             seed = value;
@@ -376,7 +390,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /** Validates and returns the configuration. */
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
-                    initialThreshold, minActive, seed, selection.build(), settings.get("scorer"), settings.get("gate"),
+                    initialThreshold, minActive, splits, seed, selection.build(), settings.get("scorer"), settings.get("gate"),
                     settings.get("controller"), settings.get("energy"), settings.get("meter"));
         }
     }
