@@ -20,10 +20,13 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
+import io.github.ast.api.EnergyMeter;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.EnergyMeters;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.RunReport;
 import io.github.ast.core.TrainingObserver;
+import io.github.ast.energy.CarbonIntensity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -115,33 +119,60 @@ public final class FashionMnistDemo {
                     ? report.epochs().subList(1, report.epochs().size()).stream()
                             .mapToDouble(EpochStats::activationRate).average().orElse(Double.NaN)
                     : last.activationRate();
+            StringBuilder savings = new StringBuilder();
+            report.totalEnergies().forEach((name, energy) -> savings.append(String.format(Locale.ROOT, " %s %.1f%%",
+                    name, 100 * energy.savings())));
+            double astJoules = report.totalJoules();
             lines.add(String.format(Locale.ROOT,
                     "%-8s %s AST:  test acc %.2f%% | activation %.1f%% (epochs 2+: %.1f%%, target %.0f%%)"
-                            + " | saving %.1f%% (%s, scoring counted) | median train epoch %.1fs",
+                            + " | counted savings (scoring included):%s | median train epoch %.1fs | %s",
                     engineName, options.model(), 100 * last.validationAccuracy(), 100 * last.activationRate(),
-                    100 * settled, 100 * config.targetRate(), 100 * report.totalEnergy().savings(),
-                    report.energyUnit(), astSeconds));
+                    100 * settled, 100 * config.targetRate(), savings, astSeconds,
+                    energyText(astJoules, report.meter(), report.meterIsEstimate())));
 
             if (options.baseline()) {
                 engine.setRandomSeed((int) config.seed());
-                double[] baseline = fullDataRun(options, engineName, train, test);
+                double[] baseline = fullDataRun(options, config, engineName, train, test);
                 lines.add(String.format(Locale.ROOT,
-                        "%-8s %s full: test acc %.2f%% | median train epoch %.1fs | AST/full epoch time %.2f"
-                                + " (measured speedup %.2fx)",
-                        engineName, options.model(), 100 * baseline[1], baseline[0], astSeconds / baseline[0],
-                        baseline[0] / astSeconds));
+                        "%-8s %s full: test acc %.2f%% | median train epoch %.1fs | %s",
+                        engineName, options.model(), 100 * baseline[1], baseline[0],
+                        energyText(baseline[2], report.meter(), report.meterIsEstimate())));
+                lines.add(String.format(Locale.ROOT,
+                        "%-8s %s measured, AST vs full, same run: epoch time %.2fx (speed-up %.2fx), energy %.2fx "
+                                + "(saving %.1f%%)%s",
+                        engineName, options.model(), astSeconds / baseline[0], baseline[0] / astSeconds,
+                        astJoules / baseline[2], 100 * (1 - astJoules / baseline[2]),
+                        report.meterIsEstimate() ? ", energy is an ESTIMATE from CPU time" : ""));
             }
         }
         return lines;
     }
 
-    /** Plain DJL training on every sample, the loop of {@code EasyTrain.fit}; returns median epoch seconds, acc. */
-    private static double[] fullDataRun(Options options, String engineName, ArrayDataset train, ArrayDataset test)
-            throws IOException, TranslateException {
+    /** Formats measured joules, their kWh and CO2 at the world-average grid intensity, and the meter. */
+    private static String energyText(double joules, String meter, boolean estimate) {
+        if (Double.isNaN(joules)) {
+            return "no energy meter";
+        }
+        return String.format(Locale.ROOT, "%.0f J = %.2e kWh = %.3f g CO2 at %.0f g/kWh (%s%s)", joules,
+                CarbonIntensity.kilowattHours(joules), CarbonIntensity.WORLD_AVERAGE.grams(joules),
+                CarbonIntensity.WORLD_AVERAGE.gramsPerKwh(), meter, estimate ? ", ESTIMATE" : "");
+    }
+
+    /**
+     * Plain DJL training on every sample, the loop of {@code EasyTrain.fit}, metered like the AST run.
+     *
+     * @return median epoch seconds, final test accuracy, joules over the training loops (NaN without a meter)
+     */
+    private static double[] fullDataRun(Options options, AstConfig config, String engineName, ArrayDataset train,
+            ArrayDataset test) throws IOException, TranslateException {
+        Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
+                .settings());
         try (Model model = newModel(options, engineName); Trainer trainer = newTrainer(model)) {
             double[] seconds = new double[options.epochs()];
             float accuracy = Float.NaN;
+            double joules = 0;
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
+                double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
                 long start = System.nanoTime();
                 for (Batch batch : trainer.iterateDataset(train)) {
                     EasyTrain.trainBatch(trainer, batch);
@@ -149,13 +180,16 @@ public final class FashionMnistDemo {
                     batch.close();
                 }
                 seconds[epoch] = (System.nanoTime() - start) / 1e9;
+                joules += meter.map(m -> m.joules() - joulesAtStart).orElse(Double.NaN);
                 EasyTrain.evaluateDataset(trainer, test);
                 trainer.notifyListeners(listener -> listener.onEpoch(trainer));
                 accuracy = trainer.getTrainingResult().getValidateEvaluation("Accuracy");
                 System.out.printf(Locale.ROOT, "   full Epoch %d/%d | Acc: %5.1f%% | %.1fs%n", epoch + 1,
                         options.epochs(), 100 * accuracy, seconds[epoch]);
             }
-            return new double[] {median(seconds), accuracy};
+            return new double[] {median(seconds), accuracy, joules};
+        } finally {
+            meter.ifPresent(EnergyMeter::close);
         }
     }
 
