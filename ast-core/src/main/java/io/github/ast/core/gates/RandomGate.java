@@ -12,9 +12,7 @@ import java.util.Set;
  * <p>The control every claim is compared with: a method that selects by significance is only useful if it beats
  * training on a random subset of the same size. Draws come from the engine's generator, seeded by the trainer.
  */
-public final class RandomGate implements Gate {
-
-    private final double rate;
+public final class RandomGate extends FixedRateGate {
 
     /**
      * Creates the gate.
@@ -22,18 +20,12 @@ public final class RandomGate implements Gate {
      * @param rate fraction of each batch to keep, in (0, 1]
      */
     public RandomGate(double rate) {
-        this.rate = rate;
+        super(rate);
     }
 
     @Override
-    public NDArray select(NDArray significance, double threshold) {
-        NDArray draws = significance.getManager().randomUniform(0f, 1f, significance.getShape());
-        return Ranks.largest(draws, Ranks.keep(rate, significance.size()));
-    }
-
-    @Override
-    public boolean usesThreshold() {
-        return false;
+    NDArray rankingKey(NDArray significance) {
+        return significance.getManager().randomUniform(0f, 1f, significance.getShape());
     }
 
     /** Creates {@link RandomGate} under the name {@code random}, keeping the run's target rate. */

@@ -12,9 +12,7 @@ import java.util.Set;
  * <p>The simplest strong baseline for a threshold and a controller: it hits the budget exactly on every batch. It
  * ignores the threshold, so the controller is left alone.
  */
-public final class TopKGate implements Gate {
-
-    private final double rate;
+public final class TopKGate extends FixedRateGate {
 
     /**
      * Creates the gate.
@@ -22,17 +20,12 @@ public final class TopKGate implements Gate {
      * @param rate fraction of each batch to keep, in (0, 1]
      */
     public TopKGate(double rate) {
-        this.rate = rate;
+        super(rate);
     }
 
     @Override
-    public NDArray select(NDArray significance, double threshold) {
-        return Ranks.largest(significance, Ranks.keep(rate, significance.size()));
-    }
-
-    @Override
-    public boolean usesThreshold() {
-        return false;
+    NDArray rankingKey(NDArray significance) {
+        return significance;
     }
 
     /** Creates {@link TopKGate} under the name {@code top-k}, keeping the run's target rate. */
