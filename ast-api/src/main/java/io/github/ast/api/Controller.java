@@ -20,6 +20,17 @@ public interface Controller {
      */
     double update(double observedRate);
 
+    /**
+     * Changes the activation rate to hold, for target-rate schedules; the state (threshold, integral) carries over
+     * so the change is smooth.
+     *
+     * @param targetRate the new target, in (0, 1]
+     * @throws UnsupportedOperationException if this controller cannot change its target
+     */
+    default void retarget(double targetRate) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its target rate");
+    }
+
     /** Returns a snapshot of the internal state, for logging, inspection and resuming. */
     ControllerState state();
 

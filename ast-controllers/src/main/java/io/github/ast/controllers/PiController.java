@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public class PiController implements Controller {
 
-    private final PiSettings settings;
+    private PiSettings settings;
     private double threshold;
     private double smoothedRate = Double.NaN;
     private double integral;
@@ -36,9 +36,14 @@ public class PiController implements Controller {
         this.threshold = settings.initialThreshold();
     }
 
-    /** Returns the settings. */
+    /** Returns the settings, with the current target. */
     public PiSettings settings() {
         return settings;
+    }
+
+    @Override
+    public void retarget(double targetRate) {
+        settings = settings.withTargetRate(targetRate);
     }
 
     @Override

@@ -79,6 +79,17 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
                 s.getDouble("minThreshold", MIN_THRESHOLD), s.getDouble("maxThreshold", MAX_THRESHOLD));
     }
 
+    /**
+     * Returns the same settings with another target.
+     *
+     * @param rate the new target, in (0, 1]
+     * @return the settings
+     */
+    public PiSettings withTargetRate(double rate) {
+        return new PiSettings(rate, initialThreshold, kp, ki, emaAlpha, integralClamp, saturationDecay, minThreshold,
+                maxThreshold);
+    }
+
     static void require(boolean ok, String name, double value, String allowed) {
         if (!ok) {
             throw new ConfigurationException(name + "=" + value + " is invalid; it must be " + allowed);

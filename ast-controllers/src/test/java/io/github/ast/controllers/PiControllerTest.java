@@ -95,4 +95,20 @@ class PiControllerTest {
         assertThat(pid.threshold()).isCloseTo(0.6, within(1e-12));
         assertThatThrownBy(() -> new PidController(s, 0.01, 1.0)).hasMessageContaining("derivativeFilter=1.0");
     }
+
+    @Test
+    void retargetingKeepsTheStateAndChangesTheError() {
+        PiController c = reference();
+        c.update(0.3);
+        double threshold = c.threshold();
+        c.retarget(0.3);
+        assertThat(c.settings().targetRate()).isEqualTo(0.3);
+        assertThat(c.threshold()).isEqualTo(threshold);
+        // on the new target: the proportional step is zero; only the old integral still moves the threshold
+        double integral = c.state().get("integral");
+        c.update(0.3);
+        assertThat(c.state().get("error")).isCloseTo(0, within(1e-9));
+        assertThat(c.threshold()).isCloseTo(threshold + 0.00005 * integral, within(1e-12));
+        assertThatThrownBy(() -> c.retarget(0)).hasMessageContaining("targetRate=0.0");
+    }
 }

@@ -192,6 +192,10 @@ public final class AdaptiveSparseTrainer {
             historySize = randomAccess.size();
             historyManager = trainer.getManager().newSubManager();
         }
+        if (!Double.isNaN(selection.targetStart()) && !gate.usesThreshold()) {
+            throw new ConfigurationException("ast.targetStart schedules the controller's target, but gate '"
+                    + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
+        }
         List<EpochStats> epochStats = new ArrayList<>();
         CheckpointStore store = checkpointing == null ? null : new CheckpointStore(checkpointing.directory());
         Optional<EnergyMeter> meter = Optional.empty();
@@ -203,6 +207,9 @@ public final class AdaptiveSparseTrainer {
                 engine.setRandomSeed((int) (config.seed() * 1_000_003L + epoch));
                 fallbackRandom.setSeed(config.seed() * 1_000_003L + epoch);
                 phase = selection.phase(epoch, epochs);
+                if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
+                    controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
+                }
                 EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet, meter, observer);
                 epochStats.add(stats);
                 LOG.info(stats.line());
@@ -310,7 +317,8 @@ public final class AdaptiveSparseTrainer {
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
         return new EpochStats(epoch, epochs, phase, ratio(lossSum, evaluated), ratio(correct, evaluated), validation[0],
-                validation[1], ratio(trained, scored), ratio(gateActive, scored), controller.threshold(), energies,
+                validation[1], ratio(trained, scored), ratio(gateActive, scored),
+                selection.targetRate(epoch, epochs, config.targetRate()), controller.threshold(), energies,
                 joules, batches, fallbacks, skipped, trainSeconds, validationSeconds);
     }
 

@@ -48,7 +48,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
 
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
             "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "selection",
-            "exploration", "rescale", "warmupEpochs", "annealEpochs");
+            "exploration", "rescale", "warmupEpochs", "annealEpochs", "targetStart");
 
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
     static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter");
@@ -153,6 +153,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "rescale" -> b.selection(b.selection.withRescale(parseBoolean(name, value)));
                 case "warmupEpochs" -> b.selection(b.selection.withWarmup(parseInt(name, value)));
                 case "annealEpochs" -> b.selection(b.selection.withAnneal(parseInt(name, value)));
+                case "targetStart" -> b.selection(b.selection.withTargetStart(parseDouble(name, value)));
                 default -> throw new ConfigurationException(
                         "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
                                 + " and ast.<scorer|gate|controller|energy|meter>.<setting>");
@@ -185,6 +186,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         p.put("ast.rescale", Boolean.toString(selection.rescale()));
         p.put("ast.warmupEpochs", Integer.toString(selection.warmupEpochs()));
         p.put("ast.annealEpochs", Integer.toString(selection.annealEpochs()));
+        if (!Double.isNaN(selection.targetStart())) {
+            p.put("ast.targetStart", Double.toString(selection.targetStart()));
+        }
         scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
         controllerSettings.forEach((k, v) -> p.put("ast.controller." + k, v));
@@ -276,7 +280,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private int minActive = 2;
         private int splits;
         private long seed = 42;
-        private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0);
+        private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0,
+                Double.NaN);
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
 
         private Builder() {
@@ -360,7 +365,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /** Sets the selection (fresh or history, exploration, rescaling, warm-up, annealing). */
         public Builder selection(SelectionConfig value) {
             selection = new PendingSelection(value.mode(), value.exploration(), value.rescale(), value.warmupEpochs(),
-                    value.annealEpochs());
+                    value.annealEpochs(), value.targetStart());
             return this;
         }
 
@@ -397,29 +402,33 @@ public record AstConfig(String engine, String scorer, String gate, String contro
 
     /** Selection values collected one property at a time, validated together when the configuration is built. */
     private record PendingSelection(SelectionConfig.Mode mode, double exploration, boolean rescale, int warmup,
-            int anneal) {
+            int anneal, double targetStart) {
         PendingSelection withMode(SelectionConfig.Mode value) {
-            return new PendingSelection(value, exploration, rescale, warmup, anneal);
+            return new PendingSelection(value, exploration, rescale, warmup, anneal, targetStart);
         }
 
         PendingSelection withExploration(double value) {
-            return new PendingSelection(mode, value, rescale, warmup, anneal);
+            return new PendingSelection(mode, value, rescale, warmup, anneal, targetStart);
         }
 
         PendingSelection withRescale(boolean value) {
-            return new PendingSelection(mode, exploration, value, warmup, anneal);
+            return new PendingSelection(mode, exploration, value, warmup, anneal, targetStart);
         }
 
         PendingSelection withWarmup(int value) {
-            return new PendingSelection(mode, exploration, rescale, value, anneal);
+            return new PendingSelection(mode, exploration, rescale, value, anneal, targetStart);
         }
 
         PendingSelection withAnneal(int value) {
-            return new PendingSelection(mode, exploration, rescale, warmup, value);
+            return new PendingSelection(mode, exploration, rescale, warmup, value, targetStart);
+        }
+
+        PendingSelection withTargetStart(double value) {
+            return new PendingSelection(mode, exploration, rescale, warmup, anneal, value);
         }
 
         SelectionConfig build() {
-            return new SelectionConfig(mode, exploration, rescale, warmup, anneal);
+            return new SelectionConfig(mode, exploration, rescale, warmup, anneal, targetStart);
         }
     }
 }

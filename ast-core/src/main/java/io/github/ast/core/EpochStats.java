@@ -17,6 +17,7 @@ import java.util.Map;
  * @param validationAccuracy accuracy on the validation set, NaN without one
  * @param activationRate samples trained / samples scored, fallback included
  * @param gateRate samples the gate activated / samples scored, what the controller sees
+ * @param targetRate the target the controller held in this epoch
  * @param threshold the threshold at the end of the epoch
  * @param energies the epoch's energy by model name against full-data training, the primary model first
  * @param measuredJoules joules the energy meter read over the training loop, NaN without a meter
@@ -27,7 +28,7 @@ import java.util.Map;
  * @param validationSeconds wall-clock seconds of validation
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
-        double validationAccuracy, double activationRate, double gateRate, double threshold,
+        double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
         int skippedBatches, double trainSeconds, double validationSeconds) {
 

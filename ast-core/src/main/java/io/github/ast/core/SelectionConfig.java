@@ -14,11 +14,27 @@ import io.github.ast.api.ConfigurationException;
  *     full-batch gradient (InfoBatch); needs exploration > 0
  * @param warmupEpochs first epochs trained on every sample, with no scoring pass, >= 0
  * @param annealEpochs last epochs trained on every sample, with no scoring pass, >= 0
+ * @param targetStart the target rate of the first sparse epoch, moving linearly to the configured target by the
+ *     last sparse epoch; NaN for a constant target
  */
-public record SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
+public record SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs,
+        double targetStart) {
 
     /** Fresh scoring, no exploration, no rescaling, no warm-up or annealing: the reference algorithm. */
     public static final SelectionConfig DEFAULT = new SelectionConfig(Mode.FRESH, 0, false, 0, 0);
+
+    /**
+     * Creates a selection with a constant target rate.
+     *
+     * @param mode fresh or history
+     * @param exploration exploration probability
+     * @param rescale whether to reweight explored samples
+     * @param warmupEpochs first epochs on all data
+     * @param annealEpochs last epochs on all data
+     */
+    public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
+        this(mode, exploration, rescale, warmupEpochs, annealEpochs, Double.NaN);
+    }
 
     /** Where the scores that drive selection come from. */
     public enum Mode {
@@ -59,6 +75,9 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
             throw new ConfigurationException("ast.rescale=true needs ast.exploration > 0: only explored samples are "
                     + "reweighted, by 1 / exploration");
         }
+        if (!Double.isNaN(targetStart) && !(targetStart > 0 && targetStart <= 1)) {
+            throw new ConfigurationException("ast.targetStart=" + targetStart + " is invalid; it must be in (0, 1]");
+        }
         if (warmupEpochs < 0 || annealEpochs < 0) {
             throw new ConfigurationException("ast.warmupEpochs=" + warmupEpochs + " and ast.annealEpochs="
                     + annealEpochs + " must be >= 0");
@@ -77,6 +96,28 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
             return Phase.WARMUP;
         }
         return epoch > epochs - annealEpochs ? Phase.ANNEAL : Phase.SPARSE;
+    }
+
+    /**
+     * Returns the target rate of an epoch: the configured target, or with a schedule, linear from
+     * {@code targetStart} at the first sparse epoch to the configured target at the last one.
+     *
+     * @param epoch 1-based epoch
+     * @param epochs total epochs
+     * @param target the configured target rate
+     * @return the epoch's target
+     */
+    public double targetRate(int epoch, int epochs, double target) {
+        if (Double.isNaN(targetStart)) {
+            return target;
+        }
+        int first = warmupEpochs + 1;
+        int last = epochs - annealEpochs;
+        if (last <= first) {
+            return target;
+        }
+        double progress = Math.min(1, Math.max(0, (double) (epoch - first) / (last - first)));
+        return target * progress + targetStart * (1 - progress); // exact at both ends
     }
 
     /** The phases of a run; energy is accounted per phase. */

@@ -244,6 +244,34 @@ class AdaptiveSparseTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aTargetScheduleMovesTheActivationFromItsStartToTheTarget(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).targetRate(0.1).meter("none")
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, 0, 0, 0.5)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 5, dataset(m, 64, 1), null);
+            double[] targets = report.epochs().stream().mapToDouble(EpochStats::targetRate).toArray();
+            assertThat(targets).containsExactly(new double[] {0.5, 0.4, 0.3, 0.2, 0.1},
+                    org.assertj.core.api.Assertions.within(1e-12));
+            for (EpochStats e : report.epochs().subList(1, 5)) {
+                // the controller follows its moving target within a few points once past the first epoch
+                assertThat(e.activationRate()).as("epoch %d", e.epoch()).isCloseTo(e.targetRate(),
+                        org.assertj.core.api.Assertions.within(0.06));
+            }
+            assertThat(report.last().activationRate()).isLessThan(report.epochs().get(1).activationRate());
+        }
+        AstConfig fixedRate = config.toBuilder().gate("top-k").build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(fixedRate).fit(trainer, 2, dataset(m, 64, 1), null))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("keeps a fixed rate");
+        }
+    }
+
     static final class CountingListener extends TrainingListenerAdapter {
         final AtomicInteger trainingBatches = new AtomicInteger();
         final AtomicInteger validationBatches = new AtomicInteger();

@@ -34,6 +34,7 @@ class AstConfigTest {
         p.setProperty("ast.exploration", "0.05");
         p.setProperty("ast.rescale", "true");
         p.setProperty("ast.warmupEpochs", "1");
+        p.setProperty("ast.targetStart", "0.4");
         p.setProperty("ast.energyCompare", "unit");
         p.setProperty("ast.meter", "cpu-time");
         p.setProperty("ast.meter.wattsPerCore", "7");
@@ -41,7 +42,9 @@ class AstConfigTest {
         AstConfig c = AstConfig.fromProperties(p);
         assertThat(c.controllerSettings()).containsEntry("kd", "0.01");
         assertThat(c.engine()).isEqualTo("MXNet");
-        assertThat(c.selection()).isEqualTo(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0));
+        assertThat(c.selection()).isEqualTo(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0, 0.4));
+        assertThat(c.selection().targetRate(2, 4, 0.1)).isEqualTo(0.4);
+        assertThat(c.selection().targetRate(4, 4, 0.1)).isEqualTo(0.1);
         assertThat(c.energyCompare()).containsExactly("unit");
         assertThat(c.meterSettings()).containsEntry("wattsPerCore", "7");
         Properties again = new Properties();
