@@ -123,8 +123,8 @@ class ReliabilityTest {
             assertThat(parameters(trainer)).containsExactly(b2);
         }
         if (engine.equals("MXNet")) {
-            // Known gap, see docs/RELIABILITY.md: DJL's MXNet training drifts from the uninterrupted run after a
-            // resume even with identical parameters, selections and seeds.
+            // Known gap, see docs/RELIABILITY.md: DJL's MXNet trainer pulls the weights it copied into its KVStore at
+            // initialize() back into the model at every step, undoing the restored parameters.
             return;
         }
         float[] resumed;
