@@ -352,7 +352,9 @@ public final class AdaptiveSparseTrainer {
         if (trained == null) {
             return BatchResult.skipped(size, controller.threshold());
         }
-        recordHistory(batch, all, trained);
+        if (selection.mode() == SelectionConfig.Mode.HISTORY) {
+            recordHistory(datasetIndices(batch), all, trained);
+        }
         notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
         return new BatchResult(size, 0, size, false, false, size, trained.lossSum(), trained.correct(),
                 controller.threshold(), energy.price(new BatchWork(size, 0, size)));
@@ -363,7 +365,8 @@ public final class AdaptiveSparseTrainer {
         NDList data = batch.getData();
         NDList labels = batch.getLabels();
         boolean fresh = selection.mode() == SelectionConfig.Mode.FRESH;
-        Scores scores = fresh ? scoringPass(trainer, data, labels) : fromHistory(batch);
+        NDArray indices = fresh ? null : datasetIndices(batch);
+        Scores scores = fresh ? scoringPass(trainer, data, labels) : fromHistory(batch, indices);
         NDArray significance = scorer.score(new ScoringBatch(data, labels, scores.outputs(), scores.losses()));
         NDArray gated = gate.select(significance, controller.threshold());
         NDArray explored = selection.exploration() > 0
@@ -399,7 +402,9 @@ public final class AdaptiveSparseTrainer {
         if (trained == null) {
             return BatchResult.skipped(size, controller.threshold());
         }
-        recordHistory(batch, rows, trained);
+        if (!fresh) {
+            recordHistory(indices, rows, trained);
+        }
 
         double threshold = gate.usesThreshold() ? controller.update((double) observedActive / size)
                 : controller.threshold();
@@ -465,8 +470,7 @@ public final class AdaptiveSparseTrainer {
         return gather(outputs, devices[0]);
     }
 
-    private Scores fromHistory(Batch batch) {
-        NDArray indices = datasetIndices(batch);
+    private Scores fromHistory(Batch batch, NDArray indices) {
         if (history == null) {
             // Nothing trained yet: every sample is unseen and trains; scores are placeholders.
             int size = batch.getSize();
@@ -595,16 +599,19 @@ public final class AdaptiveSparseTrainer {
         return NDArrays.concat(onDevice);
     }
 
-    private void recordHistory(Batch batch, NDArray rows, Trained trained) {
-        if (selection.mode() != SelectionConfig.Mode.HISTORY) {
-            return;
-        }
+    /**
+     * Records the trained rows' outputs in the score history.
+     *
+     * @param indices the batch's dataset indices, from {@link #datasetIndices}
+     * @param rows the trained rows of the batch
+     * @param trained what their training forward produced
+     */
+    private void recordHistory(NDArray indices, NDArray rows, Trained trained) {
         NDArray outputs = trained.predictions().head().stopGradient();
         if (history == null) {
             history = ScoreHistory.create(historyManager, historySize, Math.toIntExact(outputs.getShape().get(1)));
         }
-        NDArray indices = datasetIndices(batch).get(new NDIndex("{}", rows));
-        history.update(indices, outputs, trained.perSampleLosses().stopGradient());
+        history.update(indices.get(new NDIndex("{}", rows)), outputs, trained.perSampleLosses().stopGradient());
     }
 
     /**
