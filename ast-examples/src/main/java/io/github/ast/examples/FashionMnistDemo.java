@@ -12,9 +12,6 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -200,10 +197,8 @@ public final class FashionMnistDemo {
     }
 
     private static Trainer newTrainer(Model model) {
-        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+        DefaultTrainingConfig config = Models.trainingConfig()
                 .addEvaluator(new Accuracy())
-                .optDevices(new Device[] {Device.cpu()})
                 // DJL's own listeners keep working; its progress bars only where a person watches a terminal.
                 .addTrainingListeners(System.console() != null
                         ? TrainingListener.Defaults.logging()

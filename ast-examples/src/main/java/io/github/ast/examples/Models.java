@@ -1,5 +1,6 @@
 package io.github.ast.examples;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -8,11 +9,29 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 
-/** The two example networks for 28x28 grey images; both take input of shape (batch, 1, 28, 28). */
+/**
+ * The two example networks for 28x28 grey images, both taking input of shape (batch, 1, 28, 28), and the training
+ * setup the demo and the benchmark share, so that every method they compare trains the same way.
+ */
 public final class Models {
 
     private Models() {}
+
+    /**
+     * Returns the examples' training setup: softmax cross-entropy, Adam with a fixed learning rate of 1e-3, the CPU.
+     *
+     * @return a new configuration, to which callers may add evaluators and listeners
+     */
+    public static DefaultTrainingConfig trainingConfig() {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+                .optDevices(new Device[] {Device.cpu()});
+    }
 
     /**
      * Returns a network by name.

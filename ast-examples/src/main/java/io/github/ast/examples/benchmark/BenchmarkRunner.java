@@ -8,15 +8,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
@@ -78,9 +74,7 @@ final class BenchmarkRunner {
         Engine.getEngine(engine).setRandomSeed((int) seed);
         try (Model model = Model.newInstance("bench-" + modelName, Device.cpu(), engine)) {
             model.setBlock(Models.byName(modelName, FashionMnist.CLASSES));
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
-                    .optDevices(new Device[] {Device.cpu()}))) {
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig())) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 return switch (method) {
                     case FULL, RANDOM -> plainRun(method, seed, trainer);
@@ -101,8 +95,7 @@ final class BenchmarkRunner {
         Engine.getEngine(engine).setRandomSeed((int) seed);
         try (Model model = Model.newInstance("bench-" + modelName, Device.cpu(), engine)) {
             model.setBlock(Models.byName(modelName, FashionMnist.CLASSES));
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optDevices(new Device[] {Device.cpu()}))) {
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig())) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 long start = System.nanoTime();
                 for (Batch batch : trainer.iterateDataset(train)) {
