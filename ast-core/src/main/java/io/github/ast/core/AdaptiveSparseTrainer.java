@@ -30,11 +30,13 @@ import io.github.ast.core.history.ScoreHistory;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class AdaptiveSparseTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdaptiveSparseTrainer.class);
+    /** Engines whose trainer keeps its own copy of the weights, so restoring them in place after it exists fails. */
+    private static final Set<String> ENGINES_WITH_TRAINER_COPIES = Set.of("MXNet");
 
     private final AstConfig config;
     private final Scorer scorer;
@@ -158,11 +162,14 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Trains with checkpoints: after every {@code checkpointing.everyEpochs()} epochs (and the last) the run's state
-     * is written atomically, and with {@code checkpointing.resume()} a run starts after the latest checkpoint's
-     * epoch, with its parameters, controller, history and figures. See {@link Checkpointing} for what is restored.
+     * Trains with checkpoints: after every {@code checkpointing.everyEpochs()} epochs (and the last), and every
+     * {@code checkpointing.everyBatches()} batches within an epoch, the run's state is written atomically; with
+     * {@code checkpointing.resume()} a run starts at the latest checkpoint's epoch and batch, with its parameters,
+     * controller, history and figures. See {@link Checkpointing} for what is restored.
      *
-     * @param trainer a DJL trainer whose model is initialised with the same structure as the checkpoint's
+     * @param trainer a DJL trainer whose model is initialised with the same structure as the checkpoint's; on MXNet
+     *     its parameters must have been restored with {@link Checkpointing#restoreParameters} before the trainer
+     *     was created
      * @param epochs number of epochs, >= 1
      * @param trainingSet the training data
      * @param validationSet the validation data, or null
@@ -197,26 +204,34 @@ public final class AdaptiveSparseTrainer {
                     + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
         }
         List<EpochStats> epochStats = new ArrayList<>();
-        CheckpointStore store = checkpointing == null ? null : new CheckpointStore(checkpointing.directory());
+        CheckpointStore store = checkpointing == null ? null
+                : new CheckpointStore(checkpointing.directory(), checkpointing.keep());
         Optional<EnergyMeter> meter = Optional.empty();
         try {
-            int first = 1 + (checkpointing != null && checkpointing.resume() ? resume(trainer, store, epochStats) : 0);
+            CheckpointStore.State resumed = checkpointing != null && checkpointing.resume()
+                    ? resume(trainer, store, epochStats, checkpointing) : null;
+            EpochTally partial = resumed == null ? null : resumed.partial();
             meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
-            for (int epoch = first; epoch <= epochs; epoch++) {
-                // Re-seeded every epoch, so a run resumed at an epoch boundary draws what an uninterrupted one does.
+            for (int epoch = resumed == null ? 1 : resumed.epoch() + 1; epoch <= epochs; epoch++) {
+                // Re-seeded every epoch (and at every batch checkpoint, see runEpoch), so a run resumed at a
+                // checkpoint draws what an uninterrupted one does.
                 engine.setRandomSeed((int) (config.seed() * 1_000_003L + epoch));
                 fallbackRandom.setSeed(config.seed() * 1_000_003L + epoch);
                 phase = selection.phase(epoch, epochs);
                 if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
                     controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
                 }
-                EpochStats stats = runEpoch(trainer, epoch, epochs, trainingSet, validationSet, meter, observer);
+                Checkpoints checkpoints = store == null ? null
+                        : new Checkpoints(store, checkpointing, epochStats, engine);
+                EpochStats stats = runEpoch(trainer, epoch, epochs, partial == null ? new EpochTally() : partial,
+                        trainingSet, validationSet, meter, observer, checkpoints);
+                partial = null;
                 epochStats.add(stats);
                 LOG.info(stats.line());
                 observer.onEpoch(stats);
                 boolean last = epoch == epochs || !observer.continueTraining(stats);
                 if (store != null && (last || epoch % checkpointing.everyEpochs() == 0)) {
-                    writeCheckpoint(trainer, store, epoch, epochs, epochStats, engine);
+                    writeCheckpoint(trainer, store, epoch, epochs, epochStats, engine, null, checkpointing);
                 }
                 if (last) {
                     break;
@@ -239,11 +254,28 @@ public final class AdaptiveSparseTrainer {
                 epochStats);
     }
 
-    /** Restores the latest checkpoint, if any; returns the epoch it completed (0 without one). */
-    private int resume(Trainer trainer, CheckpointStore store, List<EpochStats> epochStats) throws IOException {
+    /**
+     * Derives the seed for the batches after position {@code batch} of an epoch from the configured seed, mixed
+     * (SplitMix64's finaliser) so that neighbouring epochs and positions get unrelated streams.
+     */
+    static long derivedSeed(long seed, int epoch, int batch) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + batch * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A non-negative int for {@code Engine.setRandomSeed}, which engines pass on to 32-bit generators. */
+    private static int engineSeed(long derived) {
+        return (int) (derived >>> 33);
+    }
+
+    /** Restores the latest checkpoint, if any, and returns its state (null without one). */
+    private CheckpointStore.State resume(Trainer trainer, CheckpointStore store, List<EpochStats> epochStats,
+            Checkpointing checkpointing) throws IOException {
         Optional<java.nio.file.Path> latest = store.latest();
         if (latest.isEmpty()) {
-            return 0;
+            return null;
         }
         CheckpointStore.State state = CheckpointStore.readState(latest.get());
         CheckpointStore.requireCompatible(latest.get(), state.config(), config.toProperties());
@@ -253,7 +285,33 @@ public final class AdaptiveSparseTrainer {
                     .engine() + "; this run uses " + engineName + ", whose parameters and randomness differ");
         }
         try (NDManager scratch = trainer.getManager().newSubManager()) {
-            CheckpointStore.loadParameters(latest.get(), trainer.getModel().getBlock(), scratch);
+            if (!CheckpointStore.holdsParameters(latest.get(), trainer.getModel().getBlock(), scratch)) {
+                if (ENGINES_WITH_TRAINER_COPIES.contains(engineName)) {
+                    throw new ConfigurationException("the model does not hold the parameters of checkpoint "
+                            + latest.get() + ", and on " + engineName + " they cannot be restored once the trainer "
+                            + "exists: its trainer copies the weights at trainer.initialize() and pulls that copy "
+                            + "back at every step. Call checkpointing.restoreParameters(model, inputShapes) before "
+                            + "model.newTrainer(...)");
+                }
+                CheckpointStore.loadParameters(latest.get(), trainer.getModel().getBlock(), scratch);
+            }
+        }
+        if (state.everyBatches() != checkpointing.everyBatches()) {
+            LOG.warn("Checkpoint {} was written by a run checkpointing every {} batches, this run every {}: randomness "
+                    + "restarts from seeds at other batches, so the run continues but will not match either cadence's "
+                    + "uninterrupted run", latest.get(), state.everyBatches(), checkpointing.everyBatches());
+        }
+        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            Optional<NDList> optimizerState = CheckpointStore.loadOptimizer(latest.get(), scratch);
+            if (checkpointing.optimizer() != null && optimizerState.isPresent()) {
+                checkpointing.optimizer().importState(trainer.getModel().getBlock().getParameters(),
+                        optimizerState.get());
+            } else if (checkpointing.optimizer() != null) {
+                LOG.warn("Checkpoint {} holds no optimiser state: the optimiser starts afresh", latest.get());
+            } else if (optimizerState.isPresent()) {
+                LOG.warn("Checkpoint {} holds optimiser state but no ResumableOptimizer was given "
+                        + "(Checkpointing.withOptimizer): the optimiser starts afresh", latest.get());
+            }
         }
         controller.restore(state.controller());
         if (historyManager != null) {
@@ -263,63 +321,82 @@ public final class AdaptiveSparseTrainer {
             }
         }
         epochStats.addAll(state.history());
-        LOG.info("Resumed from {} after epoch {}", latest.get(), state.epoch());
-        return state.epoch();
+        LOG.info("Resumed from {}: after epoch {}{}", latest.get(), state.epoch(), state.partial() == null ? ""
+                : " and " + state.partial().batches + " batches of epoch " + (state.epoch() + 1));
+        return state;
+    }
+
+    /** Where and how often an epoch writes checkpoints between its batches. */
+    private record Checkpoints(CheckpointStore store, Checkpointing checkpointing, List<EpochStats> completed,
+            Engine engine) {
+
+        int everyBatches() {
+            return checkpointing.everyBatches();
+        }
     }
 
     private void writeCheckpoint(Trainer trainer, CheckpointStore store, int epoch, int epochs,
-            List<EpochStats> epochStats, Engine engine) throws IOException {
+            List<EpochStats> epochStats, Engine engine, EpochTally partial, Checkpointing checkpointing)
+            throws IOException {
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             store.save(new CheckpointStore.State(config.toProperties(), Provenance.of(engine), epoch, epochs,
-                    controller.state(), epochStats), trainer.getModel().getBlock(),
-                    Optional.ofNullable(history).map(h -> h.export(scratch)));
+                    controller.state(), epochStats, partial, checkpointing.everyBatches()),
+                    trainer.getModel().getBlock(), Optional.ofNullable(history).map(h -> h.export(scratch)),
+                    Optional.ofNullable(checkpointing.optimizer()).map(o -> o.exportState(
+                            trainer.getModel().getBlock().getParameters(), scratch)));
         }
     }
 
-    private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, Dataset trainingSet, Dataset validationSet,
-            Optional<EnergyMeter> meter, TrainingObserver observer) throws IOException, TranslateException {
+    private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, EpochTally tally, Dataset trainingSet,
+            Dataset validationSet, Optional<EnergyMeter> meter, TrainingObserver observer, Checkpoints checkpoints)
+            throws IOException, TranslateException {
+        int resumeAt = tally.batches;
+        int passed = 0;
+        int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         long start = System.nanoTime();
         double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
-        long scored = 0;
-        long evaluated = 0;
-        long trained = 0;
-        long gateActive = 0;
-        long correct = 0;
-        double lossSum = 0;
-        int batches = 0;
-        int fallbacks = 0;
-        int skipped = 0;
-        Map<String, BatchEnergy> energies = new LinkedHashMap<>();
-        for (Batch batch : trainer.iterateDataset(trainingSet)) {
-            try (batch) {
+        Iterator<Batch> batches = trainer.iterateDataset(trainingSet).iterator();
+        while (batches.hasNext()) {
+            try (Batch batch = batches.next()) {
+                if (passed < resumeAt) {
+                    passed++;
+                    continue; // trained before the checkpoint this run resumed from
+                }
+                if (everyBatches > 0 && tally.batches > 0 && tally.batches % everyBatches == 0) {
+                    // Where a batch checkpoint falls, randomness restarts from a seed, as it does for a run resumed
+                    // there: engines offer no way to save their generator's state. Not at every batch: reseeding
+                    // MXNet takes about 1.3 ms.
+                    long seed = derivedSeed(config.seed(), epoch, tally.batches);
+                    trainer.getManager().getEngine().setRandomSeed(engineSeed(seed));
+                    fallbackRandom.setSeed(seed);
+                }
                 BatchResult result = trainBatch(trainer, batch);
                 observer.onBatch(epoch, result);
-                batches++;
-                if (result.skipped()) {
-                    skipped++;
-                    continue;
-                }
-                scored += result.batchSize();
-                evaluated += result.evaluated();
-                trained += result.trained();
-                gateActive += result.gateActive();
-                correct += result.correct();
-                lossSum += result.lossSum();
-                fallbacks += result.fallback() ? 1 : 0;
-                energies = EnergyAccount.sum(energies, result.energies());
+                tally.add(result);
+            }
+            if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
+                writeCheckpoint(trainer, checkpoints.store(), epoch - 1, epochs, checkpoints.completed(),
+                        checkpoints.engine(), tally.snapshot(tally.earlierSeconds + (System.nanoTime() - start) / 1e9,
+                                tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0)),
+                        checkpoints.checkpointing());
             }
         }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        double joules = meter.map(m -> m.joules() - joulesAtStart).orElse(Double.NaN);
+        if (passed < resumeAt) {
+            throw new IllegalStateException("the checkpoint was written after batch " + resumeAt + " of epoch " + epoch
+                    + " but the training set now has only " + passed + " batches");
+        }
+        double trainSeconds = tally.earlierSeconds + (System.nanoTime() - start) / 1e9;
+        double joules = meter.map(m -> tally.earlierJoules + m.joules() - joulesAtStart).orElse(Double.NaN);
         long validationStart = System.nanoTime();
         double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN}
                 : evaluate(trainer, validationSet);
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
-        return new EpochStats(epoch, epochs, phase, ratio(lossSum, evaluated), ratio(correct, evaluated), validation[0],
-                validation[1], ratio(trained, scored), ratio(gateActive, scored),
-                selection.targetRate(epoch, epochs, config.targetRate()), controller.threshold(), energies,
-                joules, batches, fallbacks, skipped, trainSeconds, validationSeconds);
+        return new EpochStats(epoch, epochs, phase, ratio(tally.lossSum, tally.evaluated),
+                ratio(tally.correct, tally.evaluated), validation[0], validation[1], ratio(tally.trained, tally.scored),
+                ratio(tally.gateActive, tally.scored), selection.targetRate(epoch, epochs, config.targetRate()),
+                controller.threshold(), tally.energies, joules, tally.batches, tally.fallbacks, tally.skipped,
+                trainSeconds, validationSeconds);
     }
 
     /**

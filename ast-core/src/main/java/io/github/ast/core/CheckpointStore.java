@@ -3,6 +3,7 @@ package io.github.ast.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -16,11 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes and reads checkpoints atomically: each is assembled in a temporary directory, moved into place in one
@@ -33,13 +38,19 @@ final class CheckpointStore {
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "model.params";
     private static final String HISTORY = "history.ndlist";
+    private static final String OPTIMIZER = "optimizer.ndlist";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
 
-    private final Path directory;
+    /** Checkpoint directory names: {@code epoch-0003} at an epoch's end, {@code epoch-0003-batch-000040} within. */
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d+)(?:-batch-(\\d+))?");
 
-    CheckpointStore(Path directory) {
+    private final Path directory;
+    private final int keep;
+
+    CheckpointStore(Path directory, int keep) {
         this.directory = directory;
+        this.keep = keep;
     }
 
     /**
@@ -51,14 +62,25 @@ final class CheckpointStore {
      * @param epochs the epochs the run was started for
      * @param controller the controller's state
      * @param history the per-epoch figures so far
+     * @param partial the running sums of epoch {@code epoch + 1} when the checkpoint was written within it (its
+     *     {@code batches} is the batch position to resume from), null at an epoch's end
+     * @param everyBatches the run's batch checkpoint cadence, where its randomness restarts from a seed
      */
     record State(Map<String, String> config, Provenance provenance, int epoch, int epochs,
-            ControllerState controller, List<EpochStats> history) {}
+            ControllerState controller, List<EpochStats> history, EpochTally partial, int everyBatches) {
+
+        /** Returns the directory name: ordered by epoch, then batch, with an epoch's end after its batches. */
+        String name() {
+            return partial == null ? String.format("epoch-%04d", epoch)
+                    : String.format("epoch-%04d-batch-%06d", epoch + 1, partial.batches);
+        }
+    }
 
     /** Writes a checkpoint and publishes it as the latest. */
-    void save(State state, Block block, Optional<NDList> scoreHistory) throws IOException {
+    void save(State state, Block block, Optional<NDList> scoreHistory, Optional<NDList> optimizer)
+            throws IOException {
         Files.createDirectories(directory);
-        String name = String.format("epoch-%04d", state.epoch());
+        String name = state.name();
         Path temporary = Files.createTempDirectory(directory, ".writing-" + name + "-");
         Files.writeString(temporary.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
         try (OutputStream out = Files.newOutputStream(temporary.resolve(PARAMETERS))) {
@@ -71,6 +93,11 @@ final class CheckpointStore {
                 scoreHistory.get().encode(out);
             }
         }
+        if (optimizer.isPresent()) {
+            try (OutputStream out = Files.newOutputStream(temporary.resolve(OPTIMIZER))) {
+                optimizer.get().encode(out);
+            }
+        }
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
             deleteRecursively(target);
@@ -80,6 +107,34 @@ final class CheckpointStore {
         Files.writeString(pointer, name, StandardCharsets.UTF_8);
         Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+        deleteAllButNewest(keep);
+    }
+
+    /** Deletes published checkpoints older than the newest {@code count}; the one {@code latest} names is newest. */
+    private void deleteAllButNewest(int count) throws IOException {
+        List<Path> checkpoints;
+        try (Stream<Path> children = Files.list(directory)) {
+            checkpoints = children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(byPosition()).toList();
+        }
+        for (Path old : checkpoints.subList(0, Math.max(0, checkpoints.size() - count))) {
+            deleteRecursively(old);
+        }
+    }
+
+    /** Orders checkpoint names by epoch, then batch, an epoch's end after its batches. */
+    private static Comparator<Path> byPosition() {
+        Comparator<Path> byEpoch = Comparator.comparingLong(p -> Long.parseLong(name(p).group(1)));
+        return byEpoch.thenComparingLong(p -> name(p).group(2) == null ? Long.MAX_VALUE
+                : Long.parseLong(name(p).group(2)));
+    }
+
+    private static Matcher name(Path checkpoint) {
+        Matcher m = NAME.matcher(checkpoint.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(checkpoint + " is not a checkpoint name");
+        }
+        return m;
     }
 
     /** Returns the latest checkpoint's directory, empty if none was published. */
@@ -116,8 +171,30 @@ final class CheckpointStore {
      * those arrays, so replacing them (as {@code Block.loadParameters} does) would leave it training the old ones.
      */
     static void loadParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
-        Path file = checkpoint.resolve(PARAMETERS);
         List<ai.djl.nn.Parameter> parameters = block.getParameters().values();
+        NDList saved = readParameters(checkpoint, parameters, scratch);
+        for (int i = 0; i < saved.size(); i++) {
+            saved.get(i).copyTo(parameters.get(i).getArray());
+        }
+        saved.close();
+    }
+
+    /** Returns whether a block's parameters hold exactly a checkpoint's values. */
+    static boolean holdsParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
+        List<ai.djl.nn.Parameter> parameters = block.getParameters().values();
+        NDList saved = readParameters(checkpoint, parameters, scratch);
+        for (int i = 0; i < saved.size(); i++) {
+            if (!saved.get(i).contentEquals(parameters.get(i).getArray())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads a checkpoint's parameters, checking their number and shapes against a model's. */
+    private static NDList readParameters(Path checkpoint, List<ai.djl.nn.Parameter> parameters, NDManager scratch)
+            throws IOException {
+        Path file = checkpoint.resolve(PARAMETERS);
         NDList saved;
         try (InputStream in = Files.newInputStream(file)) {
             saved = NDList.decode(scratch, in);
@@ -129,24 +206,33 @@ final class CheckpointStore {
                     + parameters.size() + "; resume needs the same network");
         }
         for (int i = 0; i < saved.size(); i++) {
-            NDArray target = parameters.get(i).getArray();
-            if (!saved.get(i).getShape().equals(target.getShape())) {
+            Shape shape = parameters.get(i).getArray().getShape();
+            if (!saved.get(i).getShape().equals(shape)) {
                 throw new IOException(file + ": parameter " + parameters.get(i).getName() + " has shape "
-                        + saved.get(i).getShape() + " in the checkpoint but " + target.getShape() + " in this model");
+                        + saved.get(i).getShape() + " in the checkpoint but " + shape + " in this model");
             }
-            saved.get(i).copyTo(target);
         }
-        saved.close();
+        return saved;
     }
 
     /** Loads a checkpoint's score history, if it has one. */
     static Optional<NDList> loadHistory(Path checkpoint, NDManager manager) throws IOException {
-        Path file = checkpoint.resolve(HISTORY);
+        return loadList(checkpoint.resolve(HISTORY), manager);
+    }
+
+    /** Loads a checkpoint's optimiser state, if it has one. */
+    static Optional<NDList> loadOptimizer(Path checkpoint, NDManager manager) throws IOException {
+        return loadList(checkpoint.resolve(OPTIMIZER), manager);
+    }
+
+    private static Optional<NDList> loadList(Path file, NDManager manager) throws IOException {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try (InputStream in = Files.newInputStream(file)) {
             return Optional.of(NDList.decode(manager, in));
+        } catch (RuntimeException e) {
+            throw new IOException(file + " is not a valid array file: " + e.getMessage(), e);
         }
     }
 
@@ -174,7 +260,7 @@ final class CheckpointStore {
 
     private static void deleteRecursively(Path path) throws IOException {
         try (var paths = Files.walk(path)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -25,6 +25,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.core.optim.ResumableAdam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Resume, determinism, bad input and memory, on both engines. */
@@ -51,12 +53,28 @@ class ReliabilityTest {
 
     /** A model whose initial parameters depend on the seed; plain SGD, which has no state to lose. */
     private static Trainer trainer(Model model, int initSeed) {
+        return trainer(model, initSeed, null);
+    }
+
+    /** The same, restoring the latest checkpoint's parameters before the trainer is created, as resuming needs. */
+    private static Trainer trainer(Model model, int initSeed, Checkpointing restoreFrom) {
+        return trainer(model, initSeed, restoreFrom, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f))
+                .build());
+    }
+
+    private static Trainer trainer(Model model, int initSeed, Checkpointing restoreFrom, Optimizer optimizer) {
         model.getNDManager().getEngine().setRandomSeed(initSeed);
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(CLASSES).build()));
+        if (restoreFrom != null) {
+            try {
+                restoreFrom.restoreParameters(model, new Shape(1, FEATURES));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
-                .optDevices(new Device[] {Device.cpu()}));
+                .optOptimizer(optimizer).optDevices(new Device[] {Device.cpu()}));
         trainer.initialize(new Shape(1, FEATURES));
         return trainer;
     }
@@ -90,7 +108,7 @@ class ReliabilityTest {
         };
     }
 
-    /** Both engines restore the checkpoint exactly; on PyTorch the resumed run then ends as an uninterrupted one. */
+    /** Interrupted at an epoch's end and resumed, a run ends with the parameters and figures of an uninterrupted one. */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void anInterruptedAndResumedRunEndsLikeAnUninterruptedOne(String engine, @TempDir Path dir) throws Exception {
@@ -101,49 +119,227 @@ class ReliabilityTest {
             reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null);
             uninterrupted = parameters(trainer);
         }
-        Path checkpoints = dir.resolve("ckpt");
+        Checkpointing checkpointing = Checkpointing.everyEpoch(dir.resolve("ckpt"));
+        float[] afterTwo;
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
             RunReport first = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
-                    stopAfter(2), Checkpointing.everyEpoch(checkpoints));
+                    stopAfter(2), checkpointing);
             assertThat(first.epochs()).hasSize(2);
+            afterTwo = parameters(trainer);
         }
-        assertThat(Files.readString(checkpoints.resolve("latest"))).isEqualTo("epoch-0002");
-        float[] b2;
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("b2", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null, stopAfter(2));
-            b2 = parameters(trainer);
-        }
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("c2", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
-            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
-                    TrainingObserver.NONE, Checkpointing.everyEpoch(checkpoints));
-            // Nothing left to train: the model holds exactly the checkpoint's parameters.
-            assertThat(parameters(trainer)).containsExactly(b2);
-        }
-        if (engine.equals("MXNet")) {
-            // Known gap, see docs/RELIABILITY.md: DJL's MXNet trainer pulls the weights it copied into its KVStore at
-            // initialize() back into the model at every step, undoing the restored parameters.
-            return;
-        }
+        assertThat(Files.readString(checkpointing.directory().resolve("latest"))).isEqualTo("epoch-0002");
+
+        // Another initialisation, which the checkpoint's parameters must replace.
         float[] resumed;
         RunReport second;
-        // Another initialisation: the checkpoint's parameters must replace it.
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("c", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
+                Model model = Model.newInstance("c", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 99, checkpointing)) {
+            assertThat(parameters(trainer)).containsExactly(afterTwo);
             second = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
-                    TrainingObserver.NONE, Checkpointing.everyEpoch(checkpoints));
+                    TrainingObserver.NONE, checkpointing);
             resumed = parameters(trainer);
         }
+        assertThat(resumed).isNotEqualTo(afterTwo).containsExactly(uninterrupted, within(1e-5f));
+        assertSameFigures(second, reference);
+    }
+
+    /**
+     * A crash in the middle of an epoch, after a checkpoint written every few batches: the resumed run skips the
+     * batches the checkpoint covers and ends like an uninterrupted run with the same checkpoint cadence (randomness
+     * restarts from a seed where batch checkpoints fall), fresh scoring with the probabilistic gate and fallback as
+     * well as history selection with exploration.
+     */
+    @ParameterizedTest
+    @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history"})
+    void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
+            throws Exception {
+        AstConfig config = mode.equals("history") ? config(engine)
+                : AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
+                        .minActive(20).build();
+        float[] uninterrupted;
+        RunReport reference;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            reference = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
+                    Checkpointing.everyBatches(dir.resolve("uninterrupted"), 5));
+            uninterrupted = parameters(trainer);
+        }
+        assertThat(reference.epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
+                .as("the fallback is exercised").isGreaterThan(mode.equals("fresh") ? 0 : -1);
+
+        Checkpointing checkpointing = Checkpointing.everyBatches(dir.resolve("crashed"), 5);
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null,
+                    crashAt(2, 13), checkpointing)).hasMessage("simulated crash");
+        }
+        // 16 batches per epoch: checkpoints after batches 5, 10, 15 and at the end of epoch 1, then 5 and 10.
+        assertThat(Files.readString(checkpointing.directory().resolve("latest"))).isEqualTo("epoch-0002-batch-000010");
+        try (var children = Files.list(checkpointing.directory())) {
+            assertThat(children.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch-")).sorted())
+                    .as("the newest three are kept")
+                    .containsExactly("epoch-0001", "epoch-0002-batch-000005", "epoch-0002-batch-000010");
+        }
+
+        RunReport second;
+        float[] resumed;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("c", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 99, checkpointing)) {
+            List<Integer> epochsRun = new ArrayList<>();
+            second = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, new TrainingObserver() {
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    epochsRun.add(epoch);
+                }
+            }, checkpointing);
+            resumed = parameters(trainer);
+            assertThat(epochsRun).as("6 batches of epoch 2, then epoch 3").hasSize(6 + 16).startsWith(2, 2, 2, 2, 2, 2, 3);
+        }
         assertThat(resumed).containsExactly(uninterrupted, within(1e-5f));
-        assertThat(second.epochs()).hasSize(4);
-        for (int e = 0; e < 4; e++) {
+        assertSameFigures(second, reference);
+    }
+
+    /**
+     * With Adam, exact resumption needs the optimiser's moments: a {@link ResumableAdam} given to the checkpoints
+     * carries them across a mid-epoch crash, and without it the resumed run ends elsewhere.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void adamResumesExactlyWhenItsStateIsCheckpointed(String engine, @TempDir Path dir) throws Exception {
+        AstConfig config = config(engine);
+        float[] uninterrupted;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 7, null, adam())) {
+            AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
+                    Checkpointing.everyBatches(dir.resolve("uninterrupted"), 5));
+            uninterrupted = parameters(trainer);
+        }
+        List<float[]> resumed = new ArrayList<>();
+        for (boolean withState : new boolean[] {true, false}) {
+            Path checkpoints = dir.resolve("crashed-" + withState);
+            ResumableAdam first = adam();
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("b", Device.cpu(), engine);
+                    Trainer trainer = trainer(model, 7, null, first)) {
+                Checkpointing checkpointing = Checkpointing.everyBatches(checkpoints, 5);
+                assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null,
+                        crashAt(2, 13), withState ? checkpointing.withOptimizer(first) : checkpointing))
+                        .hasMessage("simulated crash");
+            }
+            ResumableAdam second = adam();
+            Checkpointing checkpointing = Checkpointing.everyBatches(checkpoints, 5);
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("c", Device.cpu(), engine);
+                    Trainer trainer = trainer(model, 99, checkpointing, second)) {
+                AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
+                        withState ? checkpointing.withOptimizer(second) : checkpointing);
+                resumed.add(parameters(trainer));
+            }
+        }
+        assertThat(resumed.get(0)).containsExactly(uninterrupted, within(1e-5f));
+        float gap = 0;
+        for (int i = 0; i < uninterrupted.length; i++) {
+            gap = Math.max(gap, Math.abs(resumed.get(1)[i] - uninterrupted[i]));
+        }
+        assertThat(gap).as("without the optimiser's state Adam restarts").isGreaterThan(1e-3f);
+    }
+
+    private static ResumableAdam adam() {
+        return ResumableAdam.builder().optLearningRateTracker(Tracker.fixed(0.01f)).build();
+    }
+
+    /** An observer that throws after a given batch of an epoch, as a crash would. */
+    private static TrainingObserver crashAt(int epoch, int batch) {
+        return new TrainingObserver() {
+            private int batches;
+
+            @Override
+            public void onBatch(int current, BatchResult result) {
+                if (current == epoch && ++batches == batch) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+    }
+
+    /** On MXNet, parameters restored after the trainer exists would be undone by its first step: a clear error. */
+    @org.junit.jupiter.api.Test
+    void resumingOnMxnetWithoutRestoringBeforeTheTrainerIsAClearError(@TempDir Path dir) throws Exception {
+        String engine = "MXNet";
+        Checkpointing checkpointing = Checkpointing.everyEpoch(dir);
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null, TrainingObserver.NONE,
+                    checkpointing);
+        }
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("c", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("does not hold the parameters of checkpoint")
+                    .hasMessageContaining("checkpointing.restoreParameters(model, inputShapes) before model.newTrainer");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void checkpointSettingsAreValidated(@TempDir Path dir) {
+        assertThatThrownBy(() -> new Checkpointing(dir, 0, 0, 3, true, null)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("checkpoint everyEpochs=0 must be >= 1");
+        assertThatThrownBy(() -> new Checkpointing(dir, 1, -2, 3, true, null)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("checkpoint everyBatches=-2 must be >= 0 (0 checkpoints at epoch ends only)");
+        assertThatThrownBy(() -> new Checkpointing(dir, 1, 0, 0, true, null)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("checkpoint keep=0 must be >= 1");
+        assertThatThrownBy(() -> Checkpointing.everyBatches(dir, 0)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("checkpoint every 0 batches: must be >= 1");
+    }
+
+    /** A checkpoint's batch position beyond what the training set now yields is a clear error, not a silent skip. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aBatchPositionBeyondTheTrainingSetIsAClearError(String engine, @TempDir Path dir) throws Exception {
+        Checkpointing checkpointing = Checkpointing.everyBatches(dir, 12);
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            TrainingObserver crash = new TrainingObserver() {
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    if (epoch == 1 && result.batchSize() > 0 && Files.exists(dir.resolve("latest"))) {
+                        throw new IllegalStateException("simulated crash");
+                    }
+                }
+            };
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
+                    crash, checkpointing)).hasMessage("simulated crash");
+        }
+        assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001-batch-000012");
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 7, checkpointing)) {
+            ArrayDataset smaller = new ArrayDataset.Builder().setData(m.zeros(new Shape(256, FEATURES)))
+                    .optLabels(m.zeros(new Shape(256))).setSampling(64, true).build();
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, smaller, null,
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the checkpoint was written after batch 12 of epoch 1 but the training set now has "
+                            + "only 4 batches");
+        }
+    }
+
+    private static void assertSameFigures(RunReport resumed, RunReport reference) {
+        assertThat(resumed.epochs()).hasSameSizeAs(reference.epochs());
+        for (int e = 0; e < reference.epochs().size(); e++) {
             EpochStats a = reference.epochs().get(e);
-            EpochStats b = second.epochs().get(e);
+            EpochStats b = resumed.epochs().get(e);
+            assertThat(b.batches()).isEqualTo(a.batches());
+            assertThat(b.fallbackBatches()).isEqualTo(a.fallbackBatches());
             assertThat(b.activationRate()).isEqualTo(a.activationRate());
+            assertThat(b.gateRate()).isEqualTo(a.gateRate());
             assertThat(b.threshold()).isCloseTo(a.threshold(), within(1e-9));
             assertThat(b.trainLoss()).isCloseTo(a.trainLoss(), within(1e-4));
+            assertThat(b.trainAccuracy()).isEqualTo(a.trainAccuracy());
             assertThat(b.energies()).isEqualTo(a.energies());
         }
     }

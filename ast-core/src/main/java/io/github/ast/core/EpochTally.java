@@ -1,0 +1,69 @@
+package io.github.ast.core;
+
+import io.github.ast.api.BatchEnergy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The running sums of an epoch in progress, from which its {@link EpochStats} are made at the end. Kept as one
+ * object so that a checkpoint written in the middle of an epoch can carry them and a resumed run ends the epoch with
+ * the same figures as an uninterrupted one.
+ */
+final class EpochTally {
+
+    /** Batches seen so far in the epoch, skipped ones included: the batch position a checkpoint resumes from. */
+    int batches;
+    long scored;
+    long evaluated;
+    long trained;
+    long gateActive;
+    long correct;
+    double lossSum;
+    int fallbacks;
+    int skipped;
+    Map<String, BatchEnergy> energies = new LinkedHashMap<>();
+    /** Training-loop seconds and metered joules of the epoch's batches run before the current process. */
+    double earlierSeconds;
+    double earlierJoules;
+
+    /** Adds one batch's result. */
+    void add(BatchResult result) {
+        batches++;
+        if (result.skipped()) {
+            skipped++;
+            return;
+        }
+        scored += result.batchSize();
+        evaluated += result.evaluated();
+        trained += result.trained();
+        gateActive += result.gateActive();
+        correct += result.correct();
+        lossSum += result.lossSum();
+        fallbacks += result.fallback() ? 1 : 0;
+        energies = EnergyAccount.sum(energies, result.energies());
+    }
+
+    /**
+     * Returns a copy for a checkpoint, with the seconds and joules the epoch has taken so far.
+     *
+     * @param seconds training-loop seconds of the batches tallied
+     * @param joules metered joules of the batches tallied
+     * @return the copy
+     */
+    EpochTally snapshot(double seconds, double joules) {
+        EpochTally copy = new EpochTally();
+        copy.batches = batches;
+        copy.scored = scored;
+        copy.evaluated = evaluated;
+        copy.trained = trained;
+        copy.gateActive = gateActive;
+        copy.correct = correct;
+        copy.lossSum = lossSum;
+        copy.fallbacks = fallbacks;
+        copy.skipped = skipped;
+        copy.energies = new LinkedHashMap<>(energies);
+        copy.earlierSeconds = seconds;
+        copy.earlierJoules = joules;
+        return copy;
+    }
+}
