@@ -19,10 +19,12 @@ import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.Checkpointing;
 import io.github.ast.core.EnergyMeters;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.RunReport;
 import io.github.ast.core.TrainingObserver;
+import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.energy.CarbonIntensity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,12 +53,15 @@ import java.util.Properties;
  * --config FILE                properties file with ast.* settings (system properties ast.* override it)
  * --no-baseline                skip the comparison run on 100% of the data with plain EasyTrain
  * --report DIR                 write each run's configuration, versions and figures as JSON into DIR
+ * --checkpoint DIR             checkpoint the AST run into DIR/ENGINE-MODEL and resume from it if it holds one
+ * --checkpoint-every N         also checkpoint every N batches within an epoch (default: epoch ends only)
  * </pre>
  */
 public final class FashionMnistDemo {
 
     /** The engines that can train; DJL also registers engines (RPC) that cannot. */
     static final List<String> TRAINING_ENGINES = List.of("PyTorch", "MXNet");
+    private static final Shape INPUT = new Shape(1, 1, 28, 28);
 
     private FashionMnistDemo() {}
 
@@ -99,13 +104,20 @@ public final class FashionMnistDemo {
             AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
             RunReport report;
             engine.setRandomSeed((int) config.seed());
-            try (Model model = newModel(options, engineName); Trainer trainer = newTrainer(model)) {
-                report = ast.fit(trainer, options.epochs(), train, test, new TrainingObserver() {
-                    @Override
-                    public void onEpoch(EpochStats stats) {
-                        System.out.println("   AST  " + stats.line());
-                    }
-                });
+            ResumableAdam optimizer = Models.optimizer();
+            Checkpointing checkpointing = checkpointing(options, engineName, optimizer);
+            try (Model model = newModel(options, engineName)) {
+                if (checkpointing != null && checkpointing.restoreParameters(model, INPUT)) {
+                    System.out.println("   resuming from the latest checkpoint in " + checkpointing.directory());
+                }
+                try (Trainer trainer = newTrainer(model, optimizer)) {
+                    report = ast.fit(trainer, options.epochs(), train, test, new TrainingObserver() {
+                        @Override
+                        public void onEpoch(EpochStats stats) {
+                            System.out.println("   AST  " + stats.line());
+                        }
+                    }, checkpointing);
+                }
             }
             if (options.report() != null) {
                 writeReport(options.report(), engineName, options.model(), report);
@@ -145,6 +157,16 @@ public final class FashionMnistDemo {
         return lines;
     }
 
+    /** The AST run's checkpoints, one directory per engine and model, or null without {@code --checkpoint}. */
+    private static Checkpointing checkpointing(Options options, String engineName, ResumableAdam optimizer) {
+        if (options.checkpoint() == null) {
+            return null;
+        }
+        Path directory = options.checkpoint().resolve(engineName + "-" + options.model());
+        return (options.checkpointEvery() > 0 ? Checkpointing.everyBatches(directory, options.checkpointEvery())
+                : Checkpointing.everyEpoch(directory)).withOptimizer(optimizer);
+    }
+
     /** Formats measured joules, their kWh and CO2 at the world-average grid intensity, and the meter. */
     private static String energyText(double joules, String meter, boolean estimate) {
         if (Double.isNaN(joules)) {
@@ -164,7 +186,8 @@ public final class FashionMnistDemo {
             ArrayDataset test) throws IOException, TranslateException {
         Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
                 .settings());
-        try (Model model = newModel(options, engineName); Trainer trainer = newTrainer(model)) {
+        try (Model model = newModel(options, engineName);
+                Trainer trainer = newTrainer(model, Models.optimizer())) {
             double[] seconds = new double[options.epochs()];
             float accuracy = Float.NaN;
             double joules = 0;
@@ -196,15 +219,15 @@ public final class FashionMnistDemo {
         return model;
     }
 
-    private static Trainer newTrainer(Model model) {
-        DefaultTrainingConfig config = Models.trainingConfig()
+    private static Trainer newTrainer(Model model, ResumableAdam optimizer) {
+        DefaultTrainingConfig config = Models.trainingConfig(optimizer)
                 .addEvaluator(new Accuracy())
                 // DJL's own listeners keep working; its progress bars only where a person watches a terminal.
                 .addTrainingListeners(System.console() != null
                         ? TrainingListener.Defaults.logging()
                         : TrainingListener.Defaults.basic());
         Trainer trainer = model.newTrainer(config);
-        trainer.initialize(new Shape(1, 1, 28, 28));
+        trainer.initialize(INPUT);
         return trainer;
     }
 
@@ -231,7 +254,7 @@ public final class FashionMnistDemo {
 
     /** Parsed command line. */
     record Options(List<String> engines, String model, int epochs, int batch, long limit, Path data,
-            AstConfig config, boolean baseline, Path report) {
+            AstConfig config, boolean baseline, Path report, Path checkpoint, int checkpointEvery) {
 
         static Options parse(String[] args) throws IOException {
             String engine = "all";
@@ -243,6 +266,8 @@ public final class FashionMnistDemo {
             Path configFile = null;
             boolean baseline = true;
             Path report = null;
+            Path checkpoint = null;
+            int checkpointEvery = 0;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -255,11 +280,18 @@ public final class FashionMnistDemo {
                     case "--config" -> configFile = Path.of(value(args, ++i, arg));
                     case "--report" -> report = Path.of(value(args, ++i, arg));
                     case "--no-baseline" -> baseline = false;
+                    case "--checkpoint" -> checkpoint = Path.of(value(args, ++i, arg));
+                    case "--checkpoint-every" -> checkpointEvery = positive(value(args, ++i, arg), arg);
                     default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; options: --engine,"
-                            + " --model, --epochs, --batch, --limit, --data, --config, --no-baseline, --report");
+                            + " --model, --epochs, --batch, --limit, --data, --config, --no-baseline, --report,"
+                            + " --checkpoint, --checkpoint-every");
                 }
             }
             Models.byName(model, FashionMnist.CLASSES);
+            if (checkpointEvery > 0 && checkpoint == null) {
+                throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery
+                        + " needs --checkpoint DIR to say where checkpoints go");
+            }
             List<String> available = List.copyOf(Engine.getAllEngines());
             List<String> engines = selectEngines(engine, available);
             Properties properties = new Properties();
@@ -271,7 +303,7 @@ public final class FashionMnistDemo {
             System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
                     .forEach(n -> properties.setProperty(n, System.getProperty(n)));
             return new Options(engines, model, epochs, batch, limit, data, AstConfig.fromProperties(properties),
-                    baseline, report);
+                    baseline, report, checkpoint, checkpointEvery);
         }
 
         private static List<String> selectEngines(String requested, List<String> available) {

@@ -13,6 +13,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.github.ast.core.optim.ResumableAdam;
 
 /**
  * The two example networks for 28x28 grey images, both taking input of shape (batch, 1, 28, 28), and the training
@@ -23,13 +24,23 @@ public final class Models {
     private Models() {}
 
     /**
-     * Returns the examples' training setup: softmax cross-entropy, Adam with a fixed learning rate of 1e-3, the CPU.
+     * Returns the examples' optimiser: Adam with a fixed learning rate of 1e-3, as {@link ResumableAdam} (DJL's Adam
+     * bit for bit) so that checkpoints can carry its state.
      *
+     * @return a new optimiser, one per trainer
+     */
+    public static ResumableAdam optimizer() {
+        return ResumableAdam.builder().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
+    }
+
+    /**
+     * Returns the examples' training setup: softmax cross-entropy, the given optimiser, the CPU.
+     *
+     * @param optimizer normally {@link #optimizer()}
      * @return a new configuration, to which callers may add evaluators and listeners
      */
-    public static DefaultTrainingConfig trainingConfig() {
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+    public static DefaultTrainingConfig trainingConfig(Optimizer optimizer) {
+        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
                 .optDevices(new Device[] {Device.cpu()});
     }
 

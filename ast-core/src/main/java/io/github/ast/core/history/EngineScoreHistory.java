@@ -25,9 +25,9 @@ final class EngineScoreHistory implements ScoreHistory {
 
     EngineScoreHistory(NDManager parent, ai.djl.ndarray.NDList saved) {
         this.manager = parent.newSubManager();
-        this.outputs = saved.get(0).toType(DataType.FLOAT32, true);
-        this.losses = saved.get(1).toType(DataType.FLOAT32, true);
-        this.seen = saved.get(2).toType(DataType.FLOAT32, true);
+        this.outputs = ownCopy(saved.get(0));
+        this.losses = ownCopy(saved.get(1));
+        this.seen = ownCopy(saved.get(2));
         for (NDArray array : new NDArray[] {outputs, losses, seen}) {
             array.attach(manager);
         }
@@ -61,5 +61,13 @@ final class EngineScoreHistory implements ScoreHistory {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /**
+     * Copies a restored array into memory of its own: on PyTorch {@code toType(sameType, true)} returns an alias, and
+     * a decoded array's memory belongs to a Java buffer that is freed once the decoded array is collected.
+     */
+    private static NDArray ownCopy(NDArray saved) {
+        return saved.duplicate().toType(DataType.FLOAT32, false);
     }
 }

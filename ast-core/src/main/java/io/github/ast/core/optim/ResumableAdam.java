@@ -187,7 +187,10 @@ public final class ResumableAdam extends Optimizer implements ResumableOptimizer
                 Parameter parameter = checkedParameter(parameters, entry.getKey(), fields[1], fields[4],
                         entry.getValue());
                 Device device = Device.of(fields[2], parseInt(fields[3], entry.getKey()));
-                NDArray copy = entry.getValue().toDevice(device, true);
+                // A copy with memory of its own: on PyTorch toDevice(sameDevice, true) returns an alias, and a decoded
+                // array's memory belongs to a Java buffer freed once the decoded array is collected.
+                NDArray saved = entry.getValue();
+                NDArray copy = saved.getDevice().equals(device) ? saved.duplicate() : saved.toDevice(device, true);
                 copies.add(copy);
                 copy.detach(); // like DJL's state: owned by this optimiser, not by a manager closed under it
                 target.computeIfAbsent(parameter.getId(), k -> new ConcurrentHashMap<>()).put(device, copy);

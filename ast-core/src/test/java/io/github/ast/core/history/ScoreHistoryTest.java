@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.function.BiFunction;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,23 @@ class ScoreHistoryTest {
         BiFunction<NDManager, Long, ScoreHistory> host = (m, size) -> new HostScoreHistory(m, size, 2);
         try (NDManager m = Engine.getEngine(engine).newBaseManager(); ScoreHistory h = host.apply(m, 5L)) {
             gathersWhatWasRecorded(m, h);
+        }
+    }
+
+    /** A restored history owns its memory: overwriting the arrays it was restored from changes nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aRestoredHistoryDoesNotAliasWhatItWasRestoredFrom(String engine) {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager(); ScoreHistory h = ScoreHistory.create(m, 3, 2)) {
+            h.update(m.create(new long[] {2}), m.create(new float[][] {{4, 5}}), m.create(new float[] {0.5f}));
+            NDList saved = h.export(m);
+            try (ScoreHistory restored = ScoreHistory.restore(m, saved)) {
+                saved.forEach(array -> array.muli(0));
+                ScoreHistory.Rows rows = restored.gather(m.create(new long[] {2}));
+                assertThat(rows.unseen().toBooleanArray()).containsExactly(false);
+                assertThat(rows.outputs().toFloatArray()).containsExactly(4, 5);
+                assertThat(rows.losses().toFloatArray()).containsExactly(0.5f);
+            }
         }
     }
 }

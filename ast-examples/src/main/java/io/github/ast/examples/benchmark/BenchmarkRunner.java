@@ -74,7 +74,7 @@ final class BenchmarkRunner {
         Engine.getEngine(engine).setRandomSeed((int) seed);
         try (Model model = Model.newInstance("bench-" + modelName, Device.cpu(), engine)) {
             model.setBlock(Models.byName(modelName, FashionMnist.CLASSES));
-            try (Trainer trainer = model.newTrainer(Models.trainingConfig())) {
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 return switch (method) {
                     case FULL, RANDOM -> plainRun(method, seed, trainer);
@@ -95,7 +95,7 @@ final class BenchmarkRunner {
         Engine.getEngine(engine).setRandomSeed((int) seed);
         try (Model model = Model.newInstance("bench-" + modelName, Device.cpu(), engine)) {
             model.setBlock(Models.byName(modelName, FashionMnist.CLASSES));
-            try (Trainer trainer = model.newTrainer(Models.trainingConfig())) {
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 long start = System.nanoTime();
                 for (Batch batch : trainer.iterateDataset(train)) {
