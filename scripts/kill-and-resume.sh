@@ -12,20 +12,24 @@ work=/tmp/kill-and-resume-$engine
 rm -rf "$work" && mkdir -p "$work"
 cd "$(dirname "$0")/.."
 args="--engine $engine --epochs 3 --no-baseline --checkpoint-every 100"
-demo() { mvn -B -q -o -pl ast-examples exec:java "$@"; }
+demo() { exec mvn -B -q -o -pl ast-examples exec:java "$@"; }   # exec: $! is then the JVM itself
 
-demo "$@" -Dexec.args="$args --checkpoint $work/uninterrupted --report $work/report-uninterrupted" \
-    > "$work/uninterrupted.log" 2>&1 &
+(demo "$@" -Dexec.args="$args --checkpoint $work/uninterrupted --report $work/report-uninterrupted" \
+    > "$work/uninterrupted.log" 2>&1) &
 uninterrupted=$!
-demo "$@" -Dexec.args="$args --checkpoint $work/killed --report $work/report-killed" > "$work/killed-1.log" 2>&1 &
+(demo "$@" -Dexec.args="$args --checkpoint $work/killed --report $work/report-killed" > "$work/killed-1.log" 2>&1) &
 killed=$!
-until [ -e "$work/killed/$engine-cnn/epoch-0002-batch-000200" ]; do sleep 0.2; done
+for ((i = 0; i < 3000; i++)); do   # up to 10 minutes
+    [ -e "$work/killed/$engine-cnn/epoch-0002-batch-000200" ] && break
+    kill -0 $killed 2>/dev/null || { echo "the run to kill ended early, see $work/killed-1.log"; exit 1; }
+    sleep 0.2
+done
 sleep 0.5
-pkill -9 -f -- "--checkpoint $work/killed" || true
+kill -9 $killed
 wait $killed || echo "killed run ended with status $? after checkpoint $(cat "$work/killed/$engine-cnn/latest")"
 latest=$(cat "$work/killed/$engine-cnn/latest")
 case $latest in epoch-0002-batch-*) ;; *) echo "the kill did not fall inside epoch 2 (latest: $latest)"; exit 1;; esac
-demo "$@" -Dexec.args="$args --checkpoint $work/killed --report $work/report-killed" > "$work/killed-2.log" 2>&1
+(demo "$@" -Dexec.args="$args --checkpoint $work/killed --report $work/report-killed" > "$work/killed-2.log" 2>&1)
 wait $uninterrupted
 # Without these the comparison could pass vacuously: a run that restarted from scratch would match too.
 grep -q "resuming from the latest checkpoint" "$work/killed-2.log" || { echo "the second run did not resume"; exit 1; }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -27,8 +28,10 @@ import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.core.history.ScoreHistory;
+import io.github.ast.core.optim.ResumableOptimizer;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -178,7 +181,10 @@ public final class AdaptiveSparseTrainer {
      * @return the report of the whole run, resumed epochs included
      * @throws IOException if the data or a checkpoint cannot be read or written
      * @throws TranslateException if a batch cannot be built
-     * @throws ConfigurationException if the checkpoint was written with another configuration
+     * @throws ConfigurationException if the checkpoint was written with another configuration, engine, training set
+     *     size or batch count, if the model does not hold its parameters on an engine where the trainer keeps its own
+     *     copy (MXNet), or if the directory holds checkpoints and resume is off
+     * @throws IllegalArgumentException if the checkpoint's optimiser state does not fit the optimiser or the model
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
             TrainingObserver observer, Checkpointing checkpointing) throws IOException, TranslateException {
@@ -204,12 +210,17 @@ public final class AdaptiveSparseTrainer {
                     + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
         }
         List<EpochStats> epochStats = new ArrayList<>();
-        CheckpointStore store = checkpointing == null ? null
-                : new CheckpointStore(checkpointing.directory(), checkpointing.keep());
+        Checkpoints checkpoints = checkpointing == null ? null : new Checkpoints(new CheckpointStore(
+                checkpointing.directory(), checkpointing.keep()), checkpointing, epochStats, engine,
+                trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
+        if (checkpoints != null && !checkpointing.resume() && checkpoints.store().hasCheckpoints()) {
+            throw new ConfigurationException("checkpoint directory " + checkpointing.directory() + " holds another "
+                    + "run's checkpoints and resume is off; resume from them or choose an empty directory");
+        }
         Optional<EnergyMeter> meter = Optional.empty();
         try {
-            CheckpointStore.State resumed = checkpointing != null && checkpointing.resume()
-                    ? resume(trainer, store, epochStats, checkpointing) : null;
+            CheckpointStore.State resumed = checkpoints != null && checkpointing.resume()
+                    ? resume(trainer, checkpoints) : null;
             EpochTally partial = resumed == null ? null : resumed.partial();
             meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
             for (int epoch = resumed == null ? 1 : resumed.epoch() + 1; epoch <= epochs; epoch++) {
@@ -221,8 +232,6 @@ public final class AdaptiveSparseTrainer {
                 if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
                     controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
                 }
-                Checkpoints checkpoints = store == null ? null
-                        : new Checkpoints(store, checkpointing, epochStats, engine);
                 EpochStats stats = runEpoch(trainer, epoch, epochs, partial == null ? new EpochTally() : partial,
                         trainingSet, validationSet, meter, observer, checkpoints);
                 partial = null;
@@ -230,8 +239,8 @@ public final class AdaptiveSparseTrainer {
                 LOG.info(stats.line());
                 observer.onEpoch(stats);
                 boolean last = epoch == epochs || !observer.continueTraining(stats);
-                if (store != null && (last || epoch % checkpointing.everyEpochs() == 0)) {
-                    writeCheckpoint(trainer, store, epoch, epochs, epochStats, engine, null, checkpointing);
+                if (checkpoints != null && (last || epoch % checkpointing.everyEpochs() == 0)) {
+                    writeCheckpoint(trainer, checkpoints, epoch, epochs, null);
                 }
                 if (last) {
                     break;
@@ -258,7 +267,7 @@ public final class AdaptiveSparseTrainer {
      * Derives the seed for the batches after position {@code batch} of an epoch from the configured seed, mixed
      * (SplitMix64's finaliser) so that neighbouring epochs and positions get unrelated streams.
      */
-    static long derivedSeed(long seed, int epoch, int batch) {
+    private static long derivedSeed(long seed, int epoch, int batch) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + batch * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -271,9 +280,8 @@ public final class AdaptiveSparseTrainer {
     }
 
     /** Restores the latest checkpoint, if any, and returns its state (null without one). */
-    private CheckpointStore.State resume(Trainer trainer, CheckpointStore store, List<EpochStats> epochStats,
-            Checkpointing checkpointing) throws IOException {
-        Optional<java.nio.file.Path> latest = store.latest();
+    private CheckpointStore.State resume(Trainer trainer, Checkpoints checkpoints) throws IOException {
+        Optional<Path> latest = checkpoints.store().latest();
         if (latest.isEmpty()) {
             return null;
         }
@@ -284,8 +292,15 @@ public final class AdaptiveSparseTrainer {
             throw new ConfigurationException("checkpoint " + latest.get() + " was written on " + state.provenance()
                     .engine() + "; this run uses " + engineName + ", whose parameters and randomness differ");
         }
+        if (state.trainingSize() != checkpoints.trainingSize()) {
+            throw new ConfigurationException("checkpoint " + latest.get() + " was written for a training set of "
+                    + state.trainingSize() + " samples but this one has " + checkpoints.trainingSize()
+                    + " (-1: unknown); resuming needs the same data");
+        }
+        Block block = trainer.getModel().getBlock();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
-            if (!CheckpointStore.holdsParameters(latest.get(), trainer.getModel().getBlock(), scratch)) {
+            NDList saved = CheckpointStore.readParameters(latest.get(), block, scratch);
+            if (!CheckpointStore.holds(block, saved)) {
                 if (ENGINES_WITH_TRAINER_COPIES.contains(engineName)) {
                     throw new ConfigurationException("the model does not hold the parameters of checkpoint "
                             + latest.get() + ", and on " + engineName + " they cannot be restored once the trainer "
@@ -293,75 +308,80 @@ public final class AdaptiveSparseTrainer {
                             + "back at every step. Call checkpointing.restoreParameters(model, inputShapes) before "
                             + "model.newTrainer(...)");
                 }
-                CheckpointStore.loadParameters(latest.get(), trainer.getModel().getBlock(), scratch);
+                CheckpointStore.copyInto(block, saved);
             }
-        }
-        if (state.everyBatches() != checkpointing.everyBatches()) {
-            LOG.warn("Checkpoint {} was written by a run checkpointing every {} batches, this run every {}: randomness "
-                    + "restarts from seeds at other batches, so the run continues but will not match either cadence's "
-                    + "uninterrupted run", latest.get(), state.everyBatches(), checkpointing.everyBatches());
-        }
-        try (NDManager scratch = trainer.getManager().newSubManager()) {
+            ResumableOptimizer optimizer = checkpoints.settings().optimizer();
             Optional<NDList> optimizerState = CheckpointStore.loadOptimizer(latest.get(), scratch);
-            if (checkpointing.optimizer() != null && optimizerState.isPresent()) {
-                checkpointing.optimizer().importState(trainer.getModel().getBlock().getParameters(),
-                        optimizerState.get());
-            } else if (checkpointing.optimizer() != null) {
+            if (optimizer != null && optimizerState.isPresent()) {
+                optimizer.importState(block.getParameters(), optimizerState.get());
+            } else if (optimizer != null) {
                 LOG.warn("Checkpoint {} holds no optimiser state: the optimiser starts afresh", latest.get());
             } else if (optimizerState.isPresent()) {
                 LOG.warn("Checkpoint {} holds optimiser state but no ResumableOptimizer was given "
                         + "(Checkpointing.withOptimizer): the optimiser starts afresh", latest.get());
             }
-        }
-        controller.restore(state.controller());
-        if (historyManager != null) {
-            Optional<NDList> saved = CheckpointStore.loadHistory(latest.get(), historyManager);
-            if (saved.isPresent()) {
-                history = ScoreHistory.restore(historyManager, saved.get());
+            if (historyManager != null) {
+                Optional<NDList> savedHistory = CheckpointStore.loadHistory(latest.get(), scratch);
+                if (savedHistory.isPresent()) {
+                    history = ScoreHistory.restore(historyManager, savedHistory.get());
+                }
             }
         }
-        epochStats.addAll(state.history());
+        if (state.everyBatches() != checkpoints.everyBatches()) {
+            LOG.warn("Checkpoint {} was written by a run checkpointing every {} batches, this run every {}: randomness "
+                    + "restarts from seeds at other batches, so the run continues but will not match either cadence's "
+                    + "uninterrupted run", latest.get(), state.everyBatches(), checkpoints.everyBatches());
+        }
+        controller.restore(state.controller());
+        checkpoints.completed().addAll(state.history());
         LOG.info("Resumed from {}: after epoch {}{}", latest.get(), state.epoch(), state.partial() == null ? ""
                 : " and " + state.partial().batches + " batches of epoch " + (state.epoch() + 1));
         return state;
     }
 
-    /** Where and how often an epoch writes checkpoints between its batches. */
-    private record Checkpoints(CheckpointStore store, Checkpointing checkpointing, List<EpochStats> completed,
-            Engine engine) {
+    /**
+     * A run's checkpointing: where, how often, the epochs completed so far, and what a checkpoint checks on resume.
+     *
+     * @param trainingSize the training set's size, -1 if the dataset does not tell
+     */
+    private record Checkpoints(CheckpointStore store, Checkpointing settings, List<EpochStats> completed,
+            Engine engine, long trainingSize) {
 
         int everyBatches() {
-            return checkpointing.everyBatches();
+            return settings.everyBatches();
         }
     }
 
-    private void writeCheckpoint(Trainer trainer, CheckpointStore store, int epoch, int epochs,
-            List<EpochStats> epochStats, Engine engine, EpochTally partial, Checkpointing checkpointing)
+    private void writeCheckpoint(Trainer trainer, Checkpoints checkpoints, int epoch, int epochs, EpochTally partial)
             throws IOException {
+        Block block = trainer.getModel().getBlock();
+        ResumableOptimizer optimizer = checkpoints.settings().optimizer();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
-            store.save(new CheckpointStore.State(config.toProperties(), Provenance.of(engine), epoch, epochs,
-                    controller.state(), epochStats, partial, checkpointing.everyBatches()),
-                    trainer.getModel().getBlock(), Optional.ofNullable(history).map(h -> h.export(scratch)),
-                    Optional.ofNullable(checkpointing.optimizer()).map(o -> o.exportState(
-                            trainer.getModel().getBlock().getParameters(), scratch)));
+            checkpoints.store().save(new CheckpointStore.State(config.toProperties(),
+                    Provenance.of(checkpoints.engine()), epoch, epochs, controller.state(), checkpoints.completed(),
+                    partial, checkpoints.everyBatches(), checkpoints.trainingSize()), block,
+                    Optional.ofNullable(history).map(h -> h.export(scratch)),
+                    Optional.ofNullable(optimizer).map(o -> o.exportState(block.getParameters(), scratch)));
         }
     }
 
     private EpochStats runEpoch(Trainer trainer, int epoch, int epochs, EpochTally tally, Dataset trainingSet,
             Dataset validationSet, Optional<EnergyMeter> meter, TrainingObserver observer, Checkpoints checkpoints)
             throws IOException, TranslateException {
-        int resumeAt = tally.batches;
-        int passed = 0;
+        Iterator<Batch> batches = trainer.iterateDataset(trainingSet).iterator();
+        for (int passed = 0; passed < tally.batches; passed++) {
+            // Trained before the checkpoint this run resumed from: drawn from the same shuffle, then dropped.
+            if (!batches.hasNext()) {
+                throw new ConfigurationException("the checkpoint was written after batch " + tally.batches
+                        + " of epoch " + epoch + " but the training set now has only " + passed + " batches");
+            }
+            batches.next().close();
+        }
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         long start = System.nanoTime();
         double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
-        Iterator<Batch> batches = trainer.iterateDataset(trainingSet).iterator();
         while (batches.hasNext()) {
             try (Batch batch = batches.next()) {
-                if (passed < resumeAt) {
-                    passed++;
-                    continue; // trained before the checkpoint this run resumed from
-                }
                 if (everyBatches > 0 && tally.batches > 0 && tally.batches % everyBatches == 0) {
                     // Where a batch checkpoint falls, randomness restarts from a seed, as it does for a run resumed
                     // there: engines offer no way to save their generator's state. Not at every batch: reseeding
@@ -375,15 +395,10 @@ public final class AdaptiveSparseTrainer {
                 tally.add(result);
             }
             if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
-                writeCheckpoint(trainer, checkpoints.store(), epoch - 1, epochs, checkpoints.completed(),
-                        checkpoints.engine(), tally.snapshot(tally.earlierSeconds + (System.nanoTime() - start) / 1e9,
-                                tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0)),
-                        checkpoints.checkpointing());
+                writeCheckpoint(trainer, checkpoints, epoch - 1, epochs, tally.snapshot(
+                        tally.earlierSeconds + (System.nanoTime() - start) / 1e9,
+                        tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0)));
             }
-        }
-        if (passed < resumeAt) {
-            throw new IllegalStateException("the checkpoint was written after batch " + resumeAt + " of epoch " + epoch
-                    + " but the training set now has only " + passed + " batches");
         }
         double trainSeconds = tally.earlierSeconds + (System.nanoTime() - start) / 1e9;
         double joules = meter.map(m -> tally.earlierJoules + m.joules() - joulesAtStart).orElse(Double.NaN);

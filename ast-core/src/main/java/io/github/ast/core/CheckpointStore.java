@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -13,10 +14,12 @@ import io.github.ast.api.ControllerState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,8 @@ import java.util.stream.Stream;
 final class CheckpointStore {
 
     private static final String LATEST = "latest";
+    private static final String WRITING = ".writing-";
+    private static final String POINTER = ".latest-";
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "model.params";
     private static final String HISTORY = "history.ndlist";
@@ -65,9 +70,11 @@ final class CheckpointStore {
      * @param partial the running sums of epoch {@code epoch + 1} when the checkpoint was written within it (its
      *     {@code batches} is the batch position to resume from), null at an epoch's end
      * @param everyBatches the run's batch checkpoint cadence, where its randomness restarts from a seed
+     * @param trainingSize the training set's size, -1 if the dataset does not tell
      */
     record State(Map<String, String> config, Provenance provenance, int epoch, int epochs,
-            ControllerState controller, List<EpochStats> history, EpochTally partial, int everyBatches) {
+            ControllerState controller, List<EpochStats> history, EpochTally partial, int everyBatches,
+            long trainingSize) {
 
         /** Returns the directory name: ordered by epoch, then batch, with an epoch's end after its batches. */
         String name() {
@@ -76,48 +83,90 @@ final class CheckpointStore {
         }
     }
 
-    /** Writes a checkpoint and publishes it as the latest. */
+    /**
+     * Writes a checkpoint and publishes it as the latest: every file is flushed to disk (fsync) before the rename
+     * that publishes it, so a power loss, not only a killed process, leaves the previous checkpoint usable.
+     */
     void save(State state, Block block, Optional<NDList> scoreHistory, Optional<NDList> optimizer)
             throws IOException {
         Files.createDirectories(directory);
+        deleteLeftovers();
         String name = state.name();
-        Path temporary = Files.createTempDirectory(directory, ".writing-" + name + "-");
+        Path temporary = Files.createTempDirectory(directory, WRITING + name + "-");
         Files.writeString(temporary.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
-        try (OutputStream out = Files.newOutputStream(temporary.resolve(PARAMETERS))) {
-            NDList parameters = new NDList();
-            block.getParameters().values().forEach(p -> parameters.add(p.getArray()));
-            parameters.encode(out);
-        }
+        NDList parameters = new NDList();
+        block.getParameters().values().forEach(p -> parameters.add(p.getArray()));
+        write(temporary.resolve(PARAMETERS), parameters);
         if (scoreHistory.isPresent()) {
-            try (OutputStream out = Files.newOutputStream(temporary.resolve(HISTORY))) {
-                scoreHistory.get().encode(out);
-            }
+            write(temporary.resolve(HISTORY), scoreHistory.get());
         }
         if (optimizer.isPresent()) {
-            try (OutputStream out = Files.newOutputStream(temporary.resolve(OPTIMIZER))) {
-                optimizer.get().encode(out);
+            write(temporary.resolve(OPTIMIZER), optimizer.get());
+        }
+        try (Stream<Path> files = Files.list(temporary)) {
+            for (Path file : files.toList()) {
+                fsync(file);
             }
         }
+        fsync(temporary);
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
             deleteRecursively(target);
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        Path pointer = Files.createTempFile(directory, ".latest-", ".tmp");
+        Path pointer = Files.createTempFile(directory, POINTER, ".tmp");
         Files.writeString(pointer, name, StandardCharsets.UTF_8);
+        fsync(pointer);
         Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        deleteAllButNewest(keep);
+        fsync(directory);
+        deleteOlderThan(target);
     }
 
-    /** Deletes published checkpoints older than the newest {@code count}; the one {@code latest} names is newest. */
-    private void deleteAllButNewest(int count) throws IOException {
-        List<Path> checkpoints;
-        try (Stream<Path> children = Files.list(directory)) {
-            checkpoints = children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .sorted(byPosition()).toList();
+    /** Returns whether a checkpoint was ever published here (a {@code latest} pointer exists). */
+    boolean hasCheckpoints() {
+        return Files.exists(directory.resolve(LATEST));
+    }
+
+    private static void write(Path file, NDList arrays) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            arrays.encode(out);
         }
-        for (Path old : checkpoints.subList(0, Math.max(0, checkpoints.size() - count))) {
+    }
+
+    /** Flushes a file or directory to the disk; directories only where the platform allows it. */
+    private static void fsync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!Files.isDirectory(path)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes what an interrupted write left behind: temporary checkpoint directories and pointer files. */
+    private void deleteLeftovers() throws IOException {
+        try (Stream<Path> children = Files.list(directory)) {
+            for (Path leftover : children.filter(p -> p.getFileName().toString().startsWith(WRITING)
+                    || p.getFileName().toString().startsWith(POINTER)).toList()) {
+                deleteRecursively(leftover);
+            }
+        }
+    }
+
+    /**
+     * Keeps the newest {@code keep} checkpoints up to the one just written and deletes older ones. Nothing ordered
+     * after it is touched, so retention can never delete the checkpoint {@code latest} names.
+     */
+    private void deleteOlderThan(Path written) throws IOException {
+        List<Path> older;
+        Comparator<Path> order = byPosition();
+        try (Stream<Path> children = Files.list(directory)) {
+            older = children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> order.compare(p, written) < 0).sorted(order).toList();
+        }
+        for (Path old : older.subList(0, Math.max(0, older.size() - (keep - 1)))) {
             deleteRecursively(old);
         }
     }
@@ -156,7 +205,8 @@ final class CheckpointStore {
         try {
             State state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
                     State.class);
-            if (state == null || state.config() == null || state.controller() == null || state.history() == null) {
+            if (state == null || state.config() == null || state.controller() == null || state.history() == null
+                    || state.partial() != null && (state.partial().batches < 1 || state.partial().energies == null)) {
                 throw new IOException(checkpoint.resolve(STATE) + " is incomplete");
             }
             return state;
@@ -167,22 +217,20 @@ final class CheckpointStore {
     }
 
     /**
-     * Copies a checkpoint's parameters into a block's existing arrays, in place: a DJL trainer keeps references to
-     * those arrays, so replacing them (as {@code Block.loadParameters} does) would leave it training the old ones.
+     * Copies parameters read by {@link #readParameters} into a block's existing arrays, in place: a DJL trainer keeps
+     * references to those arrays, so replacing them (as {@code Block.loadParameters} does) would leave it training
+     * the old ones.
      */
-    static void loadParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
-        List<ai.djl.nn.Parameter> parameters = block.getParameters().values();
-        NDList saved = readParameters(checkpoint, parameters, scratch);
+    static void copyInto(Block block, NDList saved) {
+        List<Parameter> parameters = block.getParameters().values();
         for (int i = 0; i < saved.size(); i++) {
             saved.get(i).copyTo(parameters.get(i).getArray());
         }
-        saved.close();
     }
 
-    /** Returns whether a block's parameters hold exactly a checkpoint's values. */
-    static boolean holdsParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
-        List<ai.djl.nn.Parameter> parameters = block.getParameters().values();
-        NDList saved = readParameters(checkpoint, parameters, scratch);
+    /** Returns whether a block's parameters hold exactly the values read by {@link #readParameters}. */
+    static boolean holds(Block block, NDList saved) {
+        List<Parameter> parameters = block.getParameters().values();
         for (int i = 0; i < saved.size(); i++) {
             if (!saved.get(i).contentEquals(parameters.get(i).getArray())) {
                 return false;
@@ -191,9 +239,9 @@ final class CheckpointStore {
         return true;
     }
 
-    /** Reads a checkpoint's parameters, checking their number and shapes against a model's. */
-    private static NDList readParameters(Path checkpoint, List<ai.djl.nn.Parameter> parameters, NDManager scratch)
-            throws IOException {
+    /** Reads a checkpoint's parameters onto a scratch manager, checking their number and shapes against a block's. */
+    static NDList readParameters(Path checkpoint, Block block, NDManager scratch) throws IOException {
+        List<Parameter> parameters = block.getParameters().values();
         Path file = checkpoint.resolve(PARAMETERS);
         NDList saved;
         try (InputStream in = Files.newInputStream(file)) {

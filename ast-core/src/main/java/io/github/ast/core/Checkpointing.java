@@ -116,7 +116,7 @@ public record Checkpointing(Path directory, int everyEpochs, int everyBatches, i
             block.initialize(model.getNDManager(), model.getDataType(), inputShapes);
         }
         try (NDManager scratch = model.getNDManager().newSubManager()) {
-            CheckpointStore.loadParameters(latest.get(), block, scratch);
+            CheckpointStore.copyInto(block, CheckpointStore.readParameters(latest.get(), block, scratch));
         }
         return true;
     }

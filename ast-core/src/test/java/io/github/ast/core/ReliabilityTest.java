@@ -2,7 +2,6 @@ package io.github.ast.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -27,10 +26,12 @@ import ai.djl.util.Pair;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.core.optim.ResumableAdam;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,7 +71,7 @@ class ReliabilityTest {
             try {
                 restoreFrom.restoreParameters(model, new Shape(1, FEATURES));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -129,6 +130,7 @@ class ReliabilityTest {
             afterTwo = parameters(trainer);
         }
         assertThat(Files.readString(checkpointing.directory().resolve("latest"))).isEqualTo("epoch-0002");
+        Path afterTwoEpochs = copy(checkpointing.directory(), dir.resolve("copy"));
 
         // Another initialisation, which the checkpoint's parameters must replace.
         float[] resumed;
@@ -141,8 +143,19 @@ class ReliabilityTest {
                     TrainingObserver.NONE, checkpointing);
             resumed = parameters(trainer);
         }
-        assertThat(resumed).isNotEqualTo(afterTwo).containsExactly(uninterrupted, within(1e-5f));
+        assertThat(resumed).isNotEqualTo(afterTwo).containsExactly(uninterrupted);
         assertSameFigures(second, reference);
+
+        if (engine.equals("PyTorch")) {
+            // On PyTorch fit also restores the parameters in place into a trainer that already exists.
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
+                RunReport inPlace = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+                        TrainingObserver.NONE, Checkpointing.everyEpoch(afterTwoEpochs));
+                assertThat(parameters(trainer)).containsExactly(uninterrupted);
+                assertSameFigures(inPlace, reference);
+            }
+        }
     }
 
     /**
@@ -166,8 +179,10 @@ class ReliabilityTest {
                     Checkpointing.everyBatches(dir.resolve("uninterrupted"), 5));
             uninterrupted = parameters(trainer);
         }
-        assertThat(reference.epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
-                .as("the fallback is exercised").isGreaterThan(mode.equals("fresh") ? 0 : -1);
+        if (mode.equals("fresh")) {
+            assertThat(reference.epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
+                    .as("the fallback is exercised").isGreaterThan(0);
+        }
 
         Checkpointing checkpointing = Checkpointing.everyBatches(dir.resolve("crashed"), 5);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
@@ -198,7 +213,7 @@ class ReliabilityTest {
             resumed = parameters(trainer);
             assertThat(epochsRun).as("6 batches of epoch 2, then epoch 3").hasSize(6 + 16).startsWith(2, 2, 2, 2, 2, 2, 3);
         }
-        assertThat(resumed).containsExactly(uninterrupted, within(1e-5f));
+        assertThat(resumed).containsExactly(uninterrupted);
         assertSameFigures(second, reference);
     }
 
@@ -240,7 +255,7 @@ class ReliabilityTest {
                 resumed.add(parameters(trainer));
             }
         }
-        assertThat(resumed.get(0)).containsExactly(uninterrupted, within(1e-5f));
+        assertThat(resumed.get(0)).containsExactly(uninterrupted);
         float gap = 0;
         for (int i = 0; i < uninterrupted.length; i++) {
             gap = Math.max(gap, Math.abs(resumed.get(1)[i] - uninterrupted[i]));
@@ -267,7 +282,7 @@ class ReliabilityTest {
     }
 
     /** On MXNet, parameters restored after the trainer exists would be undone by its first step: a clear error. */
-    @org.junit.jupiter.api.Test
+    @Test
     void resumingOnMxnetWithoutRestoringBeforeTheTrainerIsAClearError(@TempDir Path dir) throws Exception {
         String engine = "MXNet";
         Checkpointing checkpointing = Checkpointing.everyEpoch(dir);
@@ -285,7 +300,7 @@ class ReliabilityTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void checkpointSettingsAreValidated(@TempDir Path dir) {
         assertThatThrownBy(() -> new Checkpointing(dir, 0, 0, 3, true, null)).isInstanceOf(ConfigurationException.class)
                 .hasMessage("checkpoint everyEpochs=0 must be >= 1");
@@ -297,10 +312,27 @@ class ReliabilityTest {
                 .hasMessage("checkpoint every 0 batches: must be >= 1");
     }
 
-    /** A checkpoint's batch position beyond what the training set now yields is a clear error, not a silent skip. */
+    /** Starting afresh into a directory with another run's checkpoints would overwrite them: refused. */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
-    void aBatchPositionBeyondTheTrainingSetIsAClearError(String engine, @TempDir Path dir) throws Exception {
+    void startingAfreshOverAnotherRunsCheckpointsIsRefused(String engine, @TempDir Path dir) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null, TrainingObserver.NONE,
+                    Checkpointing.everyEpoch(dir));
+            Checkpointing afresh = new Checkpointing(dir, 1, 0, 3, false, null);
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null,
+                    TrainingObserver.NONE, afresh)).isInstanceOf(ConfigurationException.class)
+                    .hasMessage("checkpoint directory " + dir + " holds another run's checkpoints and resume is off; "
+                            + "resume from them or choose an empty directory");
+            assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001");
+        }
+    }
+
+    /** Resuming on another training set is a clear error, not a silent skip of the wrong batches. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCheckpointOfAnotherTrainingSetIsRejected(String engine, @TempDir Path dir) throws Exception {
         Checkpointing checkpointing = Checkpointing.everyBatches(dir, 12);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
@@ -322,10 +354,19 @@ class ReliabilityTest {
             ArrayDataset smaller = new ArrayDataset.Builder().setData(m.zeros(new Shape(256, FEATURES)))
                     .optLabels(m.zeros(new Shape(256))).setSampling(64, true).build();
             assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, smaller, null,
-                    TrainingObserver.NONE, checkpointing)).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("the checkpoint was written after batch 12 of epoch 1 but the training set now has "
-                            + "only 4 batches");
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageEndingWith("was written for a training set of 1024 samples but this one has 256 "
+                            + "(-1: unknown); resuming needs the same data");
         }
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Files.copy(source, to.resolve(from.relativize(source).toString()));
+            }
+        }
+        return to;
     }
 
     private static void assertSameFigures(RunReport resumed, RunReport reference) {
@@ -337,8 +378,8 @@ class ReliabilityTest {
             assertThat(b.fallbackBatches()).isEqualTo(a.fallbackBatches());
             assertThat(b.activationRate()).isEqualTo(a.activationRate());
             assertThat(b.gateRate()).isEqualTo(a.gateRate());
-            assertThat(b.threshold()).isCloseTo(a.threshold(), within(1e-9));
-            assertThat(b.trainLoss()).isCloseTo(a.trainLoss(), within(1e-4));
+            assertThat(b.threshold()).isEqualTo(a.threshold());
+            assertThat(b.trainLoss()).isEqualTo(a.trainLoss());
             assertThat(b.trainAccuracy()).isEqualTo(a.trainAccuracy());
             assertThat(b.energies()).isEqualTo(a.energies());
         }
@@ -399,6 +440,11 @@ class ReliabilityTest {
             RunReport resumed = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
                     TrainingObserver.NONE, Checkpointing.everyEpoch(dir));
             assertThat(resumed.epochs()).hasSize(2);
+            try (var children = Files.list(dir)) {
+                assertThat(children.map(p -> p.getFileName().toString()).sorted())
+                        .as("the next write cleans up what the crash left").containsExactly("epoch-0001", "epoch-0002",
+                                "latest");
+            }
 
             // A pointer to a damaged checkpoint is a clear error, not a silent restart.
             Files.writeString(dir.resolve("epoch-0002").resolve("state.json"), "{\"config\": ");

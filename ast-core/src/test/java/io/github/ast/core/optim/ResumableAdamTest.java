@@ -210,6 +210,32 @@ class ResumableAdamTest {
         }
     }
 
+    /** A start count other than zero (the builder's own copy of DJL's private one) also changes nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aLaterStartCountComputesWhatDjlsAdamComputes(String engine) {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            List<NDList> batches = batches(m);
+            float[] djl;
+            try (Model model = model(engine, 7);
+                    Trainer trainer = trainer(model, Optimizer.adam().optBeginNumUpdate(3).build())) {
+                train(trainer, batches, 0, STEPS);
+                djl = parameters(model);
+            }
+            float[] fromZero;
+            try (Model model = model(engine, 7); Trainer trainer = trainer(model, ResumableAdam.builder().build())) {
+                train(trainer, batches, 0, STEPS);
+                fromZero = parameters(model);
+            }
+            try (Model model = model(engine, 7);
+                    Trainer trainer = trainer(model, ResumableAdam.builder().optBeginNumUpdate(3).build())) {
+                train(trainer, batches, 0, STEPS);
+                assertThat(parameters(model)).containsExactly(djl);
+            }
+            assertThat(maxAbsDifference(fromZero, djl)).as("the start count matters").isGreaterThan(0f);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aResumedRunEndsExactlyLikeAnUninterruptedOne(String engine) throws IOException {
