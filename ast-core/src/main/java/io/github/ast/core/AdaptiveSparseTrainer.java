@@ -417,7 +417,8 @@ public final class AdaptiveSparseTrainer {
     /**
      * Runs one step on a batch and the optimiser step, like {@code EasyTrain.trainBatch} followed by
      * {@code trainer.step()}: in warm-up and annealing epochs on every sample, otherwise on the selected samples.
-     * Empty batches and batches with non-finite losses are skipped (no step, no controller update) and logged.
+     * Empty batches and batches with non-finite losses or scores are skipped (no step, no controller update) and
+     * logged.
      *
      * @param trainer the DJL trainer
      * @param batch the batch; the caller closes it
@@ -468,9 +469,10 @@ public final class AdaptiveSparseTrainer {
         NDArray observed = explored == null ? gated : gated.logicalOr(explored);
         NDArray chosen = scores.unseen() == null ? observed : observed.logicalOr(scores.unseen());
 
-        // One host read for the selection: gate count, observed count, chosen count (and the scoring pass's loss
-        // sum and correct count in fresh mode).
-        NDList toRead = new NDList(count(gated), count(observed), count(chosen));
+        // One host read for the selection: gate count, observed count, chosen count, the scores' sum (to catch
+        // non-finite ones), and in fresh mode the scoring pass's loss sum and correct count.
+        NDList toRead = new NDList(count(gated), count(observed), count(chosen),
+                significance.sum().toType(DataType.FLOAT32, false));
         if (fresh) {
             toRead.add(scores.losses().sum().toType(DataType.FLOAT32, false));
             toRead.add(count(correct(scores.outputs().head(), labels)));
@@ -479,9 +481,14 @@ public final class AdaptiveSparseTrainer {
         int gateActive = Math.round(counts[0]);
         int observedActive = Math.round(counts[1]);
         int chosenCount = Math.round(counts[2]);
-        if (fresh && !Double.isFinite(counts[3])) {
+        if (fresh && !Double.isFinite(counts[4])) {
             LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
-                    counts[3]);
+                    counts[4]);
+            return BatchResult.skipped(size, controller.threshold());
+        }
+        if (!Double.isFinite(counts[3])) {
+            LOG.warn("Skipped a batch of {} samples: scorer '{}' produced non-finite scores (sum {})", size,
+                    config.scorer(), counts[3]);
             return BatchResult.skipped(size, controller.threshold());
         }
 
@@ -504,8 +511,8 @@ public final class AdaptiveSparseTrainer {
         Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, fresh ? size : 0, trainedCount));
         if (fresh) {
             notifyTraining(trainer, batch, labels, scores.outputs());
-            return new BatchResult(size, gateActive, trainedCount, fallback, false, size, counts[3],
-                    Math.round(counts[4]), threshold, energies);
+            return new BatchResult(size, gateActive, trainedCount, fallback, false, size, counts[4],
+                    Math.round(counts[5]), threshold, energies);
         }
         notifyTraining(trainer, batch, selectRows(labels, rows), trained.predictions());
         return new BatchResult(size, gateActive, trainedCount, fallback, false, trainedCount, trained.lossSum(),

@@ -23,6 +23,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.Scorer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,6 +107,22 @@ class AdaptiveSparseTrainerTest {
                     assertThat(result.energy().spent()).isEqualTo(64 + 3 * 3.0);
                 }
             }
+        }
+    }
+
+    /** A scorer that returns NaN (a custom plugin's bug) skips the batch instead of training on a random pick. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void skipsBatchesWithNonFiniteScores(String engine) throws Exception {
+        Scorer broken = batch -> batch.losses().mul(Float.NaN);
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine).build(),
+                binder -> binder.bind(Scorer.class).toInstance(broken));
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            RunReport report = ast.fit(trainer, 1, dataset(m, 64, 3), null);
+            assertThat(report.last().skippedBatches()).isEqualTo(report.last().batches()).isPositive();
+            assertThat(ast.controller().state().get("smoothedRate")).isNaN(); // no controller update
         }
     }
 

@@ -479,7 +479,7 @@ class ReliabilityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
-    void noEngineArraysLeakAcrossBatches(String engine) throws Exception {
+    void noEngineArraysLeakAcrossBatches(String engine, @TempDir Path dir) throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).meter("none")
                 .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
@@ -492,6 +492,14 @@ class ReliabilityTest {
             int after = liveResources(root);
             // Every batch creates dozens of arrays (scores, masks, selections, outputs); none may survive it.
             assertThat(after).as("live engine resources before %d, after %d", before, after).isEqualTo(before);
+
+            // Writing checkpoints every 7 batches, then resuming from them, leaves nothing behind either.
+            Checkpointing checkpointing = Checkpointing.everyBatches(dir, 7);
+            AdaptiveSparseTraining.create(config).fit(trainer, 4, train, train, TrainingObserver.NONE, checkpointing);
+            AdaptiveSparseTraining.create(config).fit(trainer, 8, train, train, TrainingObserver.NONE, checkpointing);
+            int afterCheckpoints = liveResources(root);
+            assertThat(afterCheckpoints).as("live engine resources before %d, after checkpoints %d", before,
+                    afterCheckpoints).isEqualTo(before);
         }
     }
 
