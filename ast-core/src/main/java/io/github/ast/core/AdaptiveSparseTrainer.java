@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,7 +212,7 @@ public final class AdaptiveSparseTrainer {
         }
         List<EpochStats> epochStats = new ArrayList<>();
         Checkpoints checkpoints = checkpointing == null ? null : new Checkpoints(new CheckpointStore(
-                checkpointing.directory(), checkpointing.keep()), checkpointing, epochStats, engine,
+                checkpointing.directory(), checkpointing.keep()), checkpointing, epochStats,
                 trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         if (checkpoints != null && !checkpointing.resume() && checkpoints.store().hasCheckpoints()) {
             throw new ConfigurationException("checkpoint directory " + checkpointing.directory() + " holds another "
@@ -224,10 +225,8 @@ public final class AdaptiveSparseTrainer {
             EpochTally partial = resumed == null ? null : resumed.partial();
             meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
             for (int epoch = resumed == null ? 1 : resumed.epoch() + 1; epoch <= epochs; epoch++) {
-                // Re-seeded every epoch (and at every batch checkpoint, see runEpoch), so a run resumed at a
-                // checkpoint draws what an uninterrupted one does.
-                engine.setRandomSeed((int) (config.seed() * 1_000_003L + epoch));
-                fallbackRandom.setSeed(config.seed() * 1_000_003L + epoch);
+                long epochSeed = config.seed() * 1_000_003L + epoch;
+                restartRandomness(engine, (int) epochSeed, epochSeed);
                 phase = selection.phase(epoch, epochs);
                 if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
                     controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
@@ -261,6 +260,16 @@ public final class AdaptiveSparseTrainer {
         return new RunReport(config, Provenance.of(engine), energy.units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
                 epochStats);
+    }
+
+    /**
+     * Restarts the engine's generator (DJL's sampler included) and the fallback's from seeds, at every epoch and at
+     * every batch checkpoint, so that a run resumed at a checkpoint draws what an uninterrupted one does: engines
+     * offer no way to save their generator's state.
+     */
+    private void restartRandomness(Engine engine, int engineSeed, long fallbackSeed) {
+        engine.setRandomSeed(engineSeed);
+        fallbackRandom.setSeed(fallbackSeed);
     }
 
     /**
@@ -345,7 +354,7 @@ public final class AdaptiveSparseTrainer {
      * @param trainingSize the training set's size, -1 if the dataset does not tell
      */
     private record Checkpoints(CheckpointStore store, Checkpointing settings, List<EpochStats> completed,
-            Engine engine, long trainingSize) {
+            long trainingSize) {
 
         int everyBatches() {
             return settings.everyBatches();
@@ -358,7 +367,7 @@ public final class AdaptiveSparseTrainer {
         ResumableOptimizer optimizer = checkpoints.settings().optimizer();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             checkpoints.store().save(new CheckpointStore.State(config.toProperties(),
-                    Provenance.of(checkpoints.engine()), epoch, epochs, controller.state(), checkpoints.completed(),
+                    Provenance.of(trainer.getManager().getEngine()), epoch, epochs, controller.state(), checkpoints.completed(),
                     partial, checkpoints.everyBatches(), checkpoints.trainingSize()), block,
                     Optional.ofNullable(history).map(h -> h.export(scratch)),
                     Optional.ofNullable(optimizer).map(o -> o.exportState(block.getParameters(), scratch)));
@@ -380,28 +389,27 @@ public final class AdaptiveSparseTrainer {
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         long start = System.nanoTime();
         double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
+        // The epoch's training seconds and metered joules so far, the part run before a resume included.
+        DoubleSupplier seconds = () -> tally.earlierSeconds + (System.nanoTime() - start) / 1e9;
+        DoubleSupplier joules = () -> tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0);
         while (batches.hasNext()) {
             try (Batch batch = batches.next()) {
                 if (everyBatches > 0 && tally.batches > 0 && tally.batches % everyBatches == 0) {
-                    // Where a batch checkpoint falls, randomness restarts from a seed, as it does for a run resumed
-                    // there: engines offer no way to save their generator's state. Not at every batch: reseeding
-                    // MXNet takes about 1.3 ms.
+                    // Not at every batch: reseeding MXNet takes about 1.3 ms.
                     long seed = derivedSeed(config.seed(), epoch, tally.batches);
-                    trainer.getManager().getEngine().setRandomSeed(engineSeed(seed));
-                    fallbackRandom.setSeed(seed);
+                    restartRandomness(trainer.getManager().getEngine(), engineSeed(seed), seed);
                 }
                 BatchResult result = trainBatch(trainer, batch);
                 observer.onBatch(epoch, result);
                 tally.add(result);
             }
             if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
-                writeCheckpoint(trainer, checkpoints, epoch - 1, epochs, tally.snapshot(
-                        tally.earlierSeconds + (System.nanoTime() - start) / 1e9,
-                        tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0)));
+                writeCheckpoint(trainer, checkpoints, epoch - 1, epochs,
+                        tally.snapshot(seconds.getAsDouble(), joules.getAsDouble()));
             }
         }
-        double trainSeconds = tally.earlierSeconds + (System.nanoTime() - start) / 1e9;
-        double joules = meter.map(m -> tally.earlierJoules + m.joules() - joulesAtStart).orElse(Double.NaN);
+        double trainSeconds = seconds.getAsDouble();
+        double trainJoules = meter.isPresent() ? joules.getAsDouble() : Double.NaN;
         long validationStart = System.nanoTime();
         double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN}
                 : evaluate(trainer, validationSet);
@@ -410,7 +418,7 @@ public final class AdaptiveSparseTrainer {
         return new EpochStats(epoch, epochs, phase, ratio(tally.lossSum, tally.evaluated),
                 ratio(tally.correct, tally.evaluated), validation[0], validation[1], ratio(tally.trained, tally.scored),
                 ratio(tally.gateActive, tally.scored), selection.targetRate(epoch, epochs, config.targetRate()),
-                controller.threshold(), tally.energies, joules, tally.batches, tally.fallbacks, tally.skipped,
+                controller.threshold(), tally.energies, trainJoules, tally.batches, tally.fallbacks, tally.skipped,
                 trainSeconds, validationSeconds);
     }
 
