@@ -12,7 +12,7 @@ work=/tmp/kill-and-resume-$engine
 rm -rf "$work" && mkdir -p "$work"
 cd "$(dirname "$0")/.."
 args="--engine $engine --epochs 3 --no-baseline --checkpoint-every 100"
-demo() { exec mvn -B -q -o -pl ast-examples exec:java "$@"; }   # exec: $! is then the JVM itself
+demo() { exec mvn -B -q -pl ast-examples exec:java "$@"; }   # exec: $! is then the JVM itself
 
 (demo "$@" -Dexec.args="$args --checkpoint $work/uninterrupted --report $work/report-uninterrupted" \
     > "$work/uninterrupted.log" 2>&1) &
