@@ -1,6 +1,7 @@
 package io.github.ast.api;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 
@@ -56,13 +57,14 @@ public interface PerSampleLoss {
                             + "predictions of shape " + predictions.head().getShape() + "; softmax cross-entropy "
                             + "needs one class index per sample");
                 }
-                float[] range = label.toType(DataType.FLOAT32, false).min().reshape(1)
-                        .concat(label.toType(DataType.FLOAT32, false).max().reshape(1)).toFloatArray();
-                if (!(range[0] >= 0) || !(range[1] < classes) || range[0] != Math.rint(range[0])
-                        || range[1] != Math.rint(range[1])) {
+                // One host read: the smallest and largest label, and the largest distance to an integer.
+                NDArray values = label.toType(DataType.FLOAT32, false);
+                float[] range = NDArrays.stack(new NDList(values.min(), values.max(),
+                        values.sub(values.round()).abs().max())).toFloatArray();
+                if (!(range[0] >= 0) || !(range[1] < classes) || !(range[2] == 0)) {
                     throw new IllegalArgumentException("labels range over [" + range[0] + ", " + range[1]
-                            + "] but the model has " + classes + " outputs: labels must be integers in [0, "
-                            + (classes - 1) + "]");
+                            + "]" + (range[2] == 0 ? "" : " (not all integers)") + " but the model has "
+                            + classes + " outputs: labels must be integers in [0, " + (classes - 1) + "]");
                 }
             }
         };

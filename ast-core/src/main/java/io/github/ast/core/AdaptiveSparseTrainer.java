@@ -77,6 +77,10 @@ public final class AdaptiveSparseTrainer {
     private ScoreHistory history;
     private NDManager historyManager;
     private long historySize;
+    /** The size of the current epoch's first batch: the run's batch size, recorded in checkpoints. */
+    private int batchSize;
+    /** After a resume, the batch size the checkpoint was written with, checked against the first batch; else 0. */
+    private int resumedBatchSize;
 
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
@@ -183,8 +187,10 @@ public final class AdaptiveSparseTrainer {
      * @throws IOException if the data or a checkpoint cannot be read or written
      * @throws TranslateException if a batch cannot be built
      * @throws ConfigurationException if the checkpoint was written with another configuration, engine, training set
-     *     size or batch count, if the model does not hold its parameters on an engine where the trainer keeps its own
-     *     copy (MXNet), or if the directory holds checkpoints and resume is off
+     *     size or batch size, for more epochs than asked for (or for another number while a schedule depends on it),
+     *     if the model does not hold its parameters on an engine where the trainer keeps its own copy (MXNet), if the
+     *     directory holds checkpoints and resume is off, or if the batch cadence is not a multiple of
+     *     {@code ast.reseedEvery}
      * @throws IllegalArgumentException if the checkpoint's optimiser state does not fit the optimiser or the model
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
@@ -210,6 +216,15 @@ public final class AdaptiveSparseTrainer {
             throw new ConfigurationException("ast.targetStart schedules the controller's target, but gate '"
                     + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
         }
+        if (checkpointing != null && checkpointing.everyBatches() % config.reseedEvery() != 0) {
+            throw new ConfigurationException("checkpoint every " + checkpointing.everyBatches() + " batches is not a "
+                    + "multiple of ast.reseedEvery=" + config.reseedEvery() + ": randomness restarts from seeds only "
+                    + "at multiples of it, so a resume from such a checkpoint could not continue as the uninterrupted "
+                    + "run does; checkpoint every multiple of " + config.reseedEvery() + " batches, or set "
+                    + "ast.reseedEvery to a divisor of " + checkpointing.everyBatches());
+        }
+        batchSize = 0;
+        resumedBatchSize = 0;
         List<EpochStats> epochStats = new ArrayList<>();
         Checkpoints checkpoints = checkpointing == null ? null : new Checkpoints(new CheckpointStore(
                 checkpointing.directory(), checkpointing.keep()), checkpointing, epochStats,
@@ -221,10 +236,11 @@ public final class AdaptiveSparseTrainer {
         Optional<EnergyMeter> meter = Optional.empty();
         try {
             CheckpointStore.State resumed = checkpoints != null && checkpointing.resume()
-                    ? resume(trainer, checkpoints) : null;
+                    ? resume(trainer, checkpoints, epochs) : null;
             EpochTally partial = resumed == null ? null : resumed.partial();
             meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
-            for (int epoch = resumed == null ? 1 : resumed.epoch() + 1; epoch <= epochs; epoch++) {
+            int first = resumed == null ? 1 : resumed.stoppedEarly() ? epochs + 1 : resumed.epoch() + 1;
+            for (int epoch = first; epoch <= epochs; epoch++) {
                 long epochSeed = config.seed() * 1_000_003L + epoch;
                 restartRandomness(engine, (int) epochSeed, epochSeed);
                 phase = selection.phase(epoch, epochs);
@@ -239,7 +255,7 @@ public final class AdaptiveSparseTrainer {
                 observer.onEpoch(stats);
                 boolean last = epoch == epochs || !observer.continueTraining(stats);
                 if (checkpoints != null && (last || epoch % checkpointing.everyEpochs() == 0)) {
-                    writeCheckpoint(trainer, checkpoints, epoch, epochs, null);
+                    writeCheckpoint(trainer, checkpoints, epoch, epochs, null, last && epoch < epochs);
                 }
                 if (last) {
                     break;
@@ -263,9 +279,9 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Restarts the engine's generator (DJL's sampler included) and the fallback's from seeds, at every epoch and at
-     * every batch checkpoint, so that a run resumed at a checkpoint draws what an uninterrupted one does: engines
-     * offer no way to save their generator's state.
+     * Restarts the engine's generator (DJL's sampler included) and the fallback's from seeds, at every epoch and
+     * every {@code ast.reseedEvery} batches, so that a run resumed at a checkpoint draws what an uninterrupted one
+     * does: engines offer no way to save their generator's state.
      */
     private void restartRandomness(Engine engine, int engineSeed, long fallbackSeed) {
         engine.setRandomSeed(engineSeed);
@@ -289,7 +305,7 @@ public final class AdaptiveSparseTrainer {
     }
 
     /** Restores the latest checkpoint, if any, and returns its state (null without one). */
-    private CheckpointStore.State resume(Trainer trainer, Checkpoints checkpoints) throws IOException {
+    private CheckpointStore.State resume(Trainer trainer, Checkpoints checkpoints, int epochs) throws IOException {
         Optional<Path> latest = checkpoints.store().latest();
         if (latest.isEmpty()) {
             return null;
@@ -305,6 +321,14 @@ public final class AdaptiveSparseTrainer {
             throw new ConfigurationException("checkpoint " + latest.get() + " was written for a training set of "
                     + state.trainingSize() + " samples but this one has " + checkpoints.trainingSize()
                     + " (-1: unknown); resuming needs the same data");
+        }
+        requireResumableEpochs(latest.get(), state, epochs);
+        Provenance now = Provenance.of(trainer.getManager().getEngine());
+        if (!now.djlVersion().equals(state.provenance().djlVersion())
+                || !now.engineVersion().equals(state.provenance().engineVersion())) {
+            LOG.warn("Checkpoint {} was written with DJL {} and {} {}; this run uses DJL {} and {} {}: results may "
+                    + "differ from an uninterrupted run", latest.get(), state.provenance().djlVersion(), engineName,
+                    state.provenance().engineVersion(), now.djlVersion(), engineName, now.engineVersion());
         }
         Block block = trainer.getModel().getBlock();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
@@ -336,16 +360,56 @@ public final class AdaptiveSparseTrainer {
                 }
             }
         }
-        if (state.everyBatches() != checkpoints.everyBatches()) {
-            LOG.warn("Checkpoint {} was written by a run checkpointing every {} batches, this run every {}: randomness "
-                    + "restarts from seeds at other batches, so the run continues but will not match either cadence's "
-                    + "uninterrupted run", latest.get(), state.everyBatches(), checkpoints.everyBatches());
-        }
         controller.restore(state.controller());
         checkpoints.completed().addAll(state.history());
-        LOG.info("Resumed from {}: after epoch {}{}", latest.get(), state.epoch(), state.partial() == null ? ""
-                : " and " + state.partial().batches + " batches of epoch " + (state.epoch() + 1));
+        resumedBatchSize = state.batchSize();
+        if (state.stoppedEarly()) {
+            LOG.info("Checkpoint {} ends a run that stopped early after epoch {} (its observer said so): nothing "
+                    + "left to train", latest.get(), state.epoch());
+        } else {
+            LOG.info("Resumed from {}: after epoch {}{}", latest.get(), state.epoch(), state.partial() == null ? ""
+                    : " and " + state.partial().batches + " batches of epoch " + (state.epoch() + 1));
+        }
         return state;
+    }
+
+    /**
+     * Checks that a run of {@code epochs} can continue a checkpoint: not one that has trained more epochs already,
+     * and, while annealing or a target schedule depends on the total, not one started for another total. A longer
+     * run otherwise extends the checkpointed one.
+     */
+    private void requireResumableEpochs(Path checkpoint, CheckpointStore.State state, int epochs) {
+        int reached = state.epoch() + (state.partial() == null ? 0 : 1);
+        if (reached > epochs) {
+            throw new ConfigurationException("checkpoint " + checkpoint + " was written in epoch " + reached
+                    + " of a run of " + state.epochs() + " epochs; this run asks for " + epochs + ", fewer than it has"
+                    + " trained: resume with epochs >= " + reached + " or choose another directory");
+        }
+        boolean scheduled = selection.annealEpochs() > 0 || !Double.isNaN(selection.targetStart());
+        if (epochs != state.epochs() && scheduled) {
+            throw new ConfigurationException("checkpoint " + checkpoint + " was written by a run of " + state.epochs()
+                    + " epochs; this run asks for " + epochs + ", and ast.annealEpochs / ast.targetStart schedule "
+                    + "the epochs by that total: resume with epochs=" + state.epochs());
+        }
+        if (epochs != state.epochs()) {
+            LOG.info("Checkpoint {} was written by a run of {} epochs; this run continues it to {}", checkpoint,
+                    state.epochs(), epochs);
+        }
+    }
+
+    /**
+     * Records the size of an epoch's first batch as the run's batch size and, after a resume, checks it against the
+     * checkpoint's: the batch position and the random streams count batches, so another size would train other
+     * samples than the uninterrupted run.
+     */
+    private void firstBatchOfEpoch(int size) {
+        if (resumedBatchSize > 0 && size != resumedBatchSize) {
+            throw new ConfigurationException("the checkpoint was written by a run whose batches hold "
+                    + resumedBatchSize + " samples but this run's first batch holds " + size
+                    + "; resuming needs the same batch size");
+        }
+        resumedBatchSize = 0;
+        batchSize = size;
     }
 
     /**
@@ -361,14 +425,14 @@ public final class AdaptiveSparseTrainer {
         }
     }
 
-    private void writeCheckpoint(Trainer trainer, Checkpoints checkpoints, int epoch, int epochs, EpochTally partial)
-            throws IOException {
+    private void writeCheckpoint(Trainer trainer, Checkpoints checkpoints, int epoch, int epochs, EpochTally partial,
+            boolean stoppedEarly) throws IOException {
         Block block = trainer.getModel().getBlock();
         ResumableOptimizer optimizer = checkpoints.settings().optimizer();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             checkpoints.store().save(new CheckpointStore.State(config.toProperties(),
-                    Provenance.of(trainer.getManager().getEngine()), epoch, epochs, controller.state(), checkpoints.completed(),
-                    partial, checkpoints.everyBatches(), checkpoints.trainingSize()), block,
+                    Provenance.of(trainer.getManager().getEngine()), epoch, epochs, controller.state(),
+                    checkpoints.completed(), partial, batchSize, checkpoints.trainingSize(), stoppedEarly), block,
                     Optional.ofNullable(history).map(h -> h.export(scratch)),
                     Optional.ofNullable(optimizer).map(o -> o.exportState(block.getParameters(), scratch)));
         }
@@ -384,8 +448,13 @@ public final class AdaptiveSparseTrainer {
                 throw new ConfigurationException("the checkpoint was written after batch " + tally.batches
                         + " of epoch " + epoch + " but the training set now has only " + passed + " batches");
             }
-            batches.next().close();
+            try (Batch passedOver = batches.next()) {
+                if (passed == 0) {
+                    firstBatchOfEpoch(passedOver.getSize());
+                }
+            }
         }
+        boolean firstDrawn = tally.batches == 0;
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         long start = System.nanoTime();
         double joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
@@ -394,8 +463,11 @@ public final class AdaptiveSparseTrainer {
         DoubleSupplier joules = () -> tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0);
         while (batches.hasNext()) {
             try (Batch batch = batches.next()) {
-                if (everyBatches > 0 && tally.batches > 0 && tally.batches % everyBatches == 0) {
-                    // Not at every batch: reseeding MXNet takes about 1.3 ms.
+                if (firstDrawn) {
+                    firstBatchOfEpoch(batch.getSize());
+                    firstDrawn = false;
+                }
+                if (tally.batches > 0 && tally.batches % config.reseedEvery() == 0) {
                     long seed = derivedSeed(config.seed(), epoch, tally.batches);
                     restartRandomness(trainer.getManager().getEngine(), engineSeed(seed), seed);
                 }
@@ -405,7 +477,7 @@ public final class AdaptiveSparseTrainer {
             }
             if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
                 writeCheckpoint(trainer, checkpoints, epoch - 1, epochs,
-                        tally.snapshot(seconds.getAsDouble(), joules.getAsDouble()));
+                        tally.snapshot(seconds.getAsDouble(), joules.getAsDouble()), false);
             }
         }
         double trainSeconds = seconds.getAsDouble();
@@ -783,8 +855,14 @@ public final class AdaptiveSparseTrainer {
         long total = 0;
         for (Batch batch : trainer.iterateDataset(dataset)) {
             try (batch) {
+                if (batch.getSize() == 0) {
+                    continue;
+                }
+                // The same checks as training batches: bad validation data fails clearly, not in native code.
+                requireModelInputShape(trainer, batch.getData());
                 NDList labels = batch.getLabels();
                 NDList predictions = trainer.evaluate(batch.getData());
+                perSampleLoss.validate(labels, predictions);
                 float[] counts = NDArrays.stack(new NDList(
                         perSampleLoss.compute(labels, predictions).sum().toType(DataType.FLOAT32, false),
                         count(correct(predictions.head(), labels)))).toFloatArray();

@@ -52,10 +52,30 @@ final class CheckpointStore {
 
     private final Path directory;
     private final int keep;
+    private final Steps steps;
 
     CheckpointStore(Path directory, int keep) {
+        this(directory, keep, step -> {});
+    }
+
+    /**
+     * Creates a store that reports each step of {@link #save} as it completes, so a test can crash a write between
+     * any two of them and check what a reader then finds.
+     */
+    CheckpointStore(Path directory, int keep, Steps steps) {
         this.directory = directory;
         this.keep = keep;
+        this.steps = steps;
+    }
+
+    /** Receives the name of each completed step of a checkpoint write. */
+    @FunctionalInterface
+    interface Steps {
+        /** The steps of {@link #save}, in order. */
+        List<String> ORDER = List.of("files written", "files flushed", "moved into place", "pointer written",
+                "published", "older deleted");
+
+        void completed(String step) throws IOException;
     }
 
     /**
@@ -69,12 +89,13 @@ final class CheckpointStore {
      * @param history the per-epoch figures so far
      * @param partial the running sums of epoch {@code epoch + 1} when the checkpoint was written within it (its
      *     {@code batches} is the batch position to resume from), null at an epoch's end
-     * @param everyBatches the run's batch checkpoint cadence, where its randomness restarts from a seed
+     * @param batchSize the size of the run's batches (an epoch's first), which a resumed run must share
      * @param trainingSize the training set's size, -1 if the dataset does not tell
+     * @param stoppedEarly whether the run ended here before its last epoch because its observer stopped it
      */
     record State(Map<String, String> config, Provenance provenance, int epoch, int epochs,
-            ControllerState controller, List<EpochStats> history, EpochTally partial, int everyBatches,
-            long trainingSize) {
+            ControllerState controller, List<EpochStats> history, EpochTally partial, int batchSize,
+            long trainingSize, boolean stoppedEarly) {
 
         /** Returns the directory name: ordered by epoch, then batch, with an epoch's end after its batches. */
         String name() {
@@ -103,24 +124,31 @@ final class CheckpointStore {
         if (optimizer.isPresent()) {
             write(temporary.resolve(OPTIMIZER), optimizer.get());
         }
+        steps.completed("files written");
         try (Stream<Path> files = Files.list(temporary)) {
             for (Path file : files.toList()) {
                 fsync(file);
             }
         }
         fsync(temporary);
+        steps.completed("files flushed");
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
             deleteRecursively(target);
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        fsync(directory);
+        steps.completed("moved into place");
         Path pointer = Files.createTempFile(directory, POINTER, ".tmp");
         Files.writeString(pointer, name, StandardCharsets.UTF_8);
         fsync(pointer);
+        steps.completed("pointer written");
         Files.move(pointer, directory.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         fsync(directory);
+        steps.completed("published");
         deleteOlderThan(target);
+        steps.completed("older deleted");
     }
 
     /** Returns whether a checkpoint was ever published here (a {@code latest} pointer exists). */

@@ -15,10 +15,12 @@ import java.util.Optional;
  * Where and how often a run writes checkpoints, how many it keeps, and whether it resumes from the latest one.
  *
  * <p>A checkpoint holds the model's parameters, the controller's state, the per-epoch figures so far (energy
- * included), the running sums of the epoch in progress, the score history, the epoch and batch reached, and the full
- * configuration with library and engine versions. Randomness restarts from seeds derived from the configured seed at
- * every epoch and at every batch checkpoint (engines cannot save their generators' state), so a run resumed at any
- * checkpoint draws the same shuffles and selections as an uninterrupted run with the same checkpoint cadence.
+ * included), the running sums of the epoch in progress, the score history, the epoch and batch reached, the batch
+ * size, and the full configuration with library and engine versions. Randomness restarts from seeds derived from the
+ * configured seed at every epoch and every {@code ast.reseedEvery} batches, checkpoints or not (engines cannot save
+ * their generators' state), so a run resumed at any checkpoint draws the same shuffles and selections as an
+ * uninterrupted run with the same configuration, with or without checkpoints. A run its observer stopped early stays
+ * stopped; a finished run given more epochs continues.
  *
  * <p>DJL's optimisers cannot export their state; with a {@link ResumableOptimizer} (such as {@code ResumableAdam},
  * DJL's Adam bit for bit) passed through {@link #withOptimizer}, its moments and counters are checkpointed too and a
@@ -30,7 +32,8 @@ import java.util.Optional;
  *
  * @param directory where checkpoints are written, one sub-directory per checkpoint plus a {@code latest} pointer
  * @param everyEpochs write a checkpoint after every this many epochs (and after the last), >= 1
- * @param everyBatches also write one after every this many batches within an epoch, 0 for epoch ends only
+ * @param everyBatches also write one after every this many batches within an epoch, 0 for epoch ends only; a
+ *     multiple of {@code ast.reseedEvery}, checked when training starts
  * @param keep how many of the newest checkpoints to keep on disk, >= 1; older ones are deleted
  * @param resume start from the latest checkpoint in the directory if there is one
  * @param optimizer the trainer's optimiser if its state can be checkpointed, else null

@@ -21,11 +21,13 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import com.google.inject.Module;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** End-to-end checks of the loop on a small synthetic classification problem, on both engines. */
@@ -110,18 +112,32 @@ class AdaptiveSparseTrainerTest {
         }
     }
 
-    /** A scorer that returns NaN (a custom plugin's bug) skips the batch instead of training on a random pick. */
+    /**
+     * Non-finite scores (a custom scorer's bug) or losses skip the batch's step and are counted: no parameter moves,
+     * the controller is not updated. Losses are caught in the scoring pass (fresh) or in the training forward
+     * (history, where no scoring pass runs).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"PyTorch", "MXNet"})
-    void skipsBatchesWithNonFiniteScores(String engine) throws Exception {
-        Scorer broken = batch -> batch.losses().mul(Float.NaN);
-        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine).build(),
-                binder -> binder.bind(Scorer.class).toInstance(broken));
+    @CsvSource({"PyTorch, fresh, scores, NaN", "PyTorch, fresh, scores, Infinity", "PyTorch, fresh, losses, NaN",
+            "PyTorch, fresh, losses, Infinity", "PyTorch, history, scores, NaN", "PyTorch, history, losses, NaN",
+            "PyTorch, history, losses, -Infinity", "MXNet, fresh, scores, Infinity", "MXNet, fresh, losses, NaN",
+            "MXNet, history, scores, NaN", "MXNet, history, losses, Infinity"})
+    void skipsAndCountsBatchesWithNonFiniteScoresOrLosses(String engine, String mode, String broken, float value)
+            throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").selection(new SelectionConfig(
+                SelectionConfig.Mode.of(mode), 0, false, 0, 0)).build();
+        Module override = broken.equals("scores")
+                ? binder -> binder.bind(Scorer.class).toInstance(batch -> batch.losses().mul(0f).add(value))
+                : binder -> binder.bind(PerSampleLoss.class).toInstance((labels, predictions) -> PerSampleLoss
+                        .softmaxCrossEntropy().compute(labels, predictions).mul(0f).add(value));
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config, override);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("synthetic", Device.cpu(), engine);
                 Trainer trainer = trainer(model, new CountingListener())) {
+            float[] before = ReliabilityTest.parameters(trainer);
             RunReport report = ast.fit(trainer, 1, dataset(m, 64, 3), null);
-            assertThat(report.last().skippedBatches()).isEqualTo(report.last().batches()).isPositive();
+            assertThat(report.last().skippedBatches()).isEqualTo(report.last().batches()).isEqualTo(SAMPLES / 64);
+            assertThat(ReliabilityTest.parameters(trainer)).as("no optimiser step").containsExactly(before);
             assertThat(ast.controller().state().get("smoothedRate")).isNaN(); // no controller update
         }
     }

@@ -24,6 +24,8 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.Gate;
+import io.github.ast.core.gates.ProbabilisticGate;
 import io.github.ast.core.optim.ResumableAdam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,12 +83,14 @@ class ReliabilityTest {
         return trainer;
     }
 
+    /** History selection with exploration and 1/p weights; randomness restarts every 5 batches. */
     private static AstConfig config(String engine) {
-        return AstConfig.builder().engine(engine).targetRate(0.25).meter("none")
+        return AstConfig.builder().engine(engine).targetRate(0.25).meter("none").reseedEvery(5)
                 .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
     }
 
-    private static float[] parameters(Trainer trainer) {
+    /** Every parameter value of a trainer's model, in order. */
+    static float[] parameters(Trainer trainer) {
         List<Float> values = new ArrayList<>();
         for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
             for (float v : p.getValue().getArray().toFloatArray()) {
@@ -99,7 +104,7 @@ class ReliabilityTest {
         return result;
     }
 
-    /** An observer that stops after some epochs, as a crash would. */
+    /** An observer that stops the run after some epochs, as an early-stopping rule does. */
     private static TrainingObserver stopAfter(int epochs) {
         return new TrainingObserver() {
             @Override
@@ -109,7 +114,11 @@ class ReliabilityTest {
         };
     }
 
-    /** Interrupted at an epoch's end and resumed, a run ends with the parameters and figures of an uninterrupted one. */
+    /**
+     * Crashed in epoch 3 after the checkpoint of epoch 2 and resumed, a run ends with the parameters and the figures
+     * (validation included, the epoch lines to the character but for times) of an uninterrupted one without
+     * checkpoints, and the checkpoint records the configuration, versions, batch size and training-set size.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void anInterruptedAndResumedRunEndsLikeAnUninterruptedOne(String engine, @TempDir Path dir) throws Exception {
@@ -117,19 +126,42 @@ class ReliabilityTest {
         RunReport reference;
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null);
+            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m));
             uninterrupted = parameters(trainer);
         }
         Checkpointing checkpointing = Checkpointing.everyEpoch(dir.resolve("ckpt"));
-        float[] afterTwo;
+        List<float[]> afterTwo = new ArrayList<>();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            RunReport first = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
-                    stopAfter(2), checkpointing);
-            assertThat(first.epochs()).hasSize(2);
-            afterTwo = parameters(trainer);
+            TrainingObserver crashInEpochThree = new TrainingObserver() {
+                @Override
+                public void onEpoch(EpochStats stats) {
+                    if (stats.epoch() == 2) {
+                        afterTwo.add(parameters(trainer));
+                    }
+                }
+
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    if (epoch == 3) {
+                        throw new IllegalStateException("simulated crash");
+                    }
+                }
+            };
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
+                    crashInEpochThree, checkpointing)).hasMessage("simulated crash");
         }
         assertThat(Files.readString(checkpointing.directory().resolve("latest"))).isEqualTo("epoch-0002");
+        CheckpointStore.State state = CheckpointStore.readState(checkpointing.directory().resolve("epoch-0002"));
+        assertThat(state.config()).isEqualTo(config(engine).toProperties());
+        assertThat(state.provenance().engine()).isEqualTo(engine);
+        assertThat(state.provenance().djlVersion()).isEqualTo(Engine.getDjlVersion());
+        assertThat(state.provenance().engineVersion()).isEqualTo(Engine.getEngine(engine).getVersion());
+        assertThat(state.provenance().javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(List.of(state.epoch(), state.epochs(), state.batchSize())).containsExactly(2, 4, 64);
+        assertThat(state.trainingSize()).isEqualTo(SAMPLES);
+        assertThat(state.stoppedEarly()).isFalse();
+        assertThat(state.history()).hasSize(2);
         Path afterTwoEpochs = copy(checkpointing.directory(), dir.resolve("copy"));
 
         // Another initialisation, which the checkpoint's parameters must replace.
@@ -138,19 +170,19 @@ class ReliabilityTest {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("c", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 99, checkpointing)) {
-            assertThat(parameters(trainer)).containsExactly(afterTwo);
-            second = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+            assertThat(parameters(trainer)).containsExactly(afterTwo.get(0));
+            second = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
                     TrainingObserver.NONE, checkpointing);
             resumed = parameters(trainer);
         }
-        assertThat(resumed).isNotEqualTo(afterTwo).containsExactly(uninterrupted);
+        assertThat(resumed).isNotEqualTo(afterTwo.get(0)).containsExactly(uninterrupted);
         assertSameFigures(second, reference);
 
         if (engine.equals("PyTorch")) {
             // On PyTorch fit also restores the parameters in place into a trainer that already exists.
             try (NDManager m = Engine.getEngine(engine).newBaseManager();
                     Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
-                RunReport inPlace = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+                RunReport inPlace = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
                         TrainingObserver.NONE, Checkpointing.everyEpoch(afterTwoEpochs));
                 assertThat(parameters(trainer)).containsExactly(uninterrupted);
                 assertSameFigures(inPlace, reference);
@@ -160,9 +192,9 @@ class ReliabilityTest {
 
     /**
      * A crash in the middle of an epoch, after a checkpoint written every few batches: the resumed run skips the
-     * batches the checkpoint covers and ends like an uninterrupted run with the same checkpoint cadence (randomness
-     * restarts from a seed where batch checkpoints fall), fresh scoring with the probabilistic gate and fallback as
-     * well as history selection with exploration.
+     * batches the checkpoint covers and ends like an uninterrupted run with the same configuration and no
+     * checkpoints (randomness restarts from seeds every {@code ast.reseedEvery} batches, checkpoints or not), fresh
+     * scoring with the probabilistic gate and fallback as well as history selection with exploration.
      */
     @ParameterizedTest
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history"})
@@ -170,13 +202,12 @@ class ReliabilityTest {
             throws Exception {
         AstConfig config = mode.equals("history") ? config(engine)
                 : AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
-                        .minActive(20).build();
+                        .minActive(20).reseedEvery(5).build();
         float[] uninterrupted;
         RunReport reference;
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            reference = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
-                    Checkpointing.everyBatches(dir.resolve("uninterrupted"), 5));
+            reference = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m));
             uninterrupted = parameters(trainer);
         }
         if (mode.equals("fresh")) {
@@ -187,7 +218,7 @@ class ReliabilityTest {
         Checkpointing checkpointing = Checkpointing.everyBatches(dir.resolve("crashed"), 5);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null,
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m),
                     crashAt(2, 13), checkpointing)).hasMessage("simulated crash");
         }
         // 16 batches per epoch: checkpoints after batches 5, 10, 15 and at the end of epoch 1, then 5 and 10.
@@ -204,7 +235,7 @@ class ReliabilityTest {
                 Model model = Model.newInstance("c", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 99, checkpointing)) {
             List<Integer> epochsRun = new ArrayList<>();
-            second = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, new TrainingObserver() {
+            second = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m), new TrainingObserver() {
                 @Override
                 public void onBatch(int epoch, BatchResult result) {
                     epochsRun.add(epoch);
@@ -333,7 +364,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aCheckpointOfAnotherTrainingSetIsRejected(String engine, @TempDir Path dir) throws Exception {
-        Checkpointing checkpointing = Checkpointing.everyBatches(dir, 12);
+        Checkpointing checkpointing = Checkpointing.everyBatches(dir, 10);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
             TrainingObserver crash = new TrainingObserver() {
@@ -347,7 +378,7 @@ class ReliabilityTest {
             assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
                     crash, checkpointing)).hasMessage("simulated crash");
         }
-        assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001-batch-000012");
+        assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001-batch-000010");
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("b", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 7, checkpointing)) {
@@ -381,33 +412,58 @@ class ReliabilityTest {
             assertThat(b.threshold()).isEqualTo(a.threshold());
             assertThat(b.trainLoss()).isEqualTo(a.trainLoss());
             assertThat(b.trainAccuracy()).isEqualTo(a.trainAccuracy());
+            assertThat(b.validationLoss()).isEqualTo(a.validationLoss());
+            assertThat(b.validationAccuracy()).isEqualTo(a.validationAccuracy());
+            assertThat(b.skippedBatches()).isEqualTo(a.skippedBatches());
+            assertThat(b.phase()).isEqualTo(a.phase());
+            assertThat(b.targetRate()).isEqualTo(a.targetRate());
             assertThat(b.energies()).isEqualTo(a.energies());
+            assertThat(withoutTime(b.line())).isEqualTo(withoutTime(a.line()));
         }
     }
 
+    /** An epoch line without its seconds, the one figure two runs never share. */
+    private static String withoutTime(String line) {
+        return line.replaceAll(" \\| \\d+\\.\\ds \\|", " |");
+    }
+
+    /**
+     * The same seed gives the same selected samples in every batch (the probabilistic gate draws from the engine's
+     * generator), the same parameters and the same figures in every epoch; another seed gives other selections.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void theSameSeedGivesTheSameSelectionsAndMetrics(String engine) throws Exception {
-        List<List<Integer>> selections = new ArrayList<>();
+        List<List<List<Boolean>>> selections = new ArrayList<>();
         List<RunReport> reports = new ArrayList<>();
-        for (int run = 0; run < 2; run++) {
-            List<Integer> trained = new ArrayList<>();
+        List<float[]> parameters = new ArrayList<>();
+        for (long seed : new long[] {42, 42, 43}) {
+            List<List<Boolean>> masks = new ArrayList<>();
+            Gate probabilistic = new ProbabilisticGate(0.05);
+            Gate recording = (significance, threshold) -> {
+                NDArray mask = probabilistic.select(significance, threshold);
+                List<Boolean> values = new ArrayList<>();
+                for (boolean selected : mask.toBooleanArray()) {
+                    values.add(selected);
+                }
+                masks.add(values);
+                return mask;
+            };
             AstConfig fresh = AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
-                    .build();
+                    .seed(seed).reseedEvery(3).build();
             try (NDManager m = Engine.getEngine(engine).newBaseManager();
                     Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 3)) {
-                reports.add(AdaptiveSparseTraining.create(fresh).fit(trainer, 2, data(m), null, new TrainingObserver() {
-                    @Override
-                    public void onBatch(int epoch, BatchResult result) {
-                        trained.add(result.trained());
-                    }
-                }));
+                reports.add(AdaptiveSparseTraining.create(fresh, binder -> binder.bind(Gate.class)
+                        .toInstance(recording)).fit(trainer, 2, data(m), data(m)));
+                parameters.add(parameters(trainer));
             }
-            selections.add(trained);
+            selections.add(masks);
         }
+        assertThat(selections.get(0)).hasSize(2 * SAMPLES / 64);
         assertThat(selections.get(1)).isEqualTo(selections.get(0));
-        assertThat(reports.get(1).last().trainLoss()).isEqualTo(reports.get(0).last().trainLoss());
-        assertThat(reports.get(1).last().threshold()).isEqualTo(reports.get(0).last().threshold());
+        assertThat(parameters.get(1)).containsExactly(parameters.get(0));
+        assertSameFigures(reports.get(1), reports.get(0));
+        assertThat(selections.get(2)).as("another seed selects other samples").isNotEqualTo(selections.get(0));
     }
 
     @ParameterizedTest
@@ -425,31 +481,70 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * A crash after any step of a checkpoint write leaves {@code latest} naming a complete checkpoint: the previous
+     * one until the new one is published, the new one after; a resumed run then ends like an uninterrupted one, and
+     * the next write cleans up what the crash left.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aCrashWhileWritingLeavesTheLatestCheckpointUsable(String engine, @TempDir Path dir) throws Exception {
+        float[] uninterrupted;
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null, stopAfter(1),
-                    Checkpointing.everyEpoch(dir));
-            // What a crash during the next write leaves: a half-written temporary directory and pointer file.
-            Path partial = Files.createDirectory(dir.resolve(".writing-epoch-0002-123"));
-            Files.writeString(partial.resolve("state.json"), "{\"config\": {");
-            Files.writeString(dir.resolve(".latest-1.tmp"), "epoch-0002");
-            assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001");
-            RunReport resumed = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
-                    TrainingObserver.NONE, Checkpointing.everyEpoch(dir));
-            assertThat(resumed.epochs()).hasSize(2);
-            try (var children = Files.list(dir)) {
-                assertThat(children.map(p -> p.getFileName().toString()).sorted())
-                        .as("the next write cleans up what the crash left").containsExactly("epoch-0001", "epoch-0002",
-                                "latest");
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null);
+            uninterrupted = parameters(trainer);
+        }
+        for (String step : CheckpointStore.Steps.ORDER) {
+            Path directory = dir.resolve(step.replace(' ', '-'));
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+                assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null,
+                        crashAt(3, 1), Checkpointing.everyEpoch(directory))).hasMessage("simulated crash");
+                // Write epoch 2's checkpoint again as epoch 3's, crashing after the step.
+                CheckpointStore.State written = CheckpointStore.readState(directory.resolve("epoch-0002"));
+                CheckpointStore.State next = new CheckpointStore.State(written.config(), written.provenance(), 3, 3,
+                        written.controller(), written.history(), null, written.batchSize(), written.trainingSize(),
+                        false);
+                CheckpointStore crashing = new CheckpointStore(directory, 1, completed -> {
+                    if (completed.equals(step)) {
+                        throw new IOException("simulated crash after: " + step);
+                    }
+                });
+                assertThatThrownBy(() -> crashing.save(next, trainer.getModel().getBlock(), Optional.empty(),
+                        Optional.empty())).hasMessage("simulated crash after: " + step);
             }
+            boolean published = CheckpointStore.Steps.ORDER.indexOf(step)
+                    >= CheckpointStore.Steps.ORDER.indexOf("published");
+            Path latest = new CheckpointStore(directory, 3).latest().orElseThrow();
+            assertThat(latest.getFileName().toString()).as("after a crash at '%s'", step)
+                    .isEqualTo(published ? "epoch-0003" : "epoch-0002");
+            assertThat(CheckpointStore.readState(latest).epoch()).isEqualTo(published ? 3 : 2);
+            if (published) {
+                continue;
+            }
+            // Resuming from the previous checkpoint ends like the uninterrupted run, and its next write removes what
+            // the crash left.
+            try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                    Model model = Model.newInstance("f", Device.cpu(), engine);
+                    Trainer trainer = trainer(model, 99, Checkpointing.everyEpoch(directory))) {
+                AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
+                        Checkpointing.everyEpoch(directory));
+                assertThat(parameters(trainer)).containsExactly(uninterrupted);
+            }
+            try (var children = Files.list(directory)) {
+                assertThat(children.map(p -> p.getFileName().toString()).sorted()).as("after a crash at '%s'", step)
+                        .containsExactly("epoch-0001", "epoch-0002", "epoch-0003", "latest");
+            }
+        }
 
-            // A pointer to a damaged checkpoint is a clear error, not a silent restart.
-            Files.writeString(dir.resolve("epoch-0002").resolve("state.json"), "{\"config\": ");
-            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null,
-                    TrainingObserver.NONE, Checkpointing.everyEpoch(dir))).isInstanceOf(IOException.class)
+        // A pointer to a damaged checkpoint is a clear error, not a silent restart.
+        Path damaged = dir.resolve("files-written");
+        Files.writeString(damaged.resolve("epoch-0003").resolve("state.json"), "{\"config\": ");
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(damaged))).isInstanceOf(IOException.class)
                     .hasMessageContaining("is not a valid checkpoint state");
         }
     }
@@ -469,6 +564,12 @@ class ReliabilityTest {
                 assertThatThrownBy(() -> ast.trainBatch(trainer, shape)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessage("input 0 has shape (4, 9) but the model was initialised for (batch, 8)");
             }
+            try (Batch fractional = batch(m, m.ones(new Shape(4, FEATURES)), m.create(new float[] {0, 0.5f, 2, 1}))) {
+                assertThatThrownBy(() -> ast.trainBatch(trainer, fractional))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("labels range over [0.0, 2.0] (not all integers) but the model has 3 outputs: "
+                                + "labels must be integers in [0, 2]");
+            }
             try (Batch one = batch(m, m.ones(new Shape(1, FEATURES)), m.zeros(new Shape(1)))) {
                 BatchResult result = ast.trainBatch(trainer, one);
                 assertThat(result.skipped()).isFalse();
@@ -477,10 +578,156 @@ class ReliabilityTest {
         }
     }
 
+    /** Validation batches get the same checks as training batches, before the engine sees them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void badValidationDataFailsClearlyBeforeTheEngine(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("v", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            ArrayDataset badLabels = new ArrayDataset.Builder().setData(m.ones(new Shape(8, FEATURES)))
+                    .optLabels(m.create(new float[] {0, 1, 2, 5, 0, 1, 2, 0})).setSampling(4, false).build();
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 1, data(m), badLabels))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("labels range over [0.0, 5.0] but the model has 3 outputs: labels must be integers "
+                            + "in [0, 2]");
+            ArrayDataset badShape = new ArrayDataset.Builder().setData(m.ones(new Shape(8, FEATURES - 1)))
+                    .optLabels(m.zeros(new Shape(8))).setSampling(4, false).build();
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 1, data(m), badShape))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("input 0 has shape (4, 7) but the model was initialised for (batch, 8)");
+        }
+    }
+
+    /**
+     * Resuming refuses what would silently train other samples than the uninterrupted run: another batch size, fewer
+     * epochs than already trained, another total while a schedule depends on it, and a batch checkpoint cadence off
+     * the grid where randomness restarts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void resumeRefusesAnotherBatchSizeOrEpochCountAndCadencesOffTheReseedGrid(String engine, @TempDir Path dir)
+            throws Exception {
+        Checkpointing checkpointing = Checkpointing.everyBatches(dir, 5);
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("r", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine).toBuilder().reseedEvery(3).build())
+                    .fit(trainer, 2, data(m), null, TrainingObserver.NONE, checkpointing))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessage("checkpoint every 5 batches is not a multiple of ast.reseedEvery=3: randomness "
+                            + "restarts from seeds only at multiples of it, so a resume from such a checkpoint could "
+                            + "not continue as the uninterrupted run does; checkpoint every multiple of 3 batches, or "
+                            + "set ast.reseedEvery to a divisor of 5");
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), null,
+                    crashAt(2, 7), checkpointing)).hasMessage("simulated crash");
+        }
+        assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0002-batch-000005");
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("s", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 7, checkpointing)) {
+            ArrayDataset halfBatches = new ArrayDataset.Builder().setData(m.ones(new Shape(SAMPLES, FEATURES)))
+                    .optLabels(m.zeros(new Shape(SAMPLES))).setSampling(32, true).build();
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, halfBatches, null,
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(ConfigurationException.class)
+                    .hasMessage("the checkpoint was written by a run whose batches hold 64 samples but this run's "
+                            + "first batch holds 32; resuming needs the same batch size");
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null,
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageEndingWith("was written in epoch 2 of a run of 2 epochs; this run asks for 1, fewer "
+                            + "than it has trained: resume with epochs >= 2 or choose another directory");
+            AstConfig annealing = config(engine).toBuilder()
+                    .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 1)).build();
+            Path other = dir.resolve("annealing");
+            AdaptiveSparseTraining.create(annealing).fit(trainer, 3, data(m), null, stopAfter(1),
+                    Checkpointing.everyEpoch(other));
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(annealing).fit(trainer, 4, data(m), null,
+                    TrainingObserver.NONE, Checkpointing.everyEpoch(other))).isInstanceOf(ConfigurationException.class)
+                    .hasMessageEndingWith("was written by a run of 3 epochs; this run asks for 4, and ast.annealEpochs "
+                            + "/ ast.targetStart schedule the epochs by that total: resume with epochs=3");
+        }
+    }
+
+    /**
+     * A run its observer stopped early stays stopped when the same command runs again; a run that finished all its
+     * epochs, given more, continues exactly like a longer uninterrupted run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aRunStoppedEarlyStaysStoppedAndAFinishedRunCanBeExtended(String engine, @TempDir Path dir) throws Exception {
+        float[] fourEpochs;
+        RunReport reference;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m));
+            fourEpochs = parameters(trainer);
+        }
+        Checkpointing stopped = Checkpointing.everyEpoch(dir.resolve("stopped"));
+        Checkpointing finished = Checkpointing.everyEpoch(dir.resolve("finished"));
+        float[] afterTwo;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            assertThat(AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m), stopAfter(2),
+                    stopped).epochs()).hasSize(2);
+            afterTwo = parameters(trainer);
+        }
+        assertThat(CheckpointStore.readState(stopped.directory().resolve("epoch-0002")).stoppedEarly()).isTrue();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("c", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 99, stopped)) {
+            RunReport again = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
+                    TrainingObserver.NONE, stopped);
+            assertThat(again.epochs()).hasSize(2);
+            assertThat(parameters(trainer)).containsExactly(afterTwo);
+        }
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), data(m), TrainingObserver.NONE,
+                    finished);
+        }
+        assertThat(CheckpointStore.readState(finished.directory().resolve("epoch-0002")).stoppedEarly()).isFalse();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("e", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 99, finished)) {
+            RunReport extended = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
+                    TrainingObserver.NONE, finished);
+            assertThat(parameters(trainer)).containsExactly(fourEpochs);
+            assertThat(extended.epochs()).hasSize(4);
+            for (int e = 0; e < 4; e++) {
+                assertThat(extended.epochs().get(e).validationLoss())
+                        .isEqualTo(reference.epochs().get(e).validationLoss());
+            }
+        }
+    }
+
+    /** A checkpoint from another engine, or of another network, is refused with both sides named. */
+    @Test
+    void aCheckpointOfAnotherEngineOrNetworkIsRejected(@TempDir Path dir) throws Exception {
+        Checkpointing checkpointing = Checkpointing.everyEpoch(dir);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+                Model model = Model.newInstance("a", Device.cpu(), "PyTorch"); Trainer trainer = trainer(model, 7)) {
+            AdaptiveSparseTraining.create(config("")).fit(trainer, 1, data(m), null, TrainingObserver.NONE,
+                    checkpointing);
+        }
+        try (NDManager m = Engine.getEngine("MXNet").newBaseManager();
+                Model model = Model.newInstance("b", Device.cpu(), "MXNet"); Trainer trainer = trainer(model, 7)) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config("")).fit(trainer, 2, data(m), null,
+                    TrainingObserver.NONE, checkpointing)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageEndingWith("was written on PyTorch; this run uses MXNet, whose parameters and "
+                            + "randomness differ");
+        }
+        try (Model model = Model.newInstance("c", Device.cpu(), "PyTorch")) {
+            model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(32).build())
+                    .add(Activation.reluBlock()).add(Linear.builder().setUnits(CLASSES).build()));
+            assertThatThrownBy(() -> checkpointing.restoreParameters(model, new Shape(1, FEATURES)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("has shape (16, 8) in the checkpoint but "
+                            + "(32, 8) in this model");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void noEngineArraysLeakAcrossBatches(String engine, @TempDir Path dir) throws Exception {
-        AstConfig config = AstConfig.builder().engine(engine).meter("none")
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").reseedEvery(7)
                 .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("h", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
