@@ -104,6 +104,19 @@ class ReliabilityTest {
         return result;
     }
 
+    /** What an uninterrupted run without checkpoints ends with. */
+    private record Uninterrupted(float[] parameters, RunReport report) {}
+
+    /** Trains a fresh model (initialised with seed 7) without checkpoints, validating on the training data. */
+    private static Uninterrupted uninterrupted(String engine, AstConfig config, int epochs) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("uninterrupted", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 7)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, epochs, data(m), data(m));
+            return new Uninterrupted(parameters(trainer), report);
+        }
+    }
+
     /** An observer that stops the run after some epochs, as an early-stopping rule does. */
     private static TrainingObserver stopAfter(int epochs) {
         return new TrainingObserver() {
@@ -122,13 +135,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void anInterruptedAndResumedRunEndsLikeAnUninterruptedOne(String engine, @TempDir Path dir) throws Exception {
-        float[] uninterrupted;
-        RunReport reference;
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m));
-            uninterrupted = parameters(trainer);
-        }
+        Uninterrupted reference = uninterrupted(engine, config(engine), 4);
         Checkpointing checkpointing = Checkpointing.everyEpoch(dir.resolve("ckpt"));
         List<float[]> afterTwo = new ArrayList<>();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
@@ -175,8 +182,8 @@ class ReliabilityTest {
                     TrainingObserver.NONE, checkpointing);
             resumed = parameters(trainer);
         }
-        assertThat(resumed).isNotEqualTo(afterTwo.get(0)).containsExactly(uninterrupted);
-        assertSameFigures(second, reference);
+        assertThat(resumed).isNotEqualTo(afterTwo.get(0)).containsExactly(reference.parameters());
+        assertSameFigures(second, reference.report());
 
         if (engine.equals("PyTorch")) {
             // On PyTorch fit also restores the parameters in place into a trainer that already exists.
@@ -184,8 +191,8 @@ class ReliabilityTest {
                     Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 99)) {
                 RunReport inPlace = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
                         TrainingObserver.NONE, Checkpointing.everyEpoch(afterTwoEpochs));
-                assertThat(parameters(trainer)).containsExactly(uninterrupted);
-                assertSameFigures(inPlace, reference);
+                assertThat(parameters(trainer)).containsExactly(reference.parameters());
+                assertSameFigures(inPlace, reference.report());
             }
         }
     }
@@ -203,15 +210,9 @@ class ReliabilityTest {
         AstConfig config = mode.equals("history") ? config(engine)
                 : AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
                         .minActive(20).reseedEvery(5).build();
-        float[] uninterrupted;
-        RunReport reference;
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            reference = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m));
-            uninterrupted = parameters(trainer);
-        }
+        Uninterrupted reference = uninterrupted(engine, config, 3);
         if (mode.equals("fresh")) {
-            assertThat(reference.epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
+            assertThat(reference.report().epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
                     .as("the fallback is exercised").isGreaterThan(0);
         }
 
@@ -244,8 +245,8 @@ class ReliabilityTest {
             resumed = parameters(trainer);
             assertThat(epochsRun).as("6 batches of epoch 2, then epoch 3").hasSize(6 + 16).startsWith(2, 2, 2, 2, 2, 2, 3);
         }
-        assertThat(resumed).containsExactly(uninterrupted);
-        assertSameFigures(second, reference);
+        assertThat(resumed).containsExactly(reference.parameters());
+        assertSameFigures(second, reference.report());
     }
 
     /**
@@ -260,8 +261,7 @@ class ReliabilityTest {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("a", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 7, null, adam())) {
-            AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, TrainingObserver.NONE,
-                    Checkpointing.everyBatches(dir.resolve("uninterrupted"), 5));
+            AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null);
             uninterrupted = parameters(trainer);
         }
         List<float[]> resumed = new ArrayList<>();
@@ -489,12 +489,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aCrashWhileWritingLeavesTheLatestCheckpointUsable(String engine, @TempDir Path dir) throws Exception {
-        float[] uninterrupted;
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            AdaptiveSparseTraining.create(config(engine)).fit(trainer, 3, data(m), null);
-            uninterrupted = parameters(trainer);
-        }
+        float[] uninterrupted = uninterrupted(engine, config(engine), 3).parameters();
         for (String step : CheckpointStore.Steps.ORDER) {
             Path directory = dir.resolve(step.replace(' ', '-'));
             try (NDManager m = Engine.getEngine(engine).newBaseManager();
@@ -654,13 +649,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aRunStoppedEarlyStaysStoppedAndAFinishedRunCanBeExtended(String engine, @TempDir Path dir) throws Exception {
-        float[] fourEpochs;
-        RunReport reference;
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("a", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            reference = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m));
-            fourEpochs = parameters(trainer);
-        }
+        Uninterrupted fourEpochs = uninterrupted(engine, config(engine), 4);
         Checkpointing stopped = Checkpointing.everyEpoch(dir.resolve("stopped"));
         Checkpointing finished = Checkpointing.everyEpoch(dir.resolve("finished"));
         float[] afterTwo;
@@ -690,11 +679,11 @@ class ReliabilityTest {
                 Trainer trainer = trainer(model, 99, finished)) {
             RunReport extended = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
                     TrainingObserver.NONE, finished);
-            assertThat(parameters(trainer)).containsExactly(fourEpochs);
+            assertThat(parameters(trainer)).containsExactly(fourEpochs.parameters());
             assertThat(extended.epochs()).hasSize(4);
             for (int e = 0; e < 4; e++) {
                 assertThat(extended.epochs().get(e).validationLoss())
-                        .isEqualTo(reference.epochs().get(e).validationLoss());
+                        .isEqualTo(fourEpochs.report().epochs().get(e).validationLoss());
             }
         }
     }
