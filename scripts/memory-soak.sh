@@ -4,7 +4,8 @@
 # (-Xms = -Xmx, -XX:+AlwaysPreTouch) so that heap
 # growth, which is not a leak, does not hide or fake a trend: what moves is native memory (engine arrays, allocator).
 #
-#   scripts/memory-soak.sh ENGINE [EPOCHS] [-Dast.key=value ...]      e.g. scripts/memory-soak.sh MXNet 10
+#   scripts/memory-soak.sh ENGINE [EPOCHS] [--checkpoint-every N] [-Dast.key=value ...]
+#       e.g. scripts/memory-soak.sh MXNet 10 --checkpoint-every 100   (checkpoints go to the work directory)
 #
 # Needs `mvn -B -q -DskipTests install` first, and python3 for the summary. Work goes to /tmp/memory-soak-ENGINE.
 set -euo pipefail
@@ -14,11 +15,13 @@ epochs=10
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then epochs=$1; shift; fi
 work=/tmp/memory-soak-$engine
 rm -rf "$work" && mkdir -p "$work"
+demo_args="--engine $engine --epochs $epochs --no-baseline"
+if [ "${1:-}" = --checkpoint-every ]; then demo_args="$demo_args --checkpoint $work/checkpoints --checkpoint-every $2"; shift 2; fi
 cd "$(dirname "$0")/.."
 
 # exec: $! is then the JVM itself, whose RSS is sampled.
 (MAVEN_OPTS="-Xms2g -Xmx2g -XX:+AlwaysPreTouch" exec mvn -B -q -pl ast-examples exec:java "$@" \
-    -Dexec.args="--engine $engine --epochs $epochs --no-baseline" > "$work/demo.log" 2>&1) &
+    -Dexec.args="$demo_args" > "$work/demo.log" 2>&1) &
 jvm=$!
 while kill -0 $jvm 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ {print $2}' /proc/$jvm/status 2>/dev/null || true)
