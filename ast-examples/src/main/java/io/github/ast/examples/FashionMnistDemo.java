@@ -41,23 +41,30 @@ import java.util.Properties;
 /**
  * Trains a CNN (or MLP) on Fashion-MNIST with adaptive sparse training, on PyTorch, MXNet or both, and
  * times a plain DJL {@code EasyTrain} run on all the data next to it, so that the printed saving can be checked
- * against measured wall-clock time.
- *
- * <pre>
- * --engine PyTorch|MXNet|all   engines to run, one after the other (default all)
- * --model cnn|mlp              network (default cnn)
- * --epochs N                   epochs (default 3)
- * --batch N                    batch size (default 128)
- * --limit N                    use only the first N training samples (default: all)
- * --data DIR                   directory with the four IDX .gz files (default: Debian's, else the embedded slice)
- * --config FILE                properties file with ast.* settings (system properties ast.* override it)
- * --no-baseline                skip the comparison run on 100% of the data with plain EasyTrain
- * --report DIR                 write each run's configuration, versions and figures as JSON into DIR
- * --checkpoint DIR             checkpoint the AST run into DIR/ENGINE-MODEL and resume from it if it holds one
- * --checkpoint-every N         also checkpoint every N batches within an epoch (default: epoch ends only)
- * </pre>
+ * against measured wall-clock time. The options are in {@link #USAGE}, which {@code --help} prints.
  */
 public final class FashionMnistDemo {
+
+    /** The command line's options, printed by {@code --help}. */
+    static final String USAGE = """
+            Trains on Fashion-MNIST with adaptive sparse training, next to plain full-data training.
+            Options (AST settings go in -Dast.* system properties, see README.md):
+              --engine PyTorch|MXNet|all   engines to run, one after the other (default all)
+              --model cnn|mlp              network (default cnn)
+              --epochs N                   epochs (default 3)
+              --batch N                    batch size (default 128)
+              --limit N                    use only the first N training samples (default: all)
+              --data DIR                   directory with the four IDX .gz files (default: Debian's, else the
+                                           embedded slice)
+              --config FILE                properties file with ast.* settings (system properties ast.* override it)
+              --no-baseline                skip the comparison run on 100% of the data with plain EasyTrain
+              --report DIR                 write each run's configuration, versions and figures as JSON into DIR
+              --checkpoint DIR             checkpoint the AST run into DIR/ENGINE-MODEL and resume from it if it
+                                           holds one
+              --checkpoint-every N         also checkpoint every N batches within an epoch, N a multiple of
+                                           ast.reseedEvery (default: epoch ends only)
+              --help                       print this and exit
+            """;
 
     /** The engines that can train; DJL also registers engines (RPC) that cannot. */
     static final List<String> TRAINING_ENGINES = List.of("PyTorch", "MXNet");
@@ -72,6 +79,10 @@ public final class FashionMnistDemo {
      * @throws Exception if loading or training fails
      */
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
         try {
             Options options = Options.parse(args);
             List<String> summary = new ArrayList<>();
@@ -284,7 +295,7 @@ public final class FashionMnistDemo {
                     case "--checkpoint-every" -> checkpointEvery = positive(value(args, ++i, arg), arg);
                     default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; options: --engine,"
                             + " --model, --epochs, --batch, --limit, --data, --config, --no-baseline, --report,"
-                            + " --checkpoint, --checkpoint-every");
+                            + " --checkpoint, --checkpoint-every, --help (run with --help for what they do)");
                 }
             }
             Models.byName(model, FashionMnist.CLASSES);
