@@ -1,15 +1,15 @@
 #!/bin/bash
 # Runs the demo's AST training for many epochs and records the process's resident memory (RSS) at the end of every
 # epoch, to show whether native memory stays flat over a long run. The Java heap is fixed and resident from the start
-# (-Xms = -Xmx, -XX:+AlwaysPreTouch) so that heap
-# growth, which is not a leak, does not hide or fake a trend: what moves is native memory (engine arrays, allocator).
+# (-Xms = -Xmx, -XX:+AlwaysPreTouch) so that heap growth, which is not a leak, does not hide or fake a trend: what
+# moves is native memory (engine arrays, allocator).
 #
 #   scripts/memory-soak.sh ENGINE [EPOCHS] [--checkpoint-every N] [-Dast.key=value ...]
 #       e.g. scripts/memory-soak.sh MXNet 10 --checkpoint-every 100   (checkpoints go to the work directory)
 #
 # Needs `mvn -B -q -DskipTests install` first, and python3 for the summary. Work goes to /tmp/memory-soak-ENGINE.
 set -euo pipefail
-engine=${1:?usage: $0 PyTorch|MXNet [EPOCHS] [-Dast.key=value ...]}
+engine=${1:?usage: $0 PyTorch|MXNet [EPOCHS] [--checkpoint-every N] [-Dast.key=value ...]}
 shift
 epochs=10
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then epochs=$1; shift; fi

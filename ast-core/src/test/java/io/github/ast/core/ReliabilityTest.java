@@ -104,16 +104,30 @@ class ReliabilityTest {
         return result;
     }
 
-    /** What an uninterrupted run without checkpoints ends with. */
-    private record Uninterrupted(float[] parameters, RunReport report) {}
+    /** What a run ends with: its model's parameters and its report. */
+    private record Run(float[] parameters, RunReport report) {}
 
     /** Trains a fresh model (initialised with seed 7) without checkpoints, validating on the training data. */
-    private static Uninterrupted uninterrupted(String engine, AstConfig config, int epochs) throws Exception {
+    private static Run uninterrupted(String engine, AstConfig config, int epochs) throws Exception {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("uninterrupted", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 7)) {
             RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, epochs, data(m), data(m));
-            return new Uninterrupted(parameters(trainer), report);
+            return new Run(parameters(trainer), report);
+        }
+    }
+
+    /**
+     * Starts the run of {@code config(engine)} again from its checkpoints, in a model initialised otherwise (seed 99)
+     * whose parameters the checkpoint must replace, validating on the training data.
+     */
+    private static Run resumed(String engine, int epochs, Checkpointing checkpointing) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("resumed", Device.cpu(), engine);
+                Trainer trainer = trainer(model, 99, checkpointing)) {
+            RunReport report = AdaptiveSparseTraining.create(config(engine)).fit(trainer, epochs, data(m), data(m),
+                    TrainingObserver.NONE, checkpointing);
+            return new Run(parameters(trainer), report);
         }
     }
 
@@ -135,7 +149,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void anInterruptedAndResumedRunEndsLikeAnUninterruptedOne(String engine, @TempDir Path dir) throws Exception {
-        Uninterrupted reference = uninterrupted(engine, config(engine), 4);
+        Run reference = uninterrupted(engine, config(engine), 4);
         Checkpointing checkpointing = Checkpointing.everyEpoch(dir.resolve("ckpt"));
         List<float[]> afterTwo = new ArrayList<>();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
@@ -210,7 +224,7 @@ class ReliabilityTest {
         AstConfig config = mode.equals("history") ? config(engine)
                 : AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
                         .minActive(20).reseedEvery(5).build();
-        Uninterrupted reference = uninterrupted(engine, config, 3);
+        Run reference = uninterrupted(engine, config, 3);
         if (mode.equals("fresh")) {
             assertThat(reference.report().epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
                     .as("the fallback is exercised").isGreaterThan(0);
@@ -649,7 +663,7 @@ class ReliabilityTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aRunStoppedEarlyStaysStoppedAndAFinishedRunCanBeExtended(String engine, @TempDir Path dir) throws Exception {
-        Uninterrupted fourEpochs = uninterrupted(engine, config(engine), 4);
+        Run fourEpochs = uninterrupted(engine, config(engine), 4);
         Checkpointing stopped = Checkpointing.everyEpoch(dir.resolve("stopped"));
         Checkpointing finished = Checkpointing.everyEpoch(dir.resolve("finished"));
         float[] afterTwo;
@@ -660,31 +674,21 @@ class ReliabilityTest {
             afterTwo = parameters(trainer);
         }
         assertThat(CheckpointStore.readState(stopped.directory().resolve("epoch-0002")).stoppedEarly()).isTrue();
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("c", Device.cpu(), engine);
-                Trainer trainer = trainer(model, 99, stopped)) {
-            RunReport again = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
-                    TrainingObserver.NONE, stopped);
-            assertThat(again.epochs()).hasSize(2);
-            assertThat(parameters(trainer)).containsExactly(afterTwo);
-        }
+        Run again = resumed(engine, 4, stopped);
+        assertThat(again.report().epochs()).hasSize(2);
+        assertThat(again.parameters()).containsExactly(afterTwo);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("d", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
             AdaptiveSparseTraining.create(config(engine)).fit(trainer, 2, data(m), data(m), TrainingObserver.NONE,
                     finished);
         }
         assertThat(CheckpointStore.readState(finished.directory().resolve("epoch-0002")).stoppedEarly()).isFalse();
-        try (NDManager m = Engine.getEngine(engine).newBaseManager();
-                Model model = Model.newInstance("e", Device.cpu(), engine);
-                Trainer trainer = trainer(model, 99, finished)) {
-            RunReport extended = AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), data(m),
-                    TrainingObserver.NONE, finished);
-            assertThat(parameters(trainer)).containsExactly(fourEpochs.parameters());
-            assertThat(extended.epochs()).hasSize(4);
-            for (int e = 0; e < 4; e++) {
-                assertThat(extended.epochs().get(e).validationLoss())
-                        .isEqualTo(fourEpochs.report().epochs().get(e).validationLoss());
-            }
+        Run extended = resumed(engine, 4, finished);
+        assertThat(extended.parameters()).containsExactly(fourEpochs.parameters());
+        assertThat(extended.report().epochs()).hasSize(4);
+        for (int e = 0; e < 4; e++) {
+            assertThat(extended.report().epochs().get(e).validationLoss())
+                    .isEqualTo(fourEpochs.report().epochs().get(e).validationLoss());
         }
     }
 
