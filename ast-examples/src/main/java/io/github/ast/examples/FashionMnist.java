@@ -51,6 +51,37 @@ public final class FashionMnist {
         }
 
         /**
+         * Returns samples {@code from} (inclusive) to {@code to} (exclusive), in order.
+         *
+         * @param from first index
+         * @param to end index, at most {@link #size()}
+         * @return the slice
+         * @throws IllegalArgumentException if the range is empty or outside the split
+         */
+        public Split slice(long from, long to) {
+            if (from < 0 || to > size() || from >= to) {
+                throw new IllegalArgumentException("slice [" + from + ", " + to + ") is empty or outside a split of "
+                        + size() + " samples");
+            }
+            String range = from + ":" + to;
+            return new Split(images.get(range), labels.get(range));
+        }
+
+        /**
+         * Returns the same images with other labels, on the labels' manager.
+         *
+         * @param newLabels one class index per sample
+         * @return the relabelled split
+         * @throws IllegalArgumentException if the count differs
+         */
+        public Split withLabels(float[] newLabels) {
+            if (newLabels.length != size()) {
+                throw new IllegalArgumentException(newLabels.length + " labels for a split of " + size() + " samples");
+            }
+            return new Split(images, labels.getManager().create(newLabels));
+        }
+
+        /**
          * Wraps the split as a DJL dataset.
          *
          * @param batchSize the batch size

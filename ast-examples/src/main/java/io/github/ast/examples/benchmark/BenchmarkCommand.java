@@ -2,63 +2,97 @@ package io.github.ast.examples.benchmark;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.util.ProgressBar;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.Provenance;
+import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.examples.FashionMnist;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark: full-data training, a random subset at the target rate, top-k and AST, interleaved seed by seed in
- * one invocation on one machine, under the same budget. Writes JSON, CSV, a Markdown table and PNG plots.
+ * The benchmark: every arm trained for the same training-time budget with the same model, initialisation, data
+ * order, optimiser and learning-rate schedule (decayed to the budget), seed by seed with the arms interleaved, on a
+ * 55,000 / 5,000 / 10,000 train / validation / test split of Fashion-MNIST, optionally with label noise on the
+ * training split. Each finished run is appended to {@code runs.jsonl}; {@code --resume} continues a stopped
+ * benchmark. Writes results.json, results.csv, summary.md and PNG plots from all finished runs.
  */
-@Command(name = "ast-benchmark", mixinStandardHelpOptions = true,
-        description = "Compares full-data training, a random subset, top-k and AST on Fashion-MNIST.")
+@Command(name = "ast-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compares full data, random controls and AST arms at equal training time on Fashion-MNIST.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--engine", defaultValue = "MXNet", description = "PyTorch or MXNet (default ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "cnn or mlp (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "mlp", description = "mlp or cnn (default ${DEFAULT-VALUE})")
     String model;
 
-    @Option(names = "--methods", defaultValue = "full,random,top-k,ast,history,ast-100", split = ",",
-            description = "methods to compare (default ${DEFAULT-VALUE})")
-    List<String> methods;
+    @Option(names = "--arms", split = ",", defaultValue = "full,random-batch@0.1,0.3,0.5,rs2@0.1,0.3,0.5,seed,"
+            + "seed:random,ast-100", description = "arms to compare; a bare rate continues the previous arm's kind, "
+            + "so random-batch@0.1,0.3 is two arms (default ${DEFAULT-VALUE}); known: full, random-batch@r, rs2@r, "
+            + "seed, seed:random, ast-100")
+    List<String> arms;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "seeds per method (default ${DEFAULT-VALUE})")
+    @Option(names = "--seeds", defaultValue = "5", description = "paired seeds (default ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "epochs per run at most (default ${DEFAULT-VALUE})")
-    int epochs;
+    @Option(names = "--first-seed", defaultValue = "42", description = "the first seed (default ${DEFAULT-VALUE})")
+    long firstSeed;
 
-    @Option(names = "--budget", defaultValue = "Infinity",
-            description = "training seconds per run at most, checked after each epoch (default: none)")
+    @Option(names = "--budget", defaultValue = "60", description = "training seconds per run (default ${DEFAULT-VALUE})")
     double budget;
 
-    @Option(names = "--rate", defaultValue = "0.10", description = "target activation rate (default ${DEFAULT-VALUE})")
-    double rate;
+    @Option(names = "--eval-every", description = "training seconds between evaluations (default: budget / 20, at "
+            + "most 10)")
+    Double evaluateEvery;
 
-    @Option(names = "--targets", defaultValue = "0.80,0.85,0.88,0.90", split = ",",
-            description = "accuracy targets for time-to-accuracy (default ${DEFAULT-VALUE})")
+    @Option(names = "--schedule", defaultValue = "cosine",
+            description = "learning-rate schedule over the budget: cosine, linear or fixed (default ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam's base learning rate (default ${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(names = "--warmup", defaultValue = "0.02",
+            description = "fraction of the budget the learning rate warms up over (default ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--targets", split = ",", defaultValue = "0.85,0.87,0.88",
+            description = "test-accuracy targets (default ${DEFAULT-VALUE})")
     double[] targets;
+
+    @Option(names = "--at", split = ",", description = "training times for the accuracy table (default: 1/4, 1/2, "
+            + "3/4 and all of the budget)")
+    double[] at;
+
+    @Option(names = "--noise", defaultValue = "0", description = "fraction of training labels flipped to another "
+            + "class, per seed (default ${DEFAULT-VALUE})")
+    double noise;
 
     @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--limit", defaultValue = "0", description = "use the first N training samples (0: all)")
+    @Option(names = "--validation", defaultValue = "5000",
+            description = "images held out from the end of the training file to tune on (default ${DEFAULT-VALUE})")
+    long validation;
+
+    @Option(names = "--limit", defaultValue = "0", description = "train on the first N of the rest (0: all)")
     long limit;
 
     @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's, else embedded)")
@@ -67,12 +101,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "benchmark-results", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--quick", description = "MLP, 1 seed, 3 epochs: a few minutes on 2 cores")
+    @Option(names = "--jit-warmup", defaultValue = "2", description = "untimed seconds each arm trains once before "
+            + "the first measured run, so that no arm pays the JVM's and engine's warm-up (default ${DEFAULT-VALUE})")
+    double jitWarmup;
+
+    @Option(names = "--resume", description = "continue the benchmark in --out, skipping finished runs")
+    boolean resume;
+
+    @Option(names = "--render", description = "only rewrite the summary and plots from --out's finished runs")
+    boolean render;
+
+    @Option(names = "--quick", description = "MLP, 1 seed, 10 s per run, six arms: under 2 minutes on 2 cores")
     boolean quick;
 
     private final String[] args;
 
-    private BenchmarkCommand(String[] args) {
+    BenchmarkCommand(String[] args) {
         this.args = args.clone();
     }
 
@@ -87,64 +131,199 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (render) {
+            return renderOnly();
+        }
+        CommandLine.ParseResult parsed = new CommandLine(new BenchmarkCommand(args)).parseArgs(args);
         if (quick) {
             model = "mlp";
             seeds = 1;
-            epochs = 3;
+            if (!parsed.hasMatchedOption("--budget")) {
+                budget = 10;
+            }
+            if (!parsed.hasMatchedOption("--arms")) {
+                arms = List.of("full", "random-batch@0.1", "rs2@0.1", "seed", "seed:random", "ast-100");
+            }
         }
-        List<Method> chosen = methods.stream().map(Method::of).toList();
-        if (seeds < 1 || epochs < 1 || !(budget > 0)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--seeds " + seeds + ", --epochs " + epochs + " and --budget " + budget + " must be positive");
+        if (seeds < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--seeds " + seeds + " must be >= 1");
         }
         Properties properties = new Properties();
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
-        AstConfig config = AstConfig.fromProperties(properties).toBuilder().engine(engine).targetRate(rate).build();
+        AstConfig astConfig = AstConfig.fromProperties(properties).toBuilder().engine(engine).build();
+        List<Arm> chosen = parseArms(arms, astConfig.targetRate());
+        double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
+        ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,
+                BudgetTracker.Shape.of(schedule), learningRate, warmup, astConfig);
+        double[] budgets = at != null ? at.clone() : new double[] {budget / 4, budget / 2, 3 * budget / 4, budget};
 
         Engine djlEngine = Engine.getEngine(engine);
         try (NDManager manager = djlEngine.newBaseManager()) {
-            FashionMnist.Data loaded = FashionMnist.load(manager, data);
-            ArrayDataset train = loaded.train().dataset(batch, true, limit);
-            ArrayDataset test = loaded.test().dataset(512, false, 0);
-            System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s (%d train / %d test), methods %s, %d seed(s), "
-                    + "%d epochs max, budget %s s, rate %.2f%n", engine, model, loaded.source(), train.size(),
-                    test.size(), methods, seeds, epochs, budget, rate);
-            BenchmarkRunner runner = new BenchmarkRunner(engine, model, train, test, config, epochs, budget);
-            List<RunResult> results = new ArrayList<>();
-            List<Double> scoringPasses = new ArrayList<>();
-            ProgressBar progress = new ProgressBar("Benchmark runs", (long) seeds * chosen.size());
-            // Interleaved: every method once per seed, so slow drifts of the machine hit all methods alike.
+            BenchmarkData splits = BenchmarkData.split(FashionMnist.load(manager, data), validation, limit, noise);
+            Map<String, Object> header = header(setup, splits, chosen, budgets, djlEngine);
+            RunLog log = RunLog.open(out, header, resume);
+            System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s: %d train / %d validation / %d test, noise %.2f; "
+                    + "arms %s; %d seed(s) from %d; %.0f s per run, evaluation every %.1f s, %s learning rate%n",
+                    engine, model, splits.source(), splits.train().size(), splits.validation().size(),
+                    splits.test().size(), noise, chosen.stream().map(Arm::label).toList(), seeds, firstSeed, budget,
+                    every, schedule);
+            if (!log.runs().isEmpty()) {
+                System.out.printf(Locale.ROOT, "Resuming %s: %d run(s) already finished are skipped%n",
+                        out.resolve(RunLog.FILE), log.runs().size());
+            }
+            ArmRunner runner = new ArmRunner(setup, splits);
+            boolean pending = false;
             for (int s = 0; s < seeds; s++) {
-                scoringPasses.add(runner.scoringPassSeconds(42L + s));
-                for (Method method : chosen) {
-                    RunResult result = runner.run(method, 42L + s);
-                    results.add(result);
-                    progress.increment(1);
-                    EpochPoint last = result.last();
-                    System.out.printf(Locale.ROOT, "%n  %-8s seed %d: %d epochs, %.1f s, test acc %.2f%%, "
-                            + "activation %.1f%%%n", method.label(), 42 + s, result.epochs().size(),
-                            last.cumulativeSeconds(), 100 * last.testAccuracy(), 100 * last.activation());
+                for (Arm arm : chosen) {
+                    pending |= !log.has(arm.label(), firstSeed + s);
                 }
             }
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("model", model);
-            extra.put("data", loaded.source());
-            extra.put("trainSamples", train.size());
-            extra.put("batch", batch);
-            extra.put("seeds", seeds);
-            extra.put("maxEpochs", epochs);
-            extra.put("budgetSeconds", budget);
-            extra.put("targets", targets);
-            BenchmarkReport report = new BenchmarkReport(results, BenchmarkReport.setup(
-                    "ast-benchmark " + String.join(" ", args), config, Provenance.of(djlEngine), extra), targets, rate,
-                    scoringPasses);
-            report.write(out);
-            System.out.println();
-            System.out.println(report.markdown());
-            System.out.println("Results written to " + out.toAbsolutePath() + " " + Arrays.asList("results.json",
-                    "results.csv", "summary.md", "accuracy.png", "activation.png", "threshold.png", "energy.png"));
+            if (pending && jitWarmup > 0) {
+                ArmRunner warm = new ArmRunner(new ArmRunner.Setup(engine, model, batch, jitWarmup, jitWarmup,
+                        setup.schedule(), learningRate, warmup, astConfig), splits);
+                for (Arm arm : chosen) {
+                    warm.run(arm, firstSeed);
+                }
+            }
+            ProgressBar progress = new ProgressBar("Benchmark runs", (long) seeds * chosen.size());
+            for (int s = 0; s < seeds; s++) {
+                long seed = firstSeed + s;
+                // Interleaved, and rotated seed by seed, so that slow drifts of the machine hit every arm alike.
+                for (int i = 0; i < chosen.size(); i++) {
+                    Arm arm = chosen.get((i + s) % chosen.size());
+                    progress.increment(1);
+                    if (log.has(arm.label(), seed)) {
+                        continue;
+                    }
+                    RunRecord run = runner.run(arm, seed);
+                    log.append(run);
+                    System.out.printf(Locale.ROOT, "%n  %-16s seed %d: %d epochs, %.1f s trained, test acc %.2f%%, "
+                            + "%d back-propagated, wall %.0f s%n", arm.label(), seed, run.epochs(),
+                            run.last().seconds(), 100 * run.last().testAccuracy(), run.last().backpropagated(),
+                            run.wallSeconds());
+                }
+            }
+            writeOutputs(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
         }
         return 0;
+    }
+
+    /** Parses arm labels, where a bare rate continues the previous label's kind ({@code rs2@0.1,0.3}). */
+    static List<Arm> parseArms(List<String> labels, double baseRate) {
+        List<Arm> parsed = new ArrayList<>();
+        String kind = null;
+        for (String label : labels) {
+            String text = label.trim();
+            if (!text.isEmpty() && (Character.isDigit(text.charAt(0)) || text.charAt(0) == '.')) {
+                if (kind == null) {
+                    throw new IllegalArgumentException("arm '" + text + "' is a bare rate with no arm before it; "
+                            + "write e.g. random-batch@" + text);
+                }
+                text = kind + "@" + text;
+            }
+            Arm arm = Arm.parse(text, baseRate);
+            if (parsed.stream().anyMatch(a -> a.label().equals(arm.label()))) {
+                throw new IllegalArgumentException("arm '" + arm.label() + "' is listed twice");
+            }
+            parsed.add(arm);
+            int at = arm.label().indexOf('@');
+            kind = at > 0 ? arm.label().substring(0, at) : null;
+        }
+        return parsed;
+    }
+
+    private Map<String, Object> header(ArmRunner.Setup setup, BenchmarkData splits, List<Arm> chosen,
+            double[] budgets, Engine djlEngine) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("engine", engine);
+        identity.put("model", model);
+        identity.put("data", splits.source());
+        identity.put("trainSamples", splits.train().size());
+        identity.put("validationSamples", splits.validation().size());
+        identity.put("testSamples", splits.test().size());
+        identity.put("labelNoise", noise);
+        identity.put("batch", batch);
+        identity.put("budgetSeconds", budget);
+        identity.put("evaluateEverySeconds", setup.evaluateEvery());
+        identity.put("schedule", schedule.toLowerCase(Locale.ROOT));
+        identity.put("learningRate", learningRate);
+        identity.put("warmup", warmup);
+        identity.put("optimizer", "Adam (ResumableAdam, DJL's Adam bit for bit)");
+        identity.put("astConfig", new java.util.TreeMap<>(setup.astConfig().toProperties()));
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("identity", identity);
+        header.put("command", "ast-benchmark " + String.join(" ", args));
+        header.put("started", Instant.now().toString());
+        header.put("arms", chosen.stream().map(Arm::label).toList());
+        header.put("armDescriptions", chosen.stream().collect(java.util.stream.Collectors.toMap(Arm::label,
+                Arm::description, (a, b) -> a, LinkedHashMap::new)));
+        header.put("seeds", seeds);
+        header.put("firstSeed", firstSeed);
+        header.put("targets", targets);
+        header.put("accuracyAt", budgets);
+        header.put("provenance", Provenance.of(djlEngine));
+        header.put("machine", machine());
+        return header;
+    }
+
+    /** What the timings depend on: processor, cores, Java, and the allocator settings in force. */
+    static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        String cpu = "unknown";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse(cpu);
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: the processor stays unknown.
+        }
+        machine.put("cpu", cpu);
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_")
+                || e.getKey().startsWith("OMP_") || e.getKey().startsWith("MXNET_"))
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> environment.put(e.getKey(), e.getValue()));
+        machine.put("environment", environment);
+        return machine;
+    }
+
+    private int renderOnly() throws IOException {
+        RunLog log = RunLog.read(out.resolve(RunLog.FILE));
+        JsonObject setup = log.setup();
+        Gson gson = new Gson();
+        List<String> order = List.of(gson.fromJson(setup.get("arms"), String[].class));
+        double[] recordedTargets = gson.fromJson(setup.get("targets"), double[].class);
+        double[] recordedBudgets = gson.fromJson(setup.get("accuracyAt"), double[].class);
+        double recordedBudget = setup.getAsJsonObject("identity").get("budgetSeconds").getAsDouble();
+        writeOutputs(log, order, recordedTargets, recordedBudgets, recordedBudget, out);
+        return 0;
+    }
+
+    /** Writes results.json, results.csv, summary.md and the plots from every finished run in the log. */
+    static void writeOutputs(RunLog log, List<String> order, double[] targets, double[] budgets, double budget,
+            Path out) throws IOException {
+        BenchmarkSummary summary = new BenchmarkSummary(log.runs(), order, targets, budgets);
+        JsonObject setup = log.setup();
+        JsonObject identity = setup.getAsJsonObject("identity");
+        String title = String.format(Locale.ROOT, "%s %s, noise %s, %s s", identity.get("engine").getAsString(),
+                identity.get("model").getAsString(), identity.get("labelNoise").getAsString(),
+                identity.get("budgetSeconds").getAsString());
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("setup", setup);
+        json.put("summary", summary.tables());
+        json.put("runs", log.runs());
+        Files.writeString(out.resolve("results.json"), gson.toJson(json));
+        Files.writeString(out.resolve("results.csv"), summary.csv());
+        String markdown = "# Benchmark: " + title + "\n\n`" + setup.get("command").getAsString() + "`\n\n"
+                + summary.markdown();
+        Files.writeString(out.resolve("summary.md"), markdown);
+        new BenchmarkPlots(summary, title, budget, targets).write(out);
+        System.out.println();
+        System.out.println(markdown);
+        System.out.println("Written to " + out.toAbsolutePath() + ": runs.jsonl, results.json, results.csv, "
+                + "summary.md, accuracy.png, time-to-target.png (and activation.png, threshold.png for AST arms)");
     }
 }

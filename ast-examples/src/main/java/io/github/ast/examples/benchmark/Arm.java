@@ -1,0 +1,118 @@
+package io.github.ast.examples.benchmark;
+
+import io.github.ast.core.AstConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
+ * {@code random-batch@0.1}, {@code rs2@0.3}, {@code seed}, {@code seed:random}, {@code ast-100}.
+ *
+ * @param label the label, as given on the command line and in every output
+ * @param kind what loop trains it
+ * @param rate the kept fraction for {@link Kind#RANDOM_BATCH} and {@link Kind#RS2}; 1 for full data; the target
+ *     rate the configuration asks for otherwise
+ * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
+ */
+public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.Builder> configure) {
+
+    /** The loops that train an arm. */
+    public enum Kind {
+        /** Plain DJL: {@code EasyTrain.trainBatch} on every row of every batch. */
+        FULL,
+        /** A uniformly random {@code rate} of every batch's rows, chosen on the engine, with no scoring pass. */
+        RANDOM_BATCH,
+        /** RS2: a fresh random {@code rate} of the data per epoch, full-size batches, no scoring pass. */
+        RS2,
+        /** {@code AdaptiveSparseTrainer.trainBatch} on every batch, with the arm's configuration. */
+        AST
+    }
+
+    /** AST arms by label: the published reference, its random-scores ablation, and its overhead at 100%. */
+    private static final Map<String, AstArm> AST_ARMS = new LinkedHashMap<>();
+
+    private record AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {}
+
+    static {
+        AST_ARMS.put("seed", new AstArm("the published system: loss-intensity scorer, threshold gate, PI controller,"
+                + " target rate from the base configuration (10% by default)", b -> b));
+        AST_ARMS.put("seed:random", new AstArm("seed with its scores replaced by uniform random numbers (same "
+                + "scoring pass, gate and controller): the ablation", b -> b.scorer("random")));
+        AST_ARMS.put("ast-100", new AstArm("AST's loop at 100% activation: its overhead over plain training",
+                b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)));
+    }
+
+    /** Checks the rate. */
+    public Arm {
+        if (!(rate > 0 && rate <= 1)) {
+            throw new IllegalArgumentException("arm '" + label + "': rate " + rate + " must be in (0, 1]");
+        }
+    }
+
+    /**
+     * Parses a label.
+     *
+     * @param text e.g. {@code full}, {@code random-batch@0.1}, {@code rs2@0.3}, {@code seed}
+     * @param baseRate the base configuration's target rate, the rate of AST arms that do not set their own
+     * @return the arm
+     * @throws IllegalArgumentException naming the label and listing the known ones
+     */
+    public static Arm parse(String text, double baseRate) {
+        String label = text.trim().toLowerCase(Locale.ROOT);
+        if (label.equals("full")) {
+            return new Arm(label, Kind.FULL, 1, null);
+        }
+        int at = label.indexOf('@');
+        if (at > 0) {
+            String prefix = label.substring(0, at);
+            Kind kind = switch (prefix) {
+                case "random-batch" -> Kind.RANDOM_BATCH;
+                case "rs2" -> Kind.RS2;
+                default -> null;
+            };
+            if (kind != null) {
+                double rate;
+                try {
+                    rate = Double.parseDouble(label.substring(at + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("arm '" + text + "': '" + label.substring(at + 1)
+                            + "' is not a number; write e.g. " + prefix + "@0.1", e);
+                }
+                return new Arm(label, kind, rate, null);
+            }
+        }
+        AstArm ast = AST_ARMS.get(label);
+        if (ast == null) {
+            throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ", known()));
+        }
+        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
+        return new Arm(label, Kind.AST, rate, ast.configure());
+    }
+
+    /** Returns the known labels, with {@code r} standing for a rate in (0, 1]. */
+    public static List<String> known() {
+        List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r"));
+        labels.addAll(AST_ARMS.keySet());
+        return labels;
+    }
+
+    /** Returns whether this arm is one of the random controls (no selection, no scoring pass). */
+    public boolean isRandomControl() {
+        return kind == Kind.RANDOM_BATCH || kind == Kind.RS2;
+    }
+
+    /** Returns a sentence describing the arm, for the summary. */
+    public String description() {
+        return switch (kind) {
+            case FULL -> "plain DJL `EasyTrain.trainBatch` on every sample";
+            case RANDOM_BATCH -> String.format(Locale.ROOT, "a uniformly random %.0f%% of every batch, no scoring pass",
+                    100 * rate);
+            case RS2 -> String.format(Locale.ROOT, "RS2: a fresh random %.0f%% of the data per epoch, full batches, "
+                    + "no scoring pass", 100 * rate);
+            case AST -> AST_ARMS.get(label).description();
+        };
+    }
+}

@@ -1,0 +1,251 @@
+package io.github.ast.examples.benchmark;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import io.github.ast.core.AdaptiveSparseTrainer;
+import io.github.ast.core.AdaptiveSparseTraining;
+import io.github.ast.core.AstConfig;
+import io.github.ast.core.BatchResult;
+import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.core.sampling.Rs2Sampler;
+import io.github.ast.core.schedule.BudgetTracker;
+import io.github.ast.core.schedule.TrainingClock;
+import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Models;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains one arm with one seed until its training clock reaches the budget, and evaluates it on its own clock. Every
+ * arm shares the model, the initialisation (the engine seeded with the run's seed), the data order (an
+ * {@link Rs2Sampler} seeded with it; RS2 arms walk the same permutation in shorter epochs), the optimiser and the
+ * learning-rate schedule, which decays with training time to the budget; what differs is only how a batch trains.
+ */
+final class ArmRunner {
+
+    /**
+     * What every run shares.
+     *
+     * @param engine engine name
+     * @param model "mlp" or "cnn"
+     * @param batchSize rows per batch
+     * @param budgetSeconds training seconds per run
+     * @param evaluateEvery training seconds between evaluations
+     * @param schedule the learning-rate schedule's shape
+     * @param learningRate Adam's base learning rate
+     * @param warmup fraction of the budget the rate warms up over
+     * @param astConfig the base configuration of AST arms
+     */
+    record Setup(String engine, String model, int batchSize, double budgetSeconds, double evaluateEvery,
+            BudgetTracker.Shape schedule, float learningRate, double warmup, AstConfig astConfig) {
+
+        Setup {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch " + batchSize + " must be >= 1");
+            }
+            if (!(budgetSeconds > 0) || Double.isInfinite(budgetSeconds)) {
+                throw new IllegalArgumentException("--budget " + budgetSeconds + " must be finite and > 0 seconds");
+            }
+            if (!(evaluateEvery > 0)) {
+                throw new IllegalArgumentException("--eval-every " + evaluateEvery + " must be > 0 seconds");
+            }
+        }
+    }
+
+    private static final int EVALUATION_BATCH = 1000;
+
+    private final Setup setup;
+    private final BenchmarkData data;
+
+    ArmRunner(Setup setup, BenchmarkData data) {
+        this.setup = setup;
+        this.data = data;
+    }
+
+    /** How one batch trains: the optimiser step included. */
+    private interface Step {
+        Counts train(Trainer trainer, Batch batch);
+    }
+
+    /** What a step did; {@code gateRate} and {@code threshold} are NaN outside AST arms. */
+    private record Counts(int forwarded, int backpropagated, boolean skipped, boolean fallback, float gateRate,
+            float threshold) {
+
+        static Counts plain(int rows) {
+            return new Counts(rows, rows, false, false, Float.NaN, Float.NaN);
+        }
+    }
+
+    RunRecord run(Arm arm, long seed) throws IOException, TranslateException {
+        long wallStart = System.nanoTime();
+        Engine.getEngine(setup.engine()).setRandomSeed((int) seed);
+        BenchmarkData.Training training = data.trainingFor(seed);
+        TrainingClock clock = new TrainingClock();
+        Tracker rate = setup.schedule() == BudgetTracker.Shape.FIXED ? Tracker.fixed(setup.learningRate())
+                : new BudgetTracker(clock, setup.budgetSeconds(), setup.learningRate(), setup.warmup(), 0,
+                        setup.schedule());
+        ResumableAdam adam = ResumableAdam.builder().optLearningRateTracker(rate).build();
+        try (Model model = Model.newInstance("bench-" + setup.model(), Device.cpu(), setup.engine())) {
+            model.setBlock(Models.byName(setup.model(), FashionMnist.CLASSES));
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig(adam))) {
+                trainer.initialize(new Shape(1, 1, 28, 28));
+                ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
+                        .optLabels(training.split().labels())
+                        .setSampling(new Rs2Sampler(setup.batchSize(), arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1,
+                                false, seed))
+                        .build();
+                return train(arm, seed, trainer, train, clock, rate, training.flipped(), wallStart);
+            }
+        } finally {
+            if (training.flipped() > 0) {
+                training.split().labels().close();
+            }
+        }
+    }
+
+    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, TrainingClock clock, Tracker rate,
+            int flipped, long wallStart) throws IOException, TranslateException {
+        Step step = stepFor(arm, seed);
+        List<Evaluation> evaluations = new ArrayList<>();
+        List<Float> gateRates = new ArrayList<>();
+        List<Float> thresholds = new ArrayList<>();
+        long batches = 0;
+        long forwarded = 0;
+        long backpropagated = 0;
+        long skipped = 0;
+        long fallbacks = 0;
+        int epoch = 0;
+        double budget = setup.budgetSeconds();
+        double nextEvaluation = Math.min(setup.evaluateEvery(), budget);
+        evaluations.add(evaluate(trainer, 0, clock, 0, 0, 0, 0, rate));
+        clock.start();
+        training:
+        while (true) {
+            epoch++;
+            long batchesAtEpochStart = batches;
+            for (Batch batch : trainer.iterateDataset(train)) {
+                try (batch) {
+                    Counts counts = step.train(trainer, batch);
+                    batches++;
+                    forwarded += counts.forwarded();
+                    backpropagated += counts.backpropagated();
+                    skipped += counts.skipped() ? 1 : 0;
+                    fallbacks += counts.fallback() ? 1 : 0;
+                    if (!Float.isNaN(counts.threshold())) {
+                        gateRates.add(counts.gateRate());
+                        thresholds.add(counts.threshold());
+                    }
+                }
+                double now = clock.seconds();
+                if (now >= budget) {
+                    break training;
+                }
+                if (now >= nextEvaluation) {
+                    clock.pause();
+                    evaluations.add(evaluate(trainer, nextEvaluation, clock, epoch, batches, forwarded,
+                            backpropagated, rate));
+                    while (nextEvaluation <= now) {
+                        nextEvaluation = Math.min(nextEvaluation + setup.evaluateEvery(), budget);
+                    }
+                    clock.start();
+                }
+            }
+            if (batches == batchesAtEpochStart) {
+                throw new IllegalStateException("arm " + arm.label() + ": an epoch yielded no batch; the training "
+                        + "set is empty");
+            }
+        }
+        clock.pause();
+        evaluations.add(evaluate(trainer, budget, clock, epoch, batches, forwarded, backpropagated, rate));
+        return new RunRecord(arm.label(), seed, evaluations, epoch, skipped, fallbacks, flipped,
+                (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds);
+    }
+
+    private Step stepFor(Arm arm, long seed) {
+        return switch (arm.kind()) {
+            case FULL, RS2 -> (trainer, batch) -> {
+                EasyTrain.trainBatch(trainer, batch);
+                trainer.step();
+                return Counts.plain(batch.getSize());
+            };
+            case RANDOM_BATCH -> (trainer, batch) -> {
+                int kept = trainRandomRows(trainer, batch, arm.rate());
+                trainer.step();
+                return Counts.plain(kept);
+            };
+            case AST -> {
+                AstConfig config = arm.configure().apply(setup.astConfig().toBuilder().engine(setup.engine())
+                        .seed(seed)).build();
+                AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
+                yield (trainer, batch) -> {
+                    BatchResult result = ast.trainBatch(trainer, batch);
+                    // AST's fresh mode forwards the whole batch to score it, then the trained rows again.
+                    return new Counts(result.batchSize() + result.trained(), result.trained(), result.skipped(),
+                            result.fallback(), (float) result.gateActive() / Math.max(1, result.batchSize()),
+                            (float) result.threshold());
+                };
+            }
+        };
+    }
+
+    /** Trains on {@code round(rate * batch)} uniformly random rows, chosen on the engine, with no scoring pass. */
+    private static int trainRandomRows(Trainer trainer, Batch batch, double rate) {
+        int size = batch.getSize();
+        int keep = (int) Math.max(1, Math.min(size, Math.round(rate * size)));
+        NDArray rows = batch.getManager().randomUniform(0f, 1f, new Shape(size)).argSort().get("0:" + keep);
+        NDList data = new NDList(batch.getData().head().get(new NDIndex("{}", rows)));
+        NDList labels = new NDList(batch.getLabels().head().get(new NDIndex("{}", rows)));
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList predictions = trainer.forward(data, labels);
+            collector.backward(trainer.getLoss().evaluate(labels, predictions));
+        }
+        return keep;
+    }
+
+    private Evaluation evaluate(Trainer trainer, double scheduled, TrainingClock clock, int epoch, long batches,
+            long forwarded, long backpropagated, Tracker rate) {
+        double[] test = accuracyAndLoss(trainer, data.test());
+        double[] validation = accuracyAndLoss(trainer, data.validation());
+        double progress = clock.seconds();
+        return new Evaluation(scheduled, progress, epoch, batches, forwarded, backpropagated,
+                rate.getNewValue(Integer.MIN_VALUE), test[0], test[1], validation[0], validation[1]);
+    }
+
+    /** Accuracy and mean cross-entropy over a split, in batches of {@value #EVALUATION_BATCH}, gradient-free. */
+    private static double[] accuracyAndLoss(Trainer trainer, FashionMnist.Split split) {
+        long n = split.size();
+        long correct = 0;
+        double lossSum = 0;
+        for (long from = 0; from < n; from += EVALUATION_BATCH) {
+            String range = from + ":" + Math.min(n, from + EVALUATION_BATCH);
+            try (ai.djl.ndarray.NDManager scope = trainer.getManager().newSubManager()) {
+                NDArray images = split.images().get(range);
+                NDArray labels = split.labels().get(range);
+                images.attach(scope);
+                labels.attach(scope);
+                NDArray logits = trainer.evaluate(new NDList(images)).head();
+                logits.attach(scope);
+                correct += logits.argMax(1).toType(DataType.INT64, false)
+                        .eq(labels.toType(DataType.INT64, false)).sum().toType(DataType.INT64, false).getLong();
+                lossSum += trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat()
+                        * labels.getShape().get(0);
+            }
+        }
+        return new double[] {(double) correct / n, lossSum / n};
+    }
+}

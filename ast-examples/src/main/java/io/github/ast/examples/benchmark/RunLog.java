@@ -1,0 +1,149 @@
+package io.github.ast.examples.benchmark;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The benchmark's durable record: {@code runs.jsonl}, a first line with the setup every run shares, then one line per
+ * finished (arm, seed) run, appended and forced to disk as each run ends. A benchmark of hours therefore survives
+ * being stopped: {@code --resume} reads what finished and runs only the rest. A run interrupted while its line was
+ * written leaves a partial last line, which resuming cuts off (that run is redone).
+ */
+final class RunLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
+    static final String FILE = "runs.jsonl";
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+    private final Path file;
+    private final JsonObject setup;
+    private final List<RunRecord> runs;
+
+    private RunLog(Path file, JsonObject setup, List<RunRecord> runs) {
+        this.file = file;
+        this.setup = setup;
+        this.runs = runs;
+    }
+
+    /**
+     * Opens the log in a directory: a new one, or with {@code resume} the existing one, whose setup must equal this
+     * one's (arms and seeds aside, so a benchmark can be extended).
+     *
+     * @param directory the output directory
+     * @param setup what every run shares; its {@code identity} member is compared on resume
+     * @param resume whether to continue an existing log
+     * @return the log
+     * @throws IOException if the file cannot be read or written
+     * @throws IllegalStateException if a log exists and resume is off, or its setup differs
+     */
+    static RunLog open(Path directory, Map<String, Object> setup, boolean resume) throws IOException {
+        Path file = directory.resolve(FILE);
+        JsonObject wanted = GSON.toJsonTree(setup).getAsJsonObject();
+        if (!Files.exists(file)) {
+            Files.createDirectories(directory);
+            appendLine(file, GSON.toJson(wanted));
+            return new RunLog(file, wanted, new ArrayList<>());
+        }
+        if (!resume) {
+            throw new IllegalStateException(file + " already holds a benchmark; continue it with --resume, or choose "
+                    + "another --out");
+        }
+        RunLog existing = read(file);
+        JsonElement had = existing.setup.get("identity");
+        JsonElement now = wanted.get("identity");
+        if (!Objects.equals(had, now)) {
+            throw new IllegalStateException(file + " was written by another setup; it cannot be resumed with this "
+                    + "one.\n  written: " + had + "\n  now:     " + now + "\nUse the same options, or another --out");
+        }
+        return existing;
+    }
+
+    /**
+     * Reads a log, cutting off a partial last line left by an interrupted write.
+     *
+     * @param file the runs.jsonl file
+     * @return the log
+     * @throws IOException if it cannot be read, or a line other than the last is corrupt
+     */
+    static RunLog read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int complete = text.lastIndexOf('\n') + 1;
+        if (complete < text.length()) {
+            LOG.warn("{}: cut off a partial last line of {} bytes (a run interrupted while it was written; it will "
+                    + "be run again)", file, text.length() - complete);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(text.substring(0, complete).getBytes(StandardCharsets.UTF_8).length);
+            }
+        }
+        String[] lines = text.substring(0, complete).split("\n");
+        if (lines.length == 0 || lines[0].isBlank()) {
+            throw new IOException(file + " is empty: it holds no setup line");
+        }
+        JsonObject setup;
+        List<RunRecord> runs = new ArrayList<>();
+        try {
+            setup = JsonParser.parseString(lines[0]).getAsJsonObject();
+            for (int i = 1; i < lines.length; i++) {
+                runs.add(GSON.fromJson(lines[i], RunRecord.class));
+            }
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException(file + " is corrupt before its last line: " + e.getMessage(), e);
+        }
+        return new RunLog(file, setup, runs);
+    }
+
+    /** Returns whether a run of this arm and seed finished. */
+    boolean has(String arm, long seed) {
+        return runs.stream().anyMatch(r -> r.arm().equals(arm) && r.seed() == seed);
+    }
+
+    /**
+     * Appends a finished run and forces it to disk.
+     *
+     * @param run the run
+     * @throws IOException if it cannot be written
+     */
+    void append(RunRecord run) throws IOException {
+        appendLine(file, GSON.toJson(run));
+        runs.add(run);
+    }
+
+    /** Returns the finished runs, in the order they finished. */
+    List<RunRecord> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** Returns the setup line. */
+    JsonObject setup() {
+        return setup.deepCopy();
+    }
+
+    private static void appendLine(Path file, String json) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer line = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
+            while (line.hasRemaining()) {
+                channel.write(line);
+            }
+            channel.force(true);
+        }
+    }
+}

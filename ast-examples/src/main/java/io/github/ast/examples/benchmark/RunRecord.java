@@ -1,0 +1,61 @@
+package io.github.ast.examples.benchmark;
+
+import java.util.List;
+
+/**
+ * One arm trained with one seed under the budget: everything the summary is computed from, one line of
+ * {@code runs.jsonl}.
+ *
+ * @param arm the arm's label
+ * @param seed the seed of initialisation, data order, label noise and selection
+ * @param evaluations every evaluation, in order, the first before training and the last at the budget
+ * @param epochs epochs begun
+ * @param skippedBatches batches the trainer skipped (non-finite scores or losses)
+ * @param fallbacks batches where AST's random fallback trained
+ * @param flippedLabels training labels flipped by label noise in this seed's data
+ * @param wallSeconds the run's wall-clock seconds, evaluation included
+ * @param gateRates for AST arms, the gate's activation on every batch; empty otherwise
+ * @param thresholds for AST arms, the threshold after every batch; empty otherwise
+ */
+public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int epochs, long skippedBatches,
+        long fallbacks, int flippedLabels, double wallSeconds, List<Float> gateRates, List<Float> thresholds) {
+
+    /** Copies the lists. */
+    public RunRecord {
+        evaluations = List.copyOf(evaluations);
+        gateRates = List.copyOf(gateRates);
+        thresholds = List.copyOf(thresholds);
+    }
+
+    /** Returns the last evaluation, at the budget. */
+    public Evaluation last() {
+        return evaluations.get(evaluations.size() - 1);
+    }
+
+    /**
+     * Returns the training seconds at the first evaluation whose test accuracy reached a target.
+     *
+     * @param target accuracy in [0, 1]
+     * @return seconds, or positive infinity when the run never reached it (censored)
+     */
+    public double secondsTo(double target) {
+        return evaluations.stream().filter(e -> e.testAccuracy() >= target).mapToDouble(Evaluation::seconds)
+                .findFirst().orElse(Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Returns the test accuracy at a point of training time: that of the last evaluation scheduled at or before it.
+     *
+     * @param seconds training seconds, at most the budget
+     * @return the accuracy, NaN if the run was not evaluated by then
+     */
+    public double accuracyAt(double seconds) {
+        double accuracy = Double.NaN;
+        for (Evaluation e : evaluations) {
+            if (e.scheduledSeconds() <= seconds + 1e-9) {
+                accuracy = e.testAccuracy();
+            }
+        }
+        return accuracy;
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.ast.scorers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import io.github.ast.api.Scorer;
+import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.spi.PluginContext;
+import io.github.ast.api.spi.ScorerFactory;
+import java.util.Set;
+
+/**
+ * Significance = a uniform random number in [0, 1), drawn on the engine, ignoring the model and the data.
+ *
+ * <p>The ablation every selection method needs: the same scoring pass, gate and controller with the information
+ * removed, so that what a method gains over it is the selection's and not the mechanics'. Draws from the engine's
+ * generator ({@code Engine.setRandomSeed}).
+ */
+public final class RandomScorer implements Scorer {
+
+    @Override
+    public NDArray score(ScoringBatch batch) {
+        return batch.losses().getManager().randomUniform(0f, 1f, new Shape(batch.size()));
+    }
+
+    /** Creates {@link RandomScorer} under the name {@code random}. */
+    public static final class Factory implements ScorerFactory {
+        @Override
+        public String name() {
+            return "random";
+        }
+
+        @Override
+        public Set<String> settingKeys() {
+            return Set.of();
+        }
+
+        @Override
+        public Scorer create(PluginContext context) {
+            return new RandomScorer();
+        }
+    }
+}
