@@ -173,8 +173,10 @@ public final class FashionMnist {
                         + CLASSES + ")");
             }
         }
-        NDArray pixels = manager.create(images.pixels(),
-                new Shape(images.count(), 1, images.rows(), images.columns()));
+        // IDX pixels are unsigned bytes (0-255): read as Java's signed bytes, every pixel above 127 would turn
+        // negative and the brightest parts of an image would look darkest.
+        NDArray pixels = manager.create(java.nio.ByteBuffer.wrap(images.pixels()),
+                new Shape(images.count(), 1, images.rows(), images.columns()), DataType.UINT8);
         NDArray scaled = pixels.toType(DataType.FLOAT32, false).div(255f);
         pixels.close();
         NDArray labelArray = manager.create(labels, new Shape(labels.length)).toType(DataType.FLOAT32, false);

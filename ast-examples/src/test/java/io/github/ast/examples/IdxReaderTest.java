@@ -113,6 +113,24 @@ class IdxReaderTest {
     }
 
     @Test
+    void pixelsAreUnsignedBytesScaledToTheUnitInterval(@TempDir Path dir) throws IOException {
+        // 256 pixels 0..255: read as signed bytes, 128..255 would become negative.
+        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(images(2051, 1, 16, 16, 256)));
+        Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), gzip(labels(2049, 1, (byte) 3)));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), gzip(images(2051, 1, 16, 16, 256)));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(labels(2049, 1, (byte) 9)));
+        for (String engine : new String[] {"PyTorch", "MXNet"}) {
+            try (var m = Engine.getEngine(engine).newBaseManager()) {
+                float[] pixels = FashionMnist.load(m, dir).train().images().toFloatArray();
+                assertThat(pixels).hasSize(256);
+                for (int i = 0; i < 256; i++) {
+                    assertThat(pixels[i]).as("%s pixel %d", engine, i).isEqualTo(i / 255f);
+                }
+            }
+        }
+    }
+
+    @Test
     void corruptDeflateDataIsReportedWithTheFileName(@TempDir Path dir) throws IOException {
         byte[] garbage = new byte[80];
         Arrays.fill(garbage, (byte) 0xff);
