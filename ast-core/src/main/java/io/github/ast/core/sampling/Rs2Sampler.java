@@ -73,7 +73,7 @@ public final class Rs2Sampler implements Sampler {
         List<Long> epoch = new ArrayList<>(Math.toIntExact(wanted));
         while (epoch.size() < wanted) {
             if (position == permutation.length) {
-                reshuffle();
+                reshuffle(epoch);
             }
             epoch.add(permutation[position++]);
         }
@@ -87,8 +87,12 @@ public final class Rs2Sampler implements Sampler {
         return batches.iterator();
     }
 
-    /** A fresh Fisher-Yates shuffle of 0..size-1. */
-    private void reshuffle() {
+    /**
+     * Starts a new pass: a fresh Fisher-Yates shuffle of 0..size-1, with the indices the current epoch already drew
+     * from the previous pass moved (in shuffled order) to its end, so that an epoch crossing two passes holds no index
+     * twice and every pass still holds each index once.
+     */
+    private void reshuffle(List<Long> drawnThisEpoch) {
         for (int i = 0; i < permutation.length; i++) {
             permutation[i] = i;
         }
@@ -97,6 +101,17 @@ public final class Rs2Sampler implements Sampler {
             long t = permutation[i];
             permutation[i] = permutation[j];
             permutation[j] = t;
+        }
+        if (!drawnThisEpoch.isEmpty()) {
+            boolean[] drawn = new boolean[permutation.length];
+            drawnThisEpoch.forEach(index -> drawn[Math.toIntExact(index)] = true);
+            long[] reordered = new long[permutation.length];
+            int front = 0;
+            int back = permutation.length - drawnThisEpoch.size();
+            for (long index : permutation) {
+                reordered[drawn[(int) index] ? back++ : front++] = index;
+            }
+            permutation = reordered;
         }
         position = 0;
     }

@@ -4,7 +4,9 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,12 +16,12 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.BatchResult;
+import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.core.sampling.Rs2Sampler;
 import io.github.ast.core.schedule.BudgetTracker;
@@ -96,9 +98,8 @@ final class ArmRunner {
         Engine.getEngine(setup.engine()).setRandomSeed((int) seed);
         BenchmarkData.Training training = data.trainingFor(seed);
         TrainingClock clock = new TrainingClock();
-        Tracker rate = setup.schedule() == BudgetTracker.Shape.FIXED ? Tracker.fixed(setup.learningRate())
-                : new BudgetTracker(clock, setup.budgetSeconds(), setup.learningRate(), setup.warmup(), 0,
-                        setup.schedule());
+        BudgetTracker rate = new BudgetTracker(clock, setup.budgetSeconds(), setup.learningRate(), setup.warmup(), 0,
+                setup.schedule());
         ResumableAdam adam = ResumableAdam.builder().optLearningRateTracker(rate).build();
         try (Model model = Model.newInstance("bench-" + setup.model(), Device.cpu(), setup.engine())) {
             model.setBlock(Models.byName(setup.model(), FashionMnist.CLASSES));
@@ -107,19 +108,19 @@ final class ArmRunner {
                 ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
                         .optLabels(training.split().labels())
                         .setSampling(new Rs2Sampler(setup.batchSize(), arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1,
-                                false, seed))
+                                false, Seeds.derive(seed, Seeds.DATA_ORDER)))
                         .build();
                 return train(arm, seed, trainer, train, clock, rate, training.flipped(), wallStart);
             }
         } finally {
-            if (training.flipped() > 0) {
+            if (training.split() != data.train()) {
                 training.split().labels().close();
             }
         }
     }
 
-    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, TrainingClock clock, Tracker rate,
-            int flipped, long wallStart) throws IOException, TranslateException {
+    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, TrainingClock clock,
+            BudgetTracker rate, int flipped, long wallStart) throws IOException, TranslateException {
         Step step = stepFor(arm, seed);
         List<Evaluation> evaluations = new ArrayList<>();
         List<Float> gateRates = new ArrayList<>();
@@ -131,7 +132,7 @@ final class ArmRunner {
         long fallbacks = 0;
         int epoch = 0;
         double budget = setup.budgetSeconds();
-        double nextEvaluation = Math.min(setup.evaluateEvery(), budget);
+        EvaluationSchedule schedule = new EvaluationSchedule(setup.evaluateEvery(), budget);
         evaluations.add(evaluate(trainer, 0, clock, 0, 0, 0, 0, rate));
         clock.start();
         training:
@@ -141,6 +142,7 @@ final class ArmRunner {
             for (Batch batch : trainer.iterateDataset(train)) {
                 try (batch) {
                     Counts counts = step.train(trainer, batch);
+                    waitForStep(trainer);
                     batches++;
                     forwarded += counts.forwarded();
                     backpropagated += counts.backpropagated();
@@ -152,16 +154,14 @@ final class ArmRunner {
                     }
                 }
                 double now = clock.seconds();
-                if (now >= budget) {
+                if (schedule.isOver(now)) {
                     break training;
                 }
-                if (now >= nextEvaluation) {
+                double label = schedule.due(now);
+                if (!Double.isNaN(label)) {
                     clock.pause();
-                    evaluations.add(evaluate(trainer, nextEvaluation, clock, epoch, batches, forwarded,
-                            backpropagated, rate));
-                    while (nextEvaluation <= now) {
-                        nextEvaluation = Math.min(nextEvaluation + setup.evaluateEvery(), budget);
-                    }
+                    evaluations.add(evaluate(trainer, label, clock, epoch, batches, forwarded, backpropagated,
+                            rate));
                     clock.start();
                 }
             }
@@ -191,16 +191,54 @@ final class ArmRunner {
             case AST -> {
                 AstConfig config = arm.configure().apply(setup.astConfig().toBuilder().engine(setup.engine())
                         .seed(seed)).build();
+                requireBatchLevel(arm, config);
+                boolean fresh = config.selection().mode() == SelectionConfig.Mode.FRESH;
                 AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
                 yield (trainer, batch) -> {
                     BatchResult result = ast.trainBatch(trainer, batch);
-                    // AST's fresh mode forwards the whole batch to score it, then the trained rows again.
-                    return new Counts(result.batchSize() + result.trained(), result.trained(), result.skipped(),
+                    // Fresh scoring forwards the whole batch to score it, then the trained rows again.
+                    int scored = fresh ? result.batchSize() : 0;
+                    return new Counts(scored + result.trained(), result.trained(), result.skipped(),
                             result.fallback(), (float) result.gateActive() / Math.max(1, result.batchSize()),
                             (float) result.threshold());
                 };
             }
         };
+    }
+
+    /**
+     * The benchmark drives AST batch by batch ({@code trainBatch}) under its own clock; settings that only
+     * {@code fit}'s epoch loop applies would be recorded but silently not take effect, so they are refused.
+     */
+    private static void requireBatchLevel(Arm arm, AstConfig config) {
+        SelectionConfig selection = config.selection();
+        if (selection.warmupEpochs() != 0 || selection.annealEpochs() != 0
+                || !Double.isNaN(selection.targetStart())) {
+            throw new IllegalArgumentException("arm " + arm.label() + ": ast.warmupEpochs, ast.annealEpochs and "
+                    + "ast.targetStart act in AdaptiveSparseTrainer.fit's epoch loop, which the benchmark does not "
+                    + "use (it trains batch by batch under its own clock); got warmupEpochs="
+                    + selection.warmupEpochs() + ", annealEpochs=" + selection.annealEpochs() + ", targetStart="
+                    + selection.targetStart());
+        }
+    }
+
+    /**
+     * Waits until the step's updates are computed, on every arm alike: engines that run asynchronously (MXNet) would
+     * otherwise let queued work finish after the clock was read, or during a paused evaluation, uncounted. One host
+     * read of the parameters' sum.
+     */
+    private static void waitForStep(Trainer trainer) {
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDList sums = new NDList();
+            trainer.getModel().getBlock().getParameters().values().forEach(p -> {
+                NDArray sum = p.getArray().sum();
+                sum.attach(scope);
+                sums.add(sum);
+            });
+            NDArray stacked = NDArrays.stack(sums);
+            stacked.attach(scope);
+            stacked.toFloatArray();
+        }
     }
 
     /** Trains on {@code round(rate * batch)} uniformly random rows, chosen on the engine, with no scoring pass. */
@@ -218,12 +256,12 @@ final class ArmRunner {
     }
 
     private Evaluation evaluate(Trainer trainer, double scheduled, TrainingClock clock, int epoch, long batches,
-            long forwarded, long backpropagated, Tracker rate) {
+            long forwarded, long backpropagated, BudgetTracker rate) {
         double[] test = accuracyAndLoss(trainer, data.test());
         double[] validation = accuracyAndLoss(trainer, data.validation());
-        double progress = clock.seconds();
-        return new Evaluation(scheduled, progress, epoch, batches, forwarded, backpropagated,
-                rate.getNewValue(Integer.MIN_VALUE), test[0], test[1], validation[0], validation[1]);
+        double seconds = clock.seconds();
+        return new Evaluation(scheduled, seconds, epoch, batches, forwarded, backpropagated,
+                rate.valueAt(seconds / setup.budgetSeconds()), test[0], test[1], validation[0], validation[1]);
     }
 
     /** Accuracy and mean cross-entropy over a split, in batches of {@value #EVALUATION_BATCH}, gradient-free. */
@@ -233,7 +271,7 @@ final class ArmRunner {
         double lossSum = 0;
         for (long from = 0; from < n; from += EVALUATION_BATCH) {
             String range = from + ":" + Math.min(n, from + EVALUATION_BATCH);
-            try (ai.djl.ndarray.NDManager scope = trainer.getManager().newSubManager()) {
+            try (NDManager scope = trainer.getManager().newSubManager()) {
                 NDArray images = split.images().get(range);
                 NDArray labels = split.labels().get(range);
                 images.attach(scope);

@@ -251,6 +251,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("warmup", warmup);
         identity.put("optimizer", "Adam (ResumableAdam, DJL's Adam bit for bit)");
         identity.put("astConfig", new java.util.TreeMap<>(setup.astConfig().toProperties()));
+        // Timings are only comparable on one machine, library build and allocator setting: resuming elsewhere is
+        // refused rather than mixing them into paired ratios.
+        identity.put("provenance", Provenance.of(djlEngine));
+        identity.put("machine", machine());
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("identity", identity);
         header.put("command", "ast-benchmark " + String.join(" ", args));
@@ -262,8 +266,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         header.put("firstSeed", firstSeed);
         header.put("targets", targets);
         header.put("accuracyAt", budgets);
-        header.put("provenance", Provenance.of(djlEngine));
-        header.put("machine", machine());
         return header;
     }
 
@@ -290,7 +292,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private int renderOnly() throws IOException {
-        RunLog log = RunLog.read(out.resolve(RunLog.FILE));
+        RunLog log = RunLog.read(out.resolve(RunLog.FILE), false);
         JsonObject setup = log.setup();
         Gson gson = new Gson();
         List<String> order = List.of(gson.fromJson(setup.get("arms"), String[].class));

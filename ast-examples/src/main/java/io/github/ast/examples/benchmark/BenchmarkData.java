@@ -54,7 +54,7 @@ record BenchmarkData(String source, FashionMnist.Split train, FashionMnist.Split
             return new Training(train, 0);
         }
         LabelNoise.Flipped flipped = LabelNoise.flip(train.labels().toFloatArray(), noise, FashionMnist.CLASSES,
-                seed);
+                Seeds.derive(seed, Seeds.LABEL_NOISE));
         return new Training(train.withLabels(flipped.labels()), flipped.flipped().length);
     }
 

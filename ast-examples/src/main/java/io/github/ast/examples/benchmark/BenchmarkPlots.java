@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -102,27 +100,48 @@ final class BenchmarkPlots {
         return chart;
     }
 
-    private CategoryChart timeToTarget() {
-        CategoryChart chart = new CategoryChartBuilder().width(1100).height(600)
-                .title("Time to target test accuracy — " + title + " (median, 95% bootstrap interval; a bar at "
-                        + String.format(Locale.ROOT, "%.0f", budget) + " s = median not reached)")
-                .xAxisTitle("arm").yAxisTitle("training seconds").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setXAxisLabelRotation(30);
-        chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+    /**
+     * Median time to each target per arm (markers joined by a line) with its bootstrap interval (a vertical line), the
+     * targets on the x axis, the arms slightly apart; a median or interval end not reached is drawn at the budget.
+     */
+    private XYChart timeToTarget() {
+        XYChart chart = new XYChartBuilder().width(1100).height(620)
+                .title("Time to target test accuracy — " + title + " (median, 95% interval; at the top: not reached)")
+                .xAxisTitle("target test accuracy (%)").yAxisTitle("training seconds").build();
         List<String> arms = summary.arms();
-        for (double t : targets) {
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(budget * 1.02);
+        chart.getStyler().setXAxisDecimalPattern("#0.#");
+        double gap = 1;
+        for (int j = 1; j < targets.length; j++) {
+            gap = Math.min(gap, Math.abs(targets[j] - targets[j - 1]) * 100);
+        }
+        double spread = 0.4 * gap;
+        for (int i = 0; i < arms.size(); i++) {
+            String arm = arms.get(i);
+            double offset = (i - (arms.size() - 1) / 2.0) * spread / Math.max(1, arms.size());
+            Color c = PALETTE[i % PALETTE.length];
+            List<Double> x = new ArrayList<>();
             List<Double> medians = new ArrayList<>();
-            List<Double> errors = new ArrayList<>();
-            for (String arm : arms) {
+            for (double t : targets) {
                 double[] times = summary.runsOf(arm).stream().mapToDouble(r -> r.secondsTo(t)).toArray();
-                double m = Math.min(budget, Stats.median(times));
                 Stats.Interval interval = Stats.bootstrapMedian(times, arm.hashCode() * 31L + Double.hashCode(t));
-                medians.add(m);
-                // XChart draws symmetric error bars: half the interval's width, capped at the budget.
-                errors.add((Math.min(budget, interval.high()) - Math.min(budget, interval.low())) / 2);
+                double at = 100 * t + offset;
+                x.add(at);
+                medians.add(Math.min(budget, Stats.median(times)));
+                XYSeries range = chart.addSeries(arm + " " + t, List.of(at, at),
+                        List.of(Math.min(budget, interval.low()), Math.min(budget, interval.high())));
+                range.setMarker(SeriesMarkers.NONE);
+                range.setLineColor(c);
+                range.setLineStyle(new BasicStroke(1.2f));
+                range.setShowInLegend(false);
             }
-            chart.addSeries(String.format(Locale.ROOT, "%.0f%%", 100 * t), arms, medians, errors);
+            XYSeries points = chart.addSeries(arm, x, medians);
+            points.setMarker(SeriesMarkers.CIRCLE);
+            points.setMarkerColor(c);
+            points.setLineColor(c);
+            points.setLineStyle(new BasicStroke(1.6f));
         }
         return chart;
     }

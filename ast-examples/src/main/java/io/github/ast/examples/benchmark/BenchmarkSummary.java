@@ -2,6 +2,7 @@ package io.github.ast.examples.benchmark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,9 +11,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * What people read from a benchmark's runs, all computed from the runs themselves: time to each target (median over
- * seeds, bootstrap 95% interval, censored runs counted), accuracy at several budgets, each arm's paired speed-up
- * against the best random control and against full data, and what each arm cost in samples forwarded and
- * back-propagated per training second.
+ * seeds, bootstrap 95% interval, censored runs counted), accuracy at several training times, each arm's paired
+ * speed-up against the best random control and against full data, what each arm did with its budget, and who is
+ * ahead at each target and time.
  */
 final class BenchmarkSummary {
 
@@ -25,13 +26,15 @@ final class BenchmarkSummary {
      * Creates a summary.
      *
      * @param runs the finished runs
-     * @param arms the arms in the order to show them (the order they were asked for)
+     * @param arms the arms in the order to show them; arms of the runs missing from it follow in run order
      * @param targets test-accuracy targets, in [0, 1]
      * @param budgets training-time points for the accuracy table, in seconds
      */
     BenchmarkSummary(List<RunRecord> runs, List<String> arms, double[] targets, double[] budgets) {
         this.runs = List.copyOf(runs);
-        this.arms = arms.stream().filter(a -> runs.stream().anyMatch(r -> r.arm().equals(a))).toList();
+        List<String> order = new ArrayList<>(arms);
+        runs.stream().map(RunRecord::arm).filter(a -> !order.contains(a)).distinct().forEach(order::add);
+        this.arms = order.stream().filter(a -> runs.stream().anyMatch(r -> r.arm().equals(a))).toList();
         this.targets = targets.clone();
         this.budgets = budgets.clone();
     }
@@ -44,13 +47,12 @@ final class BenchmarkSummary {
         return runs.stream().filter(r -> r.arm().equals(arm)).toList();
     }
 
-    /** The seeds every listed arm finished, the ones paired comparisons use. */
-    private List<Long> seedsOf(String arm) {
-        return runsOf(arm).stream().map(RunRecord::seed).toList();
-    }
-
     private double[] metric(String arm, ToDoubleFunction<RunRecord> metric) {
         return runsOf(arm).stream().mapToDouble(metric).toArray();
+    }
+
+    private double[] timesTo(String arm, double target) {
+        return metric(arm, r -> r.secondsTo(target));
     }
 
     /** A deterministic bootstrap seed per table cell, so that re-rendering gives the same intervals. */
@@ -59,37 +61,33 @@ final class BenchmarkSummary {
     }
 
     /**
-     * Returns the random control that reached a target soonest (lowest median time, then lowest mean of finite
-     * times), or null if no random control ran.
+     * Returns the random control that reached a target soonest: lowest median time, then most seeds that reached
+     * it, then lowest mean of the finite times; null if no random control ran.
+     *
+     * @param target the accuracy target
+     * @return the arm's label, or null
      */
     String bestRandom(double target) {
-        String best = null;
-        double bestMedian = Double.POSITIVE_INFINITY;
-        double bestMean = Double.POSITIVE_INFINITY;
-        for (String arm : arms) {
-            if (!Arm.parse(arm, 0.1).isRandomControl()) {
-                continue;
-            }
-            double[] times = metric(arm, r -> r.secondsTo(target));
-            double median = Stats.median(times);
-            double mean = Arrays.stream(times).filter(Double::isFinite).average().orElse(Double.POSITIVE_INFINITY);
-            if (best == null || median < bestMedian || (median == bestMedian && mean < bestMean)) {
-                best = arm;
-                bestMedian = median;
-                bestMean = mean;
-            }
-        }
-        return best;
+        Comparator<String> soonest = Comparator.comparingDouble((String a) -> Stats.median(timesTo(a, target)))
+                .thenComparingLong(a -> -Arrays.stream(timesTo(a, target)).filter(Double::isFinite).count())
+                .thenComparingDouble(a -> Arrays.stream(timesTo(a, target)).filter(Double::isFinite).average()
+                        .orElse(Double.POSITIVE_INFINITY));
+        return arms.stream().filter(a -> Arm.parse(a, 0.1).isRandomControl()).min(soonest).orElse(null);
     }
 
     /**
      * A paired speed-up: per seed both ran, control time over method time to the target; median and interval.
      *
      * @param values the per-seed ratios (NaN where neither reached the target)
-     * @param median their median
+     * @param median their median ({@link Stats#medianRatio})
      * @param interval its bootstrap interval
      */
-    record Paired(double[] values, double median, Stats.Interval interval) {}
+    record Paired(double[] values, double median, Stats.Interval interval) {
+
+        long used() {
+            return Arrays.stream(values).filter(v -> !Double.isNaN(v)).count();
+        }
+    }
 
     Paired paired(String method, String control, double target) {
         List<Double> ratios = new ArrayList<>();
@@ -98,66 +96,65 @@ final class BenchmarkSummary {
                     .ifPresent(c -> ratios.add(Stats.speedUp(c.secondsTo(target), run.secondsTo(target))));
         }
         double[] values = ratios.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Paired(values, Stats.median(values),
-                Stats.bootstrapMedian(values, cellSeed(method + "/" + control, target)));
+        return new Paired(values, Stats.medianRatio(values),
+                Stats.bootstrapMedianRatio(values, cellSeed(method + "/" + control, target)));
     }
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("Times are training seconds (evaluation excluded) at the first evaluation at or above the target; "
-                + "medians over seeds with bootstrap 95% intervals in brackets; a run that never reached a target "
-                + "is censored (counted as slower than every run that did), not dropped.\n\n");
+        md.append("Times are training seconds (evaluation excluded) at the first evaluation at or above the target, "
+                + "so they resolve to the evaluation interval; medians over paired seeds with bootstrap 95% intervals"
+                + " in brackets; a run that never reached a target is censored (counted as slower than every run "
+                + "that did), not dropped.\n\n");
         md.append("**Time to target test accuracy**\n\n| arm | seeds |");
         for (double t : targets) {
-            md.append(String.format(Locale.ROOT, " %s |", pct(t)));
+            md.append(' ').append(pct(t)).append(" |");
         }
         md.append("\n|---|---|").append("---|".repeat(targets.length)).append('\n');
         for (String arm : arms) {
             md.append("| ").append(arm).append(" | ").append(runsOf(arm).size()).append(" |");
             for (double t : targets) {
-                double[] times = metric(arm, r -> r.secondsTo(t));
+                double[] times = timesTo(arm, t);
                 md.append(' ').append(timeCell(times, Stats.bootstrapMedian(times, cellSeed(arm, t)))).append(" |");
             }
             md.append('\n');
         }
         md.append("\n**Test accuracy at a training time**\n\n| arm |");
         for (double b : budgets) {
-            md.append(String.format(Locale.ROOT, " %s s |", trim(b)));
+            md.append(' ').append(trim(b)).append(" s |");
         }
         md.append(" best validation acc. |\n|---|").append("---|".repeat(budgets.length + 1)).append('\n');
         for (String arm : arms) {
             md.append("| ").append(arm).append(" |");
             for (double b : budgets) {
-                double[] accuracy = metric(arm, r -> r.accuracyAt(b));
-                md.append(' ').append(accuracyCell(accuracy, Stats.bootstrapMedian(accuracy, cellSeed(arm, b))))
-                        .append(" |");
+                md.append(' ').append(accuracyCell(arm, r -> r.accuracyAt(b), b)).append(" |");
             }
-            double[] validation = metric(arm, r -> r.evaluations().stream()
-                    .mapToDouble(Evaluation::validationAccuracy).max().orElse(Double.NaN));
-            md.append(' ').append(accuracyCell(validation, Stats.bootstrapMedian(validation, cellSeed(arm, -1))))
-                    .append(" |\n");
+            md.append(' ').append(accuracyCell(arm, r -> r.evaluations().stream()
+                    .mapToDouble(Evaluation::validationAccuracy).max().orElse(Double.NaN), -1)).append(" |\n");
         }
         md.append(ratioTable());
         md.append(costTable());
+        md.append(leaders());
         return md.toString();
     }
 
     private String ratioTable() {
         boolean hasFull = arms.contains("full");
-        StringBuilder md = new StringBuilder("\n**Paired speed-up to each target** (control's time over the arm's, "
-                + "per seed, then the median; > 1: the arm is faster; ∞: only the arm reached it; 0: only the "
-                + "control did; seeds where neither did are left out)\n\n| arm |");
+        StringBuilder md = new StringBuilder("\n**Paired speed-up to each target** (per seed, the control's time "
+                + "over the arm's; the median, its interval and the seeds used; > 1: the arm is faster; ∞: only the "
+                + "arm reached it; 0: only the control did; seeds where neither did are left out)\n\n| arm |");
+        int columns = 0;
         for (double t : targets) {
             String best = bestRandom(t);
             if (best != null) {
-                md.append(String.format(Locale.ROOT, " %s vs best random (%s) |", pct(t), best));
+                md.append(' ').append(pct(t)).append(" vs best random (").append(best).append(") |");
+                columns++;
             }
             if (hasFull) {
-                md.append(String.format(Locale.ROOT, " %s vs full |", pct(t)));
+                md.append(' ').append(pct(t)).append(" vs full |");
+                columns++;
             }
         }
-        int columns = (int) Arrays.stream(targets).filter(t -> bestRandom(t) != null).count()
-                + (hasFull ? targets.length : 0);
         md.append("\n|---|").append("---|".repeat(columns)).append('\n');
         for (String arm : arms) {
             md.append("| ").append(arm).append(" |");
@@ -191,7 +188,67 @@ final class BenchmarkSummary {
                     num(100 * Stats.median(metric(arm, r -> r.last().testAccuracy())), "%.2f%%"),
                     num(Stats.median(metric(arm, RunRecord::wallSeconds)), "%.0f")));
         }
+        double wall = runs.stream().mapToDouble(RunRecord::wallSeconds).sum();
+        md.append(String.format(Locale.ROOT, "%n%d runs, %.0f min of wall-clock time in all (training and "
+                + "evaluation; start-up and JIT warm-up not counted).%n", runs.size(), wall / 60));
         return md.toString();
+    }
+
+    /**
+     * Who is ahead, generated from the runs: per target the arm with the lowest median time and its paired speed-up
+     * over the runner-up; per training time the arm with the highest median accuracy and its paired gain.
+     */
+    private String leaders() {
+        StringBuilder md = new StringBuilder("\n**Who is ahead** (generated from the runs)\n\n");
+        if (arms.isEmpty()) {
+            return md.append("No run has finished.\n").toString();
+        }
+        for (double t : targets) {
+            List<String> ranked = arms.stream().sorted(Comparator.comparingDouble(
+                    (String a) -> Stats.median(timesTo(a, t)))).toList();
+            String first = ranked.get(0);
+            double best = Stats.median(timesTo(first, t));
+            if (Double.isInfinite(best)) {
+                md.append("- ").append(pct(t)).append(": no arm's median run reached it.\n");
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "- %s: fastest `%s` (median %.0f s)", pct(t), first, best));
+            if (ranked.size() > 1) {
+                String second = ranked.get(1);
+                double next = Stats.median(timesTo(second, t));
+                md.append(String.format(Locale.ROOT, ", then `%s` (%s); paired speed-up of `%s` over `%s`: %s",
+                        second, Double.isInfinite(next) ? "median not reached"
+                                : String.format(Locale.ROOT, "median %.0f s", next),
+                        first, second, ratioCell(paired(first, second, t))));
+            }
+            md.append(".\n");
+        }
+        for (double b : budgets) {
+            List<String> ranked = arms.stream().sorted(Comparator.comparingDouble(
+                    (String a) -> -Stats.median(metric(a, r -> r.accuracyAt(b))))).toList();
+            String first = ranked.get(0);
+            md.append(String.format(Locale.ROOT, "- at %s s: most accurate `%s` (%s)", trim(b), first,
+                    accuracyCell(first, r -> r.accuracyAt(b), b)));
+            if (ranked.size() > 1) {
+                String second = ranked.get(1);
+                double[] gains = pairedDifference(first, second, r -> r.accuracyAt(b));
+                Stats.Interval interval = Stats.bootstrapMedian(gains, cellSeed(first + "-" + second, b));
+                md.append(String.format(Locale.ROOT, ", then `%s`; paired gain %+.2f points [%+.2f, %+.2f]", second,
+                        100 * Stats.median(gains), 100 * interval.low(), 100 * interval.high()));
+            }
+            md.append(".\n");
+        }
+        return md.toString();
+    }
+
+    /** Per seed both arms ran: the first arm's value minus the second's. */
+    private double[] pairedDifference(String first, String second, ToDoubleFunction<RunRecord> metric) {
+        List<Double> differences = new ArrayList<>();
+        for (RunRecord run : runsOf(first)) {
+            runsOf(second).stream().filter(c -> c.seed() == run.seed()).findFirst()
+                    .ifPresent(c -> differences.add(metric.applyAsDouble(run) - metric.applyAsDouble(c)));
+        }
+        return differences.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static double backpropPerSecond(RunRecord run) {
@@ -214,11 +271,13 @@ final class BenchmarkSummary {
         return Double.isInfinite(s) ? "∞" : String.format(Locale.ROOT, "%.0f", s);
     }
 
-    private static String accuracyCell(double[] accuracy, Stats.Interval interval) {
+    private String accuracyCell(String arm, ToDoubleFunction<RunRecord> metric, double cell) {
+        double[] accuracy = metric(arm, metric);
         double median = Stats.median(accuracy);
         if (Double.isNaN(median)) {
             return "n/a";
         }
+        Stats.Interval interval = Stats.bootstrapMedian(accuracy, cellSeed(arm, cell));
         return String.format(Locale.ROOT, "%.2f%% [%.2f, %.2f]", 100 * median, 100 * interval.low(),
                 100 * interval.high());
     }
@@ -227,9 +286,8 @@ final class BenchmarkSummary {
         if (Double.isNaN(paired.median())) {
             return "n/a (neither reached it)";
         }
-        long used = Arrays.stream(paired.values()).filter(v -> !Double.isNaN(v)).count();
         return String.format(Locale.ROOT, "%s× [%s, %s] (n=%d)", ratio(paired.median()),
-                ratio(paired.interval().low()), ratio(paired.interval().high()), used);
+                ratio(paired.interval().low()), ratio(paired.interval().high()), paired.used());
     }
 
     private static String ratio(double r) {
@@ -237,7 +295,7 @@ final class BenchmarkSummary {
     }
 
     private static String pct(double t) {
-        return String.format(Locale.ROOT, "%s%%", trim(100 * t));
+        return trim(100 * t) + "%";
     }
 
     private static String trim(double v) {
@@ -263,14 +321,13 @@ final class BenchmarkSummary {
         return csv.toString();
     }
 
-    /** The per-arm figures as data, for results.json. */
+    /** The summary's figures as data, for results.json. */
     Map<String, Object> tables() {
         Map<String, Object> perArm = new LinkedHashMap<>();
         for (String arm : arms) {
-            Map<String, Object> row = new LinkedHashMap<>();
             Map<String, Object> toTarget = new LinkedHashMap<>();
             for (double t : targets) {
-                double[] times = metric(arm, r -> r.secondsTo(t));
+                double[] times = timesTo(arm, t);
                 Stats.Interval interval = Stats.bootstrapMedian(times, cellSeed(arm, t));
                 Map<String, Object> cell = new LinkedHashMap<>();
                 cell.put("seconds", times);
@@ -279,24 +336,29 @@ final class BenchmarkSummary {
                 cell.put("high", interval.high());
                 String best = bestRandom(t);
                 if (best != null && !best.equals(arm)) {
-                    cell.put("speedUpVsBestRandom", paired(arm, best, t));
                     cell.put("bestRandom", best);
+                    cell.put("speedUpVsBestRandom", paired(arm, best, t));
                 }
                 if (arms.contains("full") && !arm.equals("full")) {
                     cell.put("speedUpVsFull", paired(arm, "full", t));
                 }
                 toTarget.put(pct(t), cell);
             }
-            row.put("timeToTarget", toTarget);
-            Map<String, Object> atBudget = new LinkedHashMap<>();
+            Map<String, Object> atTime = new LinkedHashMap<>();
             for (double b : budgets) {
                 double[] accuracy = metric(arm, r -> r.accuracyAt(b));
                 Stats.Interval interval = Stats.bootstrapMedian(accuracy, cellSeed(arm, b));
-                atBudget.put(trim(b), Map.of("accuracy", accuracy, "median", Stats.median(accuracy), "low",
-                        interval.low(), "high", interval.high()));
+                Map<String, Object> cell = new LinkedHashMap<>();
+                cell.put("accuracy", accuracy);
+                cell.put("median", Stats.median(accuracy));
+                cell.put("low", interval.low());
+                cell.put("high", interval.high());
+                atTime.put(trim(b), cell);
             }
-            row.put("accuracyAt", atBudget);
-            row.put("seeds", seedsOf(arm));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("seeds", runsOf(arm).stream().map(RunRecord::seed).toList());
+            row.put("timeToTarget", toTarget);
+            row.put("accuracyAt", atTime);
             perArm.put(arm, row);
         }
         return perArm;

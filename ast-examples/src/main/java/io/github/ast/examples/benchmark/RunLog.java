@@ -55,7 +55,9 @@ final class RunLog {
      */
     static RunLog open(Path directory, Map<String, Object> setup, boolean resume) throws IOException {
         Path file = directory.resolve(FILE);
-        JsonObject wanted = GSON.toJsonTree(setup).getAsJsonObject();
+        // Through text and back, so that it compares as a line read from the file does (a float setting such as
+        // the learning rate is written as its shortest decimal and read back as that double).
+        JsonObject wanted = JsonParser.parseString(GSON.toJson(setup)).getAsJsonObject();
         if (!Files.exists(file)) {
             Files.createDirectories(directory);
             appendLine(file, GSON.toJson(wanted));
@@ -65,7 +67,7 @@ final class RunLog {
             throw new IllegalStateException(file + " already holds a benchmark; continue it with --resume, or choose "
                     + "another --out");
         }
-        RunLog existing = read(file);
+        RunLog existing = read(file, true);
         JsonElement had = existing.setup.get("identity");
         JsonElement now = wanted.get("identity");
         if (!Objects.equals(had, now)) {
@@ -76,17 +78,19 @@ final class RunLog {
     }
 
     /**
-     * Reads a log, cutting off a partial last line left by an interrupted write.
+     * Reads a log; a partial last line (an interrupted write, or a run being written right now) is ignored, and with
+     * {@code repair} cut off so that appending can continue.
      *
      * @param file the runs.jsonl file
+     * @param repair whether to cut off a partial last line; only for a log this process will append to
      * @return the log
      * @throws IOException if it cannot be read, or a line other than the last is corrupt
      */
-    static RunLog read(Path file) throws IOException {
+    static RunLog read(Path file, boolean repair) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String text = new String(bytes, StandardCharsets.UTF_8);
         int complete = text.lastIndexOf('\n') + 1;
-        if (complete < text.length()) {
+        if (complete < text.length() && repair) {
             LOG.warn("{}: cut off a partial last line of {} bytes (a run interrupted while it was written; it will "
                     + "be run again)", file, text.length() - complete);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {

@@ -2,10 +2,11 @@ package io.github.ast.examples.benchmark;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The few statistics the summary reports: medians that keep censored runs (positive infinity: the target was never
- * reached) instead of dropping them, percentile-bootstrap intervals of the median over seeds, and paired ratios.
+ * reached) instead of dropping them, percentile-bootstrap intervals of a median over seeds, and paired speed-ups.
  */
 final class Stats {
 
@@ -22,15 +23,20 @@ final class Stats {
      */
     record Interval(double low, double high) {}
 
+    private static double[] sortedNumbers(double[] values) {
+        return Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    }
+
     /**
-     * Returns the median; infinities count as values (a censored run is slower than every finished one), NaNs are
-     * dropped first.
+     * Returns the median of times or accuracies; infinities count as values (a censored run is slower than every
+     * finished one), NaNs are dropped first. With an even count, the mean of the two middle values (infinite if one
+     * is: the conservative answer for a time).
      *
      * @param values the values
      * @return the median, NaN if no value is a number
      */
     static double median(double[] values) {
-        double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] sorted = sortedNumbers(values);
         int n = sorted.length;
         if (n == 0) {
             return Double.NaN;
@@ -44,30 +50,70 @@ final class Stats {
     }
 
     /**
-     * Returns the percentile-bootstrap 95% interval of the median: {@value #RESAMPLES} resamples of the values with
-     * replacement, seeded, so the same values always give the same interval.
+     * Returns the median of speed-up ratios: with an even count, the geometric mean of the two middle values, or the
+     * lower one when the upper is infinite, so that one seed where only the method reached a target cannot make the
+     * median infinite (the answer that would flatter the method).
+     *
+     * @param ratios ratios in [0, ∞]; NaNs are dropped
+     * @return the median, NaN without values
+     */
+    static double medianRatio(double[] ratios) {
+        double[] sorted = sortedNumbers(ratios);
+        int n = sorted.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        if (n % 2 == 1) {
+            return sorted[n / 2];
+        }
+        double a = sorted[n / 2 - 1];
+        double b = sorted[n / 2];
+        return Double.isInfinite(b) ? a : Math.sqrt(a * b);
+    }
+
+    /**
+     * Returns the percentile-bootstrap 95% interval of {@link #median}.
      *
      * @param values one value per seed; NaNs are dropped
      * @param seed seeds the resampling
      * @return the interval, both ends NaN without values
      */
     static Interval bootstrapMedian(double[] values, long seed) {
-        double[] kept = Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+        return bootstrap(values, seed, Stats::median);
+    }
+
+    /**
+     * Returns the percentile-bootstrap 95% interval of {@link #medianRatio}.
+     *
+     * @param ratios one ratio per seed; NaNs are dropped
+     * @param seed seeds the resampling
+     * @return the interval, both ends NaN without values
+     */
+    static Interval bootstrapMedianRatio(double[] ratios, long seed) {
+        return bootstrap(ratios, seed, Stats::medianRatio);
+    }
+
+    /**
+     * {@value #RESAMPLES} resamples of the values with replacement, seeded so that the same values always give the
+     * same interval; the interval spans the 2.5th to the 97.5th percentile of the statistic over the resamples.
+     */
+    private static Interval bootstrap(double[] values, long seed, ToDoubleFunction<double[]> statistic) {
+        double[] kept = sortedNumbers(values);
         if (kept.length == 0) {
             return new Interval(Double.NaN, Double.NaN);
         }
         Random random = new Random(seed);
-        double[] medians = new double[RESAMPLES];
+        double[] statistics = new double[RESAMPLES];
         double[] resample = new double[kept.length];
         for (int b = 0; b < RESAMPLES; b++) {
             for (int i = 0; i < kept.length; i++) {
                 resample[i] = kept[random.nextInt(kept.length)];
             }
-            medians[b] = median(resample);
+            statistics[b] = statistic.applyAsDouble(resample);
         }
-        Arrays.sort(medians);
-        return new Interval(medians[(int) Math.floor(0.025 * RESAMPLES)],
-                medians[(int) Math.ceil(0.975 * RESAMPLES) - 1]);
+        Arrays.sort(statistics);
+        return new Interval(statistics[(int) Math.floor(0.025 * RESAMPLES)],
+                statistics[(int) Math.ceil(0.975 * RESAMPLES) - 1]);
     }
 
     /**
@@ -89,6 +135,6 @@ final class Stats {
         if (Double.isInfinite(method)) {
             return 0;
         }
-        return control / method;
+        return method == 0 ? (control == 0 ? 1 : Double.POSITIVE_INFINITY) : control / method;
     }
 }

@@ -1,0 +1,53 @@
+package io.github.ast.examples.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.ast.core.AstConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ArmTest {
+
+    @Test
+    void parsesEveryKindAndTheShorthandForRates() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("full", "random-batch@0.1", "0.3", "rs2@0.5", ".25",
+                "seed", "seed:random", "ast-100"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("full", "random-batch@0.1", "random-batch@0.3",
+                "rs2@0.5", "rs2@.25", "seed", "seed:random", "ast-100");
+        assertThat(arms).extracting(Arm::kind).containsExactly(Arm.Kind.FULL, Arm.Kind.RANDOM_BATCH,
+                Arm.Kind.RANDOM_BATCH, Arm.Kind.RS2, Arm.Kind.RS2, Arm.Kind.AST, Arm.Kind.AST, Arm.Kind.AST);
+        assertThat(arms).extracting(Arm::rate).containsExactly(1.0, 0.1, 0.3, 0.5, 0.25, 0.1, 0.1, 1.0);
+        assertThat(arms.get(1).isRandomControl()).isTrue();
+        assertThat(arms.get(0).isRandomControl()).isFalse();
+        assertThat(arms.get(5).isRandomControl()).isFalse();
+    }
+
+    @Test
+    void astArmsConfigureTheBaseConfiguration() {
+        AstConfig base = AstConfig.builder().targetRate(0.2).build();
+        AstConfig ablation = Arm.parse("seed:random", 0.2).configure().apply(base.toBuilder()).build();
+        assertThat(ablation.scorer()).isEqualTo("random");
+        assertThat(ablation.gate()).isEqualTo(base.gate());
+        assertThat(ablation.targetRate()).isEqualTo(0.2);
+        AstConfig seed = Arm.parse("seed", 0.2).configure().apply(base.toBuilder()).build();
+        assertThat(seed.toProperties()).isEqualTo(base.toProperties());
+        AstConfig all = Arm.parse("ast-100", 0.2).configure().apply(base.toBuilder()).build();
+        assertThat(all.targetRate()).isEqualTo(1.0);
+    }
+
+    @Test
+    void badLabelsAreNamedWithWhatIsKnown() {
+        assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")
+                .hasMessageContaining("random-batch@r").hasMessageContaining("seed:random");
+        assertThatThrownBy(() -> Arm.parse("rs2@x", 0.1)).hasMessageContaining("'x' is not a number");
+        assertThatThrownBy(() -> Arm.parse("random-batch@1.5", 0.1)).hasMessageContaining("rate 1.5")
+                .hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("0.1"), 0.1))
+                .hasMessageContaining("bare rate with no arm before it");
+        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("full", "0.1"), 0.1))
+                .hasMessageContaining("bare rate");
+        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("rs2@0.1", "rs2@0.1"), 0.1))
+                .hasMessageContaining("listed twice");
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""Copies each benchmark configuration's generated summary.md into README.md, so no table there is typed by hand.
+
+README.md marks each place as
+    <!-- summary: docs/benchmark/mlp-mxnet-clean -->
+    ...replaced...
+    <!-- end summary -->
+Run from the repository root after a benchmark finished or was resumed: python3 scripts/readme-benchmarks.py
+"""
+import pathlib
+import re
+import sys
+
+readme = pathlib.Path("README.md")
+text = readme.read_text(encoding="utf-8")
+pattern = re.compile(r"(<!-- summary: (\S+) -->\n)(.*?)(<!-- end summary -->)", re.S)
+
+
+def splice(match):
+    folder = pathlib.Path(match.group(2))
+    summary = folder / "summary.md"
+    if not summary.is_file():
+        sys.exit(f"{summary} is missing: run or --render that benchmark first")
+    body = summary.read_text(encoding="utf-8")
+    # The summary's own title is replaced by the README's heading; tables become one level deeper.
+    body = re.sub(r"\A# .*\n\n", "", body)
+    return match.group(1) + body.rstrip("\n") + "\n" + match.group(4)
+
+
+new, count = pattern.subn(splice, text)
+if count == 0:
+    sys.exit("README.md has no '<!-- summary: DIR -->' markers")
+readme.write_text(new, encoding="utf-8")
+print(f"README.md: {count} benchmark summaries copied")
