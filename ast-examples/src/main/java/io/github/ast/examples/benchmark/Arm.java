@@ -9,15 +9,18 @@ import java.util.function.UnaryOperator;
 
 /**
  * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
- * {@code random-batch@0.1}, {@code rs2@0.3}, {@code seed}, {@code seed:random}, {@code ast-100}.
+ * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
+ * {@code seed:random}, {@code ast-100}.
  *
  * @param label the label, as given on the command line and in every output
  * @param kind what loop trains it
- * @param rate the kept fraction for {@link Kind#RANDOM_BATCH} and {@link Kind#RS2}; 1 for full data; the target
- *     rate the configuration asks for otherwise
+ * @param rate the kept fraction for {@link Kind#RANDOM_BATCH} and {@link Kind#RS2}; the prune ratio for
+ *     {@link Kind#INFOBATCH}; 1 for full data; the target rate the configuration asks for otherwise
+ * @param randomScores for {@link Kind#INFOBATCH}: the ablation, recording uniform random numbers instead of losses
  * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
  */
-public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.Builder> configure) {
+public record Arm(String label, Kind kind, double rate, boolean randomScores,
+        UnaryOperator<AstConfig.Builder> configure) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -27,6 +30,11 @@ public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.
         RANDOM_BATCH,
         /** RS2: a fresh random {@code rate} of the data per epoch, full-size batches, no scoring pass. */
         RS2,
+        /**
+         * InfoBatch: {@code InfoBatchSampler} with prune ratio {@code rate}, its losses from the training forward, the
+         * last 12.5% of the budget on all data.
+         */
+        INFOBATCH,
         /** {@code AdaptiveSparseTrainer.trainBatch} on every batch, with the arm's configuration. */
         AST
     }
@@ -63,7 +71,7 @@ public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.
     public static Arm parse(String text, double baseRate) {
         String label = text.trim().toLowerCase(Locale.ROOT);
         if (label.equals("full")) {
-            return new Arm(label, Kind.FULL, 1, null);
+            return new Arm(label, Kind.FULL, 1, false, null);
         }
         int at = label.indexOf('@');
         if (at > 0) {
@@ -71,17 +79,27 @@ public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.
             Kind kind = switch (prefix) {
                 case "random-batch" -> Kind.RANDOM_BATCH;
                 case "rs2" -> Kind.RS2;
+                case "infobatch" -> Kind.INFOBATCH;
                 default -> null;
             };
             if (kind != null) {
+                String value = label.substring(at + 1);
+                boolean randomScores = kind == Kind.INFOBATCH && value.endsWith(":random");
+                if (randomScores) {
+                    value = value.substring(0, value.length() - ":random".length());
+                }
                 double rate;
                 try {
-                    rate = Double.parseDouble(label.substring(at + 1));
+                    rate = Double.parseDouble(value);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("arm '" + text + "': '" + label.substring(at + 1)
-                            + "' is not a number; write e.g. " + prefix + "@0.1", e);
+                    throw new IllegalArgumentException("arm '" + text + "': '" + value + "' is not a number; write "
+                            + "e.g. " + prefix + "@0.1", e);
                 }
-                return new Arm(label, kind, rate, null);
+                if (kind == Kind.INFOBATCH && rate >= 1) {
+                    throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate + " must be in "
+                            + "(0, 1)");
+                }
+                return new Arm(label, kind, rate, randomScores, null);
             }
         }
         AstArm ast = AST_ARMS.get(label);
@@ -89,12 +107,13 @@ public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.
             throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ", known()));
         }
         double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
-        return new Arm(label, Kind.AST, rate, ast.configure());
+        return new Arm(label, Kind.AST, rate, false, ast.configure());
     }
 
     /** Returns the known labels, with {@code r} standing for a rate in (0, 1]. */
     public static List<String> known() {
-        List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r"));
+        List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
+                "infobatch@r:random"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -112,6 +131,9 @@ public record Arm(String label, Kind kind, double rate, UnaryOperator<AstConfig.
                     100 * rate);
             case RS2 -> String.format(Locale.ROOT, "RS2: a fresh random %.0f%% of the data per epoch, full batches, "
                     + "no scoring pass", 100 * rate);
+            case INFOBATCH -> String.format(Locale.ROOT, "InfoBatch: each epoch drops below-mean-loss samples with "
+                    + "probability %.2f, weights the kept ones of that group up, last 12.5%% of the budget on all "
+                    + "data%s", rate, randomScores ? "; ablation: random numbers recorded instead of losses" : "");
             case AST -> AST_ARMS.get(label).description();
         };
     }

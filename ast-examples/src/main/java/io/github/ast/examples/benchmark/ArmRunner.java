@@ -17,12 +17,15 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
+import io.github.ast.api.PerSampleLoss;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.BatchResult;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.core.sampling.InfoBatchSampler;
+import io.github.ast.core.sampling.InfoBatchTraining;
 import io.github.ast.core.sampling.Rs2Sampler;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.core.schedule.TrainingClock;
@@ -70,6 +73,8 @@ final class ArmRunner {
     }
 
     private static final int EVALUATION_BATCH = 1000;
+    /** InfoBatch's default: the last 12.5% of training on all data. */
+    private static final double INFOBATCH_ANNEAL = 0.125;
 
     private final Setup setup;
     private final BenchmarkData data;
@@ -105,12 +110,17 @@ final class ArmRunner {
             model.setBlock(Models.byName(setup.model(), FashionMnist.CLASSES));
             try (Trainer trainer = model.newTrainer(Models.trainingConfig(adam))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
+                long orderSeed = Seeds.derive(seed, Seeds.DATA_ORDER);
+                InfoBatchSampler infoBatch = arm.kind() == Arm.Kind.INFOBATCH
+                        ? new InfoBatchSampler(setup.batchSize(), arm.rate(), INFOBATCH_ANNEAL,
+                                started -> clock.seconds() / setup.budgetSeconds(), orderSeed)
+                        : null;
                 ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
                         .optLabels(training.split().labels())
-                        .setSampling(new Rs2Sampler(setup.batchSize(), arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1,
-                                false, Seeds.derive(seed, Seeds.DATA_ORDER)))
+                        .setSampling(infoBatch != null ? infoBatch : new Rs2Sampler(setup.batchSize(),
+                                arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed))
                         .build();
-                return train(arm, seed, trainer, train, clock, rate, training.flipped(), wallStart);
+                return train(arm, seed, trainer, train, infoBatch, clock, rate, training.flipped(), wallStart);
             }
         } finally {
             if (training.split() != data.train()) {
@@ -119,9 +129,10 @@ final class ArmRunner {
         }
     }
 
-    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, TrainingClock clock,
-            BudgetTracker rate, int flipped, long wallStart) throws IOException, TranslateException {
-        Step step = stepFor(arm, seed);
+    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, InfoBatchSampler infoBatch,
+            TrainingClock clock, BudgetTracker rate, int flipped, long wallStart)
+            throws IOException, TranslateException {
+        Step step = stepFor(arm, seed, infoBatch);
         List<Evaluation> evaluations = new ArrayList<>();
         List<Float> gateRates = new ArrayList<>();
         List<Float> thresholds = new ArrayList<>();
@@ -176,8 +187,28 @@ final class ArmRunner {
                 (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds);
     }
 
-    private Step stepFor(Arm arm, long seed) {
+    private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch) {
         return switch (arm.kind()) {
+            case INFOBATCH -> {
+                PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
+                java.util.Random ablation = new java.util.Random(seed);
+                yield (trainer, batch) -> {
+                    InfoBatchTraining.Step result = InfoBatchTraining.trainBatch(trainer, batch, infoBatch, loss);
+                    if (!result.skipped()) {
+                        trainer.step();
+                        if (arm.randomScores()) {
+                            float[] noise = new float[batch.getSize()];
+                            for (int i = 0; i < noise.length; i++) {
+                                noise[i] = ablation.nextFloat();
+                            }
+                            infoBatch.record(batch.getIndices(), noise);
+                        }
+                    }
+                    int rows = batch.getSize();
+                    return new Counts(rows, result.skipped() ? 0 : rows, result.skipped(), false, Float.NaN,
+                            Float.NaN);
+                };
+            }
             case FULL, RS2 -> (trainer, batch) -> {
                 EasyTrain.trainBatch(trainer, batch);
                 trainer.step();

@@ -46,7 +46,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--arms", split = ",", defaultValue = "full,random-batch@0.1,0.3,0.5,rs2@0.1,0.3,0.5,seed,"
             + "seed:random,ast-100", description = "arms to compare; a bare rate continues the previous arm's kind, "
             + "so random-batch@0.1,0.3 is two arms (default ${DEFAULT-VALUE}); known: full, random-batch@r, rs2@r, "
-            + "seed, seed:random, ast-100")
+            + "infobatch@r, infobatch@r:random, seed, seed:random, ast-100")
     List<String> arms;
 
     @Option(names = "--seeds", defaultValue = "5", description = "paired seeds (default ${DEFAULT-VALUE})")

@@ -24,6 +24,21 @@ class ArmTest {
     }
 
     @Test
+    void infoBatchArmsCarryTheirPruneRatioAndTheAblation() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("infobatch@0.5", "0.3", "infobatch@0.5:random"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("infobatch@0.5", "infobatch@0.3",
+                "infobatch@0.5:random");
+        assertThat(arms).extracting(Arm::kind).containsOnly(Arm.Kind.INFOBATCH);
+        assertThat(arms).extracting(Arm::rate).containsExactly(0.5, 0.3, 0.5);
+        assertThat(arms).extracting(Arm::randomScores).containsExactly(false, false, true);
+        assertThat(arms.get(0).isRandomControl()).isFalse();
+        assertThat(arms.get(2).description()).contains("ablation");
+        assertThatThrownBy(() -> Arm.parse("infobatch@1", 0.1)).hasMessageContaining("prune ratio 1.0")
+                .hasMessageContaining("(0, 1)");
+        assertThatThrownBy(() -> Arm.parse("rs2@0.5:random", 0.1)).hasMessageContaining("not a number");
+    }
+
+    @Test
     void astArmsConfigureTheBaseConfiguration() {
         AstConfig base = AstConfig.builder().targetRate(0.2).build();
         AstConfig ablation = Arm.parse("seed:random", 0.2).configure().apply(base.toBuilder()).build();
