@@ -216,10 +216,12 @@ final class BenchmarkSummary {
             if (ranked.size() > 1) {
                 String second = ranked.get(1);
                 double next = Stats.median(timesTo(second, t));
-                md.append(String.format(Locale.ROOT, ", then `%s` (%s); paired speed-up of `%s` over `%s`: %s",
+                Paired paired = paired(first, second, t);
+                boolean separated = paired.interval().low() > 1 || paired.interval().high() < 1;
+                md.append(String.format(Locale.ROOT, ", then `%s` (%s); paired speed-up of `%s` over `%s`: %s%s",
                         second, Double.isInfinite(next) ? "median not reached"
                                 : String.format(Locale.ROOT, "median %.0f s", next),
-                        first, second, ratioCell(paired(first, second, t))));
+                        first, second, ratioCell(paired), separated ? "" : ", not separated (the interval holds 1)"));
             }
             md.append(".\n");
         }
@@ -233,8 +235,10 @@ final class BenchmarkSummary {
                 String second = ranked.get(1);
                 double[] gains = pairedDifference(first, second, r -> r.accuracyAt(b));
                 Stats.Interval interval = Stats.bootstrapMedian(gains, cellSeed(first + "-" + second, b));
-                md.append(String.format(Locale.ROOT, ", then `%s`; paired gain %+.2f points [%+.2f, %+.2f]", second,
-                        100 * Stats.median(gains), 100 * interval.low(), 100 * interval.high()));
+                boolean separated = interval.low() > 0 || interval.high() < 0;
+                md.append(String.format(Locale.ROOT, ", then `%s`; paired gain %+.2f points [%+.2f, %+.2f]%s", second,
+                        100 * Stats.median(gains), 100 * interval.low(), 100 * interval.high(),
+                        separated ? "" : ", not separated (the interval holds 0)"));
             }
             md.append(".\n");
         }
