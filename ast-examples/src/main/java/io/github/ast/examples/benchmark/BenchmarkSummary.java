@@ -325,19 +325,24 @@ final class BenchmarkSummary {
         return csv.toString();
     }
 
+    /** One table cell as data: the per-seed values under {@code name}, their median and its interval. */
+    private static Map<String, Object> medianCell(String name, double[] values, long seed) {
+        Stats.Interval interval = Stats.bootstrapMedian(values, seed);
+        Map<String, Object> cell = new LinkedHashMap<>();
+        cell.put(name, values);
+        cell.put("median", Stats.median(values));
+        cell.put("low", interval.low());
+        cell.put("high", interval.high());
+        return cell;
+    }
+
     /** The summary's figures as data, for results.json. */
     Map<String, Object> tables() {
         Map<String, Object> perArm = new LinkedHashMap<>();
         for (String arm : arms) {
             Map<String, Object> toTarget = new LinkedHashMap<>();
             for (double t : targets) {
-                double[] times = timesTo(arm, t);
-                Stats.Interval interval = Stats.bootstrapMedian(times, cellSeed(arm, t));
-                Map<String, Object> cell = new LinkedHashMap<>();
-                cell.put("seconds", times);
-                cell.put("median", Stats.median(times));
-                cell.put("low", interval.low());
-                cell.put("high", interval.high());
+                Map<String, Object> cell = medianCell("seconds", timesTo(arm, t), cellSeed(arm, t));
                 String best = bestRandom(t);
                 if (best != null && !best.equals(arm)) {
                     cell.put("bestRandom", best);
@@ -350,14 +355,7 @@ final class BenchmarkSummary {
             }
             Map<String, Object> atTime = new LinkedHashMap<>();
             for (double b : budgets) {
-                double[] accuracy = metric(arm, r -> r.accuracyAt(b));
-                Stats.Interval interval = Stats.bootstrapMedian(accuracy, cellSeed(arm, b));
-                Map<String, Object> cell = new LinkedHashMap<>();
-                cell.put("accuracy", accuracy);
-                cell.put("median", Stats.median(accuracy));
-                cell.put("low", interval.low());
-                cell.put("high", interval.high());
-                atTime.put(trim(b), cell);
+                atTime.put(trim(b), medianCell("accuracy", metric(arm, r -> r.accuracyAt(b)), cellSeed(arm, b)));
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("seeds", runsOf(arm).stream().map(RunRecord::seed).toList());

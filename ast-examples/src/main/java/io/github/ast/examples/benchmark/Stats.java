@@ -36,17 +36,7 @@ final class Stats {
      * @return the median, NaN if no value is a number
      */
     static double median(double[] values) {
-        double[] sorted = sortedNumbers(values);
-        int n = sorted.length;
-        if (n == 0) {
-            return Double.NaN;
-        }
-        if (n % 2 == 1) {
-            return sorted[n / 2];
-        }
-        double a = sorted[n / 2 - 1];
-        double b = sorted[n / 2];
-        return a == b ? a : (a + b) / 2;
+        return middle(values, (a, b) -> a == b ? a : (a + b) / 2);
     }
 
     /**
@@ -58,17 +48,17 @@ final class Stats {
      * @return the median, NaN without values
      */
     static double medianRatio(double[] ratios) {
-        double[] sorted = sortedNumbers(ratios);
+        return middle(ratios, (a, b) -> Double.isInfinite(b) ? a : Math.sqrt(a * b));
+    }
+
+    /** The middle value of the sorted numbers, or the two middle values combined for an even count; NaN if none. */
+    private static double middle(double[] values, java.util.function.DoubleBinaryOperator evenCount) {
+        double[] sorted = sortedNumbers(values);
         int n = sorted.length;
         if (n == 0) {
             return Double.NaN;
         }
-        if (n % 2 == 1) {
-            return sorted[n / 2];
-        }
-        double a = sorted[n / 2 - 1];
-        double b = sorted[n / 2];
-        return Double.isInfinite(b) ? a : Math.sqrt(a * b);
+        return n % 2 == 1 ? sorted[n / 2] : evenCount.applyAsDouble(sorted[n / 2 - 1], sorted[n / 2]);
     }
 
     /**
