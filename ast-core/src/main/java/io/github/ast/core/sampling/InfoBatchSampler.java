@@ -114,11 +114,7 @@ public final class InfoBatchSampler implements Sampler {
             epoch.set(i, epoch.set(j, epoch.get(i)));
         }
         keptLastEpoch = epoch.size();
-        List<List<Long>> batches = new ArrayList<>();
-        for (int from = 0; from < epoch.size(); from += batchSize) {
-            batches.add(epoch.subList(from, Math.min(epoch.size(), from + batchSize)));
-        }
-        return batches.iterator();
+        return Batches.of(epoch, batchSize, false);
     }
 
     private static List<Long> all(int n) {

@@ -77,14 +77,7 @@ public final class Rs2Sampler implements Sampler {
             }
             epoch.add(permutation[position++]);
         }
-        List<List<Long>> batches = new ArrayList<>();
-        for (int from = 0; from < epoch.size(); from += batchSize) {
-            int to = Math.min(epoch.size(), from + batchSize);
-            if (to - from == batchSize || !dropLast) {
-                batches.add(epoch.subList(from, to));
-            }
-        }
-        return batches.iterator();
+        return Batches.of(epoch, batchSize, dropLast);
     }
 
     /**
