@@ -34,18 +34,26 @@ import java.util.TreeMap;
  *     many batches within one, >= 1: engines cannot save their generators' state, so this fixed grid is what lets a
  *     run resumed from a batch checkpoint (whose cadence must be a multiple of it) draw what an uninterrupted run
  *     with the same configuration draws, with or without checkpoints
- * @param selection fresh or history selection, exploration, rescaling, warm-up and annealing
+ * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
+ * @param policy selection policy name: {@code gated} (the published system, default) or another registered one
+ * @param backwardBatch 0 (default): each batch trains the rows it selected in one step; {@code n >= 1}: selected
+ *     rows queue across batches and train in steps of exactly {@code n} rows (the remainder at the epoch's end)
  * @param scorerSettings the scorer's settings (keys without prefix)
  * @param gateSettings the gate's settings
  * @param controllerSettings the controller's settings
  * @param energySettings the energy models' settings (each comparison model receives the keys it accepts)
  * @param meterSettings the meter's settings
+ * @param policySettings the policy's settings
  */
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
         List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
-        int splits, long seed, int reseedEvery, SelectionConfig selection, Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        int splits, long seed, int reseedEvery, SelectionConfig selection, String policy, int backwardBatch,
+        Map<String, String> scorerSettings, Map<String, String> gateSettings,
         Map<String, String> controllerSettings, Map<String, String> energySettings,
-        Map<String, String> meterSettings) {
+        Map<String, String> meterSettings, Map<String, String> policySettings) {
+
+    /** The default selection policy: the published system. */
+    public static final String DEFAULT_POLICY = "gated";
 
     /** Prefix of every property this configuration reads. */
     public static final String PREFIX = "ast.";
@@ -58,10 +66,11 @@ public record AstConfig(String engine, String scorer, String gate, String contro
 
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
             "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "reseedEvery", "selection",
-            "exploration", "rescale", "warmupEpochs", "annealEpochs", "targetStart");
+            "exploration", "rescale", "warmupEpochs", "annealEpochs", "targetStart", "staleness", "policy",
+            "backwardBatch");
 
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
-    static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter");
+    static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter", "policy");
 
     /** Validates every value; the message names the bad value and what is allowed. */
     public AstConfig {
@@ -88,6 +97,11 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         if (splits < 0) {
             throw new ConfigurationException("ast.splits=" + splits + " must be >= 0 (0: one share per device)");
         }
+        policy = requireName("policy", policy);
+        if (backwardBatch < 0) {
+            throw new ConfigurationException("ast.backwardBatch=" + backwardBatch + " is invalid; it must be >= 0 "
+                    + "(0: one step per batch; n: pooled steps of n rows)");
+        }
         if (reseedEvery < 1) {
             throw new ConfigurationException("ast.reseedEvery=" + reseedEvery + " must be >= 1 (batches between "
                     + "restarts of the random generators within an epoch)");
@@ -97,6 +111,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         controllerSettings = copy(controllerSettings);
         energySettings = copy(energySettings);
         meterSettings = copy(meterSettings);
+        policySettings = copy(policySettings);
     }
 
     /**
@@ -119,12 +134,14 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
-                .minActive(minActive).splits(splits).seed(seed).reseedEvery(reseedEvery).selection(selection);
+                .minActive(minActive).splits(splits).seed(seed).reseedEvery(reseedEvery).selection(selection)
+                .policy(policy).backwardBatch(backwardBatch);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
         energySettings.forEach((k, v) -> b.setting("energy." + k, v));
         meterSettings.forEach((k, v) -> b.setting("meter." + k, v));
+        policySettings.forEach((k, v) -> b.setting("policy." + k, v));
         return b;
     }
 
@@ -169,9 +186,12 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "warmupEpochs" -> b.selection(b.selection.withWarmup(parseInt(name, value)));
                 case "annealEpochs" -> b.selection(b.selection.withAnneal(parseInt(name, value)));
                 case "targetStart" -> b.selection(b.selection.withTargetStart(parseDouble(name, value)));
+                case "staleness" -> b.selection(b.selection.withStaleness(parseInt(name, value)));
+                case "policy" -> b.policy(value);
+                case "backwardBatch" -> b.backwardBatch(parseInt(name, value));
                 default -> throw new ConfigurationException(
                         "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
-                                + " and ast.<scorer|gate|controller|energy|meter>.<setting>");
+                                + " and ast.<scorer|gate|controller|energy|meter|policy>.<setting>");
             }
         }
         return b.build();
@@ -205,18 +225,30 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         if (!Double.isNaN(selection.targetStart())) {
             p.put("ast.targetStart", Double.toString(selection.targetStart()));
         }
+        // Keys added after checkpoints existed appear only when set away from their default, so that checkpoints
+        // of the reference configuration written before them still resume.
+        if (selection.mode() == SelectionConfig.Mode.STALE) {
+            p.put("ast.staleness", Integer.toString(selection.staleness()));
+        }
+        if (!policy.equals(DEFAULT_POLICY)) {
+            p.put("ast.policy", policy);
+        }
+        if (backwardBatch != 0) {
+            p.put("ast.backwardBatch", Integer.toString(backwardBatch));
+        }
         scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
         controllerSettings.forEach((k, v) -> p.put("ast.controller." + k, v));
         energySettings.forEach((k, v) -> p.put("ast.energy." + k, v));
         meterSettings.forEach((k, v) -> p.put("ast.meter." + k, v));
+        policySettings.forEach((k, v) -> p.put("ast.policy." + k, v));
         return p;
     }
 
     /**
      * Returns the context a plugin factory receives.
      *
-     * @param kind "scorer", "gate", "controller", "energy" or "meter"
+     * @param kind "scorer", "gate", "controller", "energy", "meter" or "policy"
      * @param services objects supplied in code, by type
      * @return run-wide values plus that plugin's settings
      */
@@ -227,6 +259,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             case "controller" -> controllerSettings;
             case "energy" -> energySettings;
             case "meter" -> meterSettings;
+            case "policy" -> policySettings;
             default -> throw new IllegalArgumentException("kind='" + kind + "' is not one of " + SETTING_KINDS);
         };
         return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings),
@@ -297,8 +330,10 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private int splits;
         private long seed = 42;
         private int reseedEvery = DEFAULT_RESEED_EVERY;
+        private String policy = DEFAULT_POLICY;
+        private int backwardBatch;
         private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0,
-                Double.NaN);
+                Double.NaN, SelectionConfig.DEFAULT_STALENESS);
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
 
         private Builder() {
@@ -385,10 +420,22 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
-        /** Sets the selection (fresh or history, exploration, rescaling, warm-up, annealing). */
+        /** Sets the selection (fresh, history or stale, exploration, rescaling, warm-up, annealing). */
         public Builder selection(SelectionConfig value) {
             selection = new PendingSelection(value.mode(), value.exploration(), value.rescale(), value.warmupEpochs(),
-                    value.annealEpochs(), value.targetStart());
+                    value.annealEpochs(), value.targetStart(), value.staleness());
+            return this;
+        }
+
+        /** Sets the selection policy's name. */
+        public Builder policy(String value) {
+            policy = value;
+            return this;
+        }
+
+        /** Sets the rows of a pooled step, 0 for one step per batch. */
+        public Builder backwardBatch(int value) {
+            backwardBatch = value;
             return this;
         }
 
@@ -409,7 +456,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             Map<String, String> target = dot > 0 ? settings.get(kindAndKey.substring(0, dot)) : null;
             if (target == null || dot == kindAndKey.length() - 1) {
                 throw new ConfigurationException("Unknown setting " + PREFIX + kindAndKey
-                        + "; plugin settings are ast.<scorer|gate|controller|energy|meter>.<setting>");
+                        + "; plugin settings are ast.<scorer|gate|controller|energy|meter|policy>.<setting>");
             }
             target.put(kindAndKey.substring(dot + 1), value);
             return this;
@@ -418,40 +465,45 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /** Validates and returns the configuration. */
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
-                    initialThreshold, minActive, splits, seed, reseedEvery, selection.build(), settings.get("scorer"), settings.get("gate"),
-                    settings.get("controller"), settings.get("energy"), settings.get("meter"));
+                    initialThreshold, minActive, splits, seed, reseedEvery, selection.build(), policy, backwardBatch,
+                    settings.get("scorer"), settings.get("gate"), settings.get("controller"), settings.get("energy"),
+                    settings.get("meter"), settings.get("policy"));
         }
     }
 
     /** Selection values collected one property at a time, validated together when the configuration is built. */
     private record PendingSelection(SelectionConfig.Mode mode, double exploration, boolean rescale, int warmup,
-            int anneal, double targetStart) {
+            int anneal, double targetStart, int staleness) {
         PendingSelection withMode(SelectionConfig.Mode value) {
-            return new PendingSelection(value, exploration, rescale, warmup, anneal, targetStart);
+            return new PendingSelection(value, exploration, rescale, warmup, anneal, targetStart, staleness);
         }
 
         PendingSelection withExploration(double value) {
-            return new PendingSelection(mode, value, rescale, warmup, anneal, targetStart);
+            return new PendingSelection(mode, value, rescale, warmup, anneal, targetStart, staleness);
         }
 
         PendingSelection withRescale(boolean value) {
-            return new PendingSelection(mode, exploration, value, warmup, anneal, targetStart);
+            return new PendingSelection(mode, exploration, value, warmup, anneal, targetStart, staleness);
         }
 
         PendingSelection withWarmup(int value) {
-            return new PendingSelection(mode, exploration, rescale, value, anneal, targetStart);
+            return new PendingSelection(mode, exploration, rescale, value, anneal, targetStart, staleness);
         }
 
         PendingSelection withAnneal(int value) {
-            return new PendingSelection(mode, exploration, rescale, warmup, value, targetStart);
+            return new PendingSelection(mode, exploration, rescale, warmup, value, targetStart, staleness);
         }
 
         PendingSelection withTargetStart(double value) {
-            return new PendingSelection(mode, exploration, rescale, warmup, anneal, value);
+            return new PendingSelection(mode, exploration, rescale, warmup, anneal, value, staleness);
+        }
+
+        PendingSelection withStaleness(int value) {
+            return new PendingSelection(mode, exploration, rescale, warmup, anneal, targetStart, value);
         }
 
         SelectionConfig build() {
-            return new SelectionConfig(mode, exploration, rescale, warmup, anneal, targetStart);
+            return new SelectionConfig(mode, exploration, rescale, warmup, anneal, targetStart, staleness);
         }
     }
 }

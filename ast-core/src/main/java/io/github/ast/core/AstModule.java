@@ -2,11 +2,13 @@ package io.github.ast.core;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Singleton;
 import io.github.ast.api.Controller;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.Scorer;
+import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.Settings;
 import java.util.LinkedHashMap;
@@ -15,8 +17,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Guice wiring: binds the scorer, gate, controller and energy model named in an {@link AstConfig} to the
- * implementations the {@link PluginRegistry} found through {@link java.util.ServiceLoader}.
+ * Guice wiring: binds the scorer, gate, controller, selection policy and energy model named in an {@link AstConfig}
+ * to the implementations the {@link PluginRegistry} found through {@link java.util.ServiceLoader}. The scorer, gate
+ * and controller are one instance each per trainer ({@link SelectionParts}), shared by the policy that builds on
+ * them and the trainer that checkpoints the controller.
  *
  * <p>Users who need to replace a binding in code (a per-sample loss for regression, say) override this module with
  * {@code Modules.override(new AstModule(config)).with(...)}; everything else is configuration.
@@ -57,18 +61,38 @@ public final class AstModule extends AbstractModule {
     }
 
     @Provides
+    @Singleton
     Scorer scorer() {
         return registry.create("scorer", Scorer.class, config.scorer(), config.contextFor("scorer", services));
     }
 
     @Provides
+    @Singleton
     Gate gate() {
         return registry.create("gate", Gate.class, config.gate(), config.contextFor("gate", services));
     }
 
     @Provides
+    @Singleton
     Controller controller() {
         return registry.create("controller", Controller.class, config.controller(), config.contextFor("controller", services));
+    }
+
+    @Provides
+    @Singleton
+    SelectionParts parts(Scorer scorer, Gate gate, Controller controller) {
+        return new SelectionParts(scorer, gate, controller);
+    }
+
+    @Provides
+    @Singleton
+    SelectionPolicy policy(SelectionParts parts) {
+        Map<Class<?>, Object> withParts = new LinkedHashMap<>(services);
+        withParts.put(Scorer.class, parts.scorer());
+        withParts.put(Gate.class, parts.gate());
+        withParts.put(Controller.class, parts.controller());
+        withParts.put(AstConfig.class, config);
+        return registry.create("policy", SelectionPolicy.class, config.policy(), config.contextFor("policy", withParts));
     }
 
     @Provides

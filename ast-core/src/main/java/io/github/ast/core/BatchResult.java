@@ -17,9 +17,15 @@ import java.util.Map;
  * @param correct those samples whose arg-max prediction equals the label
  * @param threshold the threshold after the controller's update
  * @param energies the batch's energy by model name, the primary model first (empty if skipped)
+ * @param forwarded rows forward-propagated while this batch was trained: the scoring pass's and the training
+ *     forwards' (with pooled steps, those of the steps this batch completed)
+ * @param backPropagated rows back-propagated while this batch was trained (pooled: the steps it completed, which
+ *     may hold rows of earlier batches; 0 while its rows wait in the queue)
+ * @param maxWeight the largest loss weight a row selected here can carry, 1 without weights
  */
 public record BatchResult(int batchSize, int gateActive, int trained, boolean fallback, boolean skipped,
-        int evaluated, double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies) {
+        int evaluated, double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies,
+        int forwarded, int backPropagated, double maxWeight) {
 
     /**
      * Returns the result of a skipped step: nothing trained, nothing spent.
@@ -29,7 +35,7 @@ public record BatchResult(int batchSize, int gateActive, int trained, boolean fa
      * @return the result
      */
     public static BatchResult skipped(int batchSize, double threshold) {
-        return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of());
+        return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of(), 0, 0, 1);
     }
 
     /** Copies the energies. */

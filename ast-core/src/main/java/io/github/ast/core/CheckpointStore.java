@@ -1,6 +1,5 @@
 package io.github.ast.core;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,8 +41,8 @@ final class CheckpointStore {
     private static final String POINTER = ".latest-";
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "model.params";
-    private static final String HISTORY = "history.ndlist";
-    private static final String OPTIMIZER = "optimizer.ndlist";
+    /** Array files a checkpoint may hold besides the parameters, as {@code <name>.ndlist}. */
+    static final java.util.Set<String> ARRAY_FILES = java.util.Set.of("history", "optimizer", "policy", "queue");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
 
@@ -108,8 +107,11 @@ final class CheckpointStore {
      * Writes a checkpoint and publishes it as the latest: every file is flushed to disk (fsync) before the rename
      * that publishes it, so a power loss, not only a killed process, leaves the previous checkpoint usable.
      */
-    void save(State state, Block block, Optional<NDList> scoreHistory, Optional<NDList> optimizer)
-            throws IOException {
+    void save(State state, Block block, java.util.Map<String, NDList> arrays) throws IOException {
+        if (!ARRAY_FILES.containsAll(arrays.keySet())) {
+            throw new IllegalArgumentException("array files " + arrays.keySet() + " are not all among "
+                    + ARRAY_FILES);
+        }
         Files.createDirectories(directory);
         deleteLeftovers();
         String name = state.name();
@@ -118,11 +120,8 @@ final class CheckpointStore {
         NDList parameters = new NDList();
         block.getParameters().values().forEach(p -> parameters.add(p.getArray()));
         write(temporary.resolve(PARAMETERS), parameters);
-        if (scoreHistory.isPresent()) {
-            write(temporary.resolve(HISTORY), scoreHistory.get());
-        }
-        if (optimizer.isPresent()) {
-            write(temporary.resolve(OPTIMIZER), optimizer.get());
+        for (java.util.Map.Entry<String, NDList> file : arrays.entrySet()) {
+            write(temporary.resolve(file.getKey() + ".ndlist"), file.getValue());
         }
         steps.completed("files written");
         try (Stream<Path> files = Files.list(temporary)) {
@@ -291,14 +290,18 @@ final class CheckpointStore {
         return saved;
     }
 
-    /** Loads a checkpoint's score history, if it has one. */
-    static Optional<NDList> loadHistory(Path checkpoint, NDManager manager) throws IOException {
-        return loadList(checkpoint.resolve(HISTORY), manager);
-    }
-
-    /** Loads a checkpoint's optimiser state, if it has one. */
-    static Optional<NDList> loadOptimizer(Path checkpoint, NDManager manager) throws IOException {
-        return loadList(checkpoint.resolve(OPTIMIZER), manager);
+    /**
+     * Loads one of a checkpoint's array files, if it has it.
+     *
+     * @param checkpoint the checkpoint's directory
+     * @param name one of {@link #ARRAY_FILES}
+     * @param manager owns the loaded arrays
+     */
+    static Optional<NDList> load(Path checkpoint, String name, NDManager manager) throws IOException {
+        if (!ARRAY_FILES.contains(name)) {
+            throw new IllegalArgumentException("array file '" + name + "' is not one of " + ARRAY_FILES);
+        }
+        return loadList(checkpoint.resolve(name + ".ndlist"), manager);
     }
 
     private static Optional<NDList> loadList(Path file, NDManager manager) throws IOException {

@@ -26,11 +26,16 @@ import java.util.Map;
  * @param skippedBatches batches skipped for empty input or non-finite losses
  * @param trainSeconds wall-clock seconds of the training loop (scoring included)
  * @param validationSeconds wall-clock seconds of validation
+ * @param samples the epoch's samples (of batches not skipped)
+ * @param forwarded rows forward-propagated in the epoch: scoring passes and training forwards
+ * @param backPropagated rows back-propagated in the epoch
+ * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
-        int skippedBatches, double trainSeconds, double validationSeconds) {
+        int skippedBatches, double trainSeconds, double validationSeconds, long samples, long forwarded,
+        long backPropagated, double maxWeight) {
 
     /** Copies the energies. */
     public EpochStats {
@@ -44,18 +49,26 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
 
     /**
      * Formats the epoch line: loss, accuracy (validation when available, else training), activation, the primary
-     * model's saving (scoring counted), threshold and time, then the comparison models' savings and the meter.
+     * model's saving (scoring counted), threshold ("-" for a policy without one) and time, the rows forwarded and
+     * back-propagated per sample of the epoch, the largest loss weight when rows are weighted, then the comparison
+     * models' savings and the meter.
      *
      * @return for example {@code Epoch  1/40 | Loss: 1.72 | Acc: 36.5% | Act:  8.1% | Save: 56.3% | Thr: 0.731 |
-     *     12.0s | unit 91.0% | flops 56.2% | 310 J}
+     *     12.0s | Fwd: 108% | Bwd:   8% | unit 91.0% | flops 56.2% | 310 J}
      */
     public String line() {
         int width = Integer.toString(epochs).length();
         double accuracy = Double.isNaN(validationAccuracy) ? trainAccuracy : validationAccuracy;
+        String thr = Double.isNaN(threshold) ? "-" : String.format(Locale.ROOT, "%.3f", threshold);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "Epoch %" + width + "d/%d | Loss: %.4f | Acc: %5.1f%% | Act: %5.1f%% | Save: %5.1f%% | Thr: %.3f | %.1fs",
-                epoch, epochs, trainLoss, 100 * accuracy, 100 * activationRate, 100 * energy().savings(), threshold,
+                "Epoch %" + width + "d/%d | Loss: %.4f | Acc: %5.1f%% | Act: %5.1f%% | Save: %5.1f%% | Thr: %s | %.1fs",
+                epoch, epochs, trainLoss, 100 * accuracy, 100 * activationRate, 100 * energy().savings(), thr,
                 trainSeconds));
+        line.append(String.format(Locale.ROOT, " | Fwd: %3.0f%% | Bwd: %3.0f%%", 100.0 * forwarded / Math.max(1, samples),
+                100.0 * backPropagated / Math.max(1, samples)));
+        if (maxWeight > 1) {
+            line.append(String.format(Locale.ROOT, " | Wmax: %.1f", maxWeight));
+        }
         energies.entrySet().stream().skip(1).forEach(e -> line.append(String.format(Locale.ROOT, " | %s %.1f%%",
                 e.getKey(), 100 * e.getValue().savings())));
         if (!Double.isNaN(measuredJoules)) {

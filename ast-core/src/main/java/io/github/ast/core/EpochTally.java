@@ -21,14 +21,30 @@ final class EpochTally {
     double lossSum;
     int fallbacks;
     int skipped;
+    long forwarded;
+    long backPropagated;
+    double maxWeight = 1;
     Map<String, BatchEnergy> energies = new LinkedHashMap<>();
     /** Training-loop seconds and metered joules of the epoch's batches run before the current process. */
     double earlierSeconds;
     double earlierJoules;
 
+    /**
+     * Adds a flush's result (pooled rows trained at the epoch's end): its rows and statistics, not a batch.
+     */
+    void addFlush(BatchResult result) {
+        forwarded += result.forwarded();
+        backPropagated += result.backPropagated();
+        evaluated += result.evaluated();
+        correct += result.correct();
+        lossSum += result.lossSum();
+    }
+
     /** Adds one batch's result. */
     void add(BatchResult result) {
         batches++;
+        forwarded += result.forwarded();
+        backPropagated += result.backPropagated();
         if (result.skipped()) {
             skipped++;
             return;
@@ -40,6 +56,7 @@ final class EpochTally {
         correct += result.correct();
         lossSum += result.lossSum();
         fallbacks += result.fallback() ? 1 : 0;
+        maxWeight = Math.max(maxWeight, result.maxWeight());
         energies = EnergyAccount.sum(energies, result.energies());
     }
 
@@ -61,6 +78,9 @@ final class EpochTally {
         copy.lossSum = lossSum;
         copy.fallbacks = fallbacks;
         copy.skipped = skipped;
+        copy.forwarded = forwarded;
+        copy.backPropagated = backPropagated;
+        copy.maxWeight = maxWeight;
         copy.energies = new LinkedHashMap<>(energies);
         copy.earlierSeconds = seconds;
         copy.earlierJoules = joules;

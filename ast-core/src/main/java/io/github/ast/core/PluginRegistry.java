@@ -7,6 +7,7 @@ import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.PluginFactory;
 import io.github.ast.api.spi.ScorerFactory;
+import io.github.ast.api.spi.SelectionPolicyFactory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +31,8 @@ public final class PluginRegistry {
             "scorer", ScorerFactory.class,
             "gate", GateFactory.class,
             "controller", ControllerFactory.class,
-            "energy", EnergyModelFactory.class);
+            "energy", EnergyModelFactory.class,
+            "policy", SelectionPolicyFactory.class);
 
     private final Map<String, Map<String, PluginFactory<?>>> factories;
 
@@ -70,7 +72,7 @@ public final class PluginRegistry {
     /**
      * Returns the names available for a kind.
      *
-     * @param kind "scorer", "gate", "controller" or "energy"
+     * @param kind "scorer", "gate", "controller", "energy" or "policy"
      * @return the names, sorted
      */
     public SortedSet<String> names(String kind) {
@@ -80,7 +82,7 @@ public final class PluginRegistry {
     /**
      * Creates a component by name, after checking that its settings are all known to its factory.
      *
-     * @param kind "scorer", "gate", "controller" or "energy"
+     * @param kind "scorer", "gate", "controller", "energy" or "policy"
      * @param type the component interface
      * @param name the configured name
      * @param context run-wide values and the component's settings

@@ -7,7 +7,8 @@ import io.github.ast.api.ConfigurationException;
  * threshold, whether to reweight explored samples, and the epochs trained on all data at the start and the end.
  *
  * @param mode {@link Mode#FRESH}: score every sample with a gradient-free forward pass before selecting;
- *     {@link Mode#HISTORY}: select from the outputs last seen for each sample, skipping the scoring pass
+ *     {@link Mode#HISTORY}: select from the outputs last seen for each sample, skipping the scoring pass;
+ *     {@link Mode#STALE}: fresh every {@code staleness} epochs, from history in between (StaleSB)
  * @param exploration probability, in [0, 1), that a sample the gate left out is trained anyway; in history mode
  *     this is how stale samples get rescored
  * @param rescale weight the loss of explored samples by 1 / exploration so the expected gradient equals the
@@ -16,9 +17,13 @@ import io.github.ast.api.ConfigurationException;
  * @param annealEpochs last epochs trained on every sample, with no scoring pass, >= 0
  * @param targetStart the target rate of the first sparse epoch, moving linearly to the configured target by the
  *     last sparse epoch; NaN for a constant target
+ * @param staleness with {@link Mode#STALE}, epochs a fresh pass's scores are reused for, >= 1
  */
 public record SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs,
-        double targetStart) {
+        double targetStart, int staleness) {
+
+    /** Epochs a stale source reuses a fresh pass's scores for unless configured: StaleSB's. */
+    public static final int DEFAULT_STALENESS = 2;
 
     /** Fresh scoring, no exploration, no rescaling, no warm-up or annealing: the reference algorithm. */
     public static final SelectionConfig DEFAULT = new SelectionConfig(Mode.FRESH, 0, false, 0, 0);
@@ -33,7 +38,22 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
      * @param annealEpochs last epochs on all data
      */
     public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
-        this(mode, exploration, rescale, warmupEpochs, annealEpochs, Double.NaN);
+        this(mode, exploration, rescale, warmupEpochs, annealEpochs, Double.NaN, DEFAULT_STALENESS);
+    }
+
+    /**
+     * Creates a selection with a target schedule and the default staleness.
+     *
+     * @param mode fresh, history or stale
+     * @param exploration exploration probability
+     * @param rescale whether to reweight explored samples
+     * @param warmupEpochs first epochs on all data
+     * @param annealEpochs last epochs on all data
+     * @param targetStart the first sparse epoch's target rate, NaN for a constant target
+     */
+    public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs,
+            double targetStart) {
+        this(mode, exploration, rescale, warmupEpochs, annealEpochs, targetStart, DEFAULT_STALENESS);
     }
 
     /** Where the scores that drive selection come from. */
@@ -41,10 +61,12 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
         /** A gradient-free forward pass over the whole batch. */
         FRESH,
         /** The outputs last computed for each sample, refreshed by the training forward. */
-        HISTORY;
+        HISTORY,
+        /** A fresh pass every {@code staleness} epochs, the history's values in between. */
+        STALE;
 
         /**
-         * Parses {@code fresh} or {@code history}.
+         * Parses {@code fresh}, {@code history} or {@code stale}.
          *
          * @param name the configured name
          * @return the mode
@@ -53,7 +75,9 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
             return switch (name.trim()) {
                 case "fresh" -> FRESH;
                 case "history" -> HISTORY;
-                default -> throw new ConfigurationException("ast.selection=" + name + " is unknown; use fresh or history");
+                case "stale" -> STALE;
+                default -> throw new ConfigurationException("ast.selection=" + name
+                        + " is unknown; use fresh, history or stale");
             };
         }
 
@@ -66,7 +90,11 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
     /** Validates the values. */
     public SelectionConfig {
         if (mode == null) {
-            throw new ConfigurationException("ast.selection must be fresh or history");
+            throw new ConfigurationException("ast.selection must be fresh, history or stale");
+        }
+        if (staleness < 1) {
+            throw new ConfigurationException("ast.staleness=" + staleness + " is invalid; it must be >= 1 (epochs a "
+                    + "fresh pass's scores are reused for)");
         }
         if (!(exploration >= 0 && exploration < 1)) {
             throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");

@@ -81,7 +81,12 @@ class AdaptiveSparseTrainerTest {
             assertThat(report.config()).isEqualTo(config);
             assertThat(last.line()).matches(
                     "Epoch 8/8 \\| Loss: \\d\\.\\d{4} \\| Acc: +\\d+\\.\\d% \\| Act: +\\d+\\.\\d% \\| Save: +\\d+\\.\\d% "
-                            + "\\| Thr: \\d\\.\\d{3} \\| \\d+\\.\\ds \\| unit +\\d+\\.\\d% \\| flops +\\d+\\.\\d%( \\| \\d+ J)?");
+                            + "\\| Thr: \\d\\.\\d{3} \\| \\d+\\.\\ds \\| Fwd: +\\d+% \\| Bwd: +\\d+% \\| unit +\\d+\\.\\d% "
+                            + "\\| flops +\\d+\\.\\d%( \\| \\d+ J)?");
+            // Per-batch steps back-propagate exactly the selected rows; fresh scoring forwards every sample first.
+            assertThat(last.samples()).isEqualTo(SAMPLES);
+            assertThat(last.backPropagated()).isEqualTo(Math.round(last.activationRate() * SAMPLES));
+            assertThat(last.forwarded()).isEqualTo(SAMPLES + last.backPropagated());
             assertThat(last.energies()).containsOnlyKeys("forward-backward", "unit", "flops");
             assertThat(last.energies().get("unit").savings()).isCloseTo(1 - (0.25 * 10 + 0.75 * 0.1) / 10,
                     org.assertj.core.api.Assertions.within(0.03));

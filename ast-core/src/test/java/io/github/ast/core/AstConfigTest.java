@@ -71,8 +71,9 @@ class AstConfigTest {
     @Test
     void selectionValuesAreValidated() {
         Properties p = new Properties();
-        p.setProperty("ast.selection", "stale");
-        assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessage("ast.selection=stale is unknown; use fresh or history");
+        p.setProperty("ast.selection", "stal");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p))
+                .hasMessage("ast.selection=stal is unknown; use fresh, history or stale");
         p.setProperty("ast.selection", "fresh");
         p.setProperty("ast.rescale", "true");
         assertThatThrownBy(() -> AstConfig.fromProperties(p)).hasMessageContaining("ast.rescale=true needs ast.exploration > 0");

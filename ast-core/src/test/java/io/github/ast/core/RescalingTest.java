@@ -42,7 +42,7 @@ class RescalingTest {
                 NDArray explored = m.randomUniform(0f, 1f, new Shape(BATCH)).lt((float) P)
                         .logicalAnd(gated.logicalNot());
                 NDArray rows = gated.logicalOr(explored).nonzero().reshape(-1);
-                NDArray weights = AdaptiveSparseTrainer.explorationWeights(explored, P).get(new NDIndex("{}", rows));
+                NDArray weights = io.github.ast.core.policies.GatedPolicy.explorationWeights(explored, P).get(new NDIndex("{}", rows));
                 float[] g = gradient(w, x, labels, rows, weights);
                 float[] u = gradient(w, x, labels, rows, m.ones(new Shape(rows.size())));
                 for (int i = 0; i < g.length; i++) {
@@ -65,7 +65,7 @@ class RescalingTest {
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray logits = xs.matMul(w);
             NDArray perSample = logits.logSoftmax(1).mul(ys.oneHot(CLASSES)).sum(new int[] {1}).neg();
-            collector.backward(AdaptiveSparseTrainer.rescaledLoss(perSample, ws, BATCH));
+            collector.backward(WeightedStep.rescaledLoss(perSample, ws, BATCH));
         }
         return w.getGradient().toFloatArray();
     }

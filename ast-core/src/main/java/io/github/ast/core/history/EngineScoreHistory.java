@@ -46,16 +46,38 @@ final class EngineScoreHistory implements ScoreHistory {
 
     @Override
     public Rows gather(NDArray indices) {
-        NDIndex rows = new NDIndex("{}", indices);
-        return new Rows(outputs.get(rows), losses.get(rows), seen.get(rows).eq(0f));
+        NDManager target = indices.getManager();
+        try (NDManager scope = borrow()) {
+            NDIndex rows = new NDIndex("{}", indices);
+            NDArray gatheredOutputs = outputs.get(rows);
+            NDArray gatheredLosses = losses.get(rows);
+            NDArray gatheredSeen = seen.get(rows);
+            for (NDArray array : new NDArray[] {gatheredOutputs, gatheredLosses, gatheredSeen}) {
+                array.attach(target);
+            }
+            return new Rows(gatheredOutputs, gatheredLosses, gatheredSeen.eq(0f));
+        }
     }
 
     @Override
     public void update(NDArray indices, NDArray freshOutputs, NDArray freshLosses) {
-        NDIndex rows = new NDIndex("{}", indices);
-        outputs.set(rows, freshOutputs.toType(DataType.FLOAT32, false));
-        losses.set(rows, freshLosses.toType(DataType.FLOAT32, false));
-        seen.set(rows, manager.ones(new Shape(indices.size())));
+        try (NDManager scope = borrow()) {
+            NDIndex rows = new NDIndex("{}", indices);
+            outputs.set(rows, freshOutputs.toType(DataType.FLOAT32, false));
+            losses.set(rows, freshLosses.toType(DataType.FLOAT32, false));
+            seen.set(rows, scope.ones(new Shape(indices.size())));
+        }
+    }
+
+    /**
+     * Lends the history's arrays to a scope for one gather or update: whatever the engine creates on their manager
+     * meanwhile (results, index arrays) lands in the scope and is freed with it, instead of piling up on the
+     * history's manager until the run ends; the arrays return to the history when the scope closes.
+     */
+    private NDManager borrow() {
+        NDManager scope = manager.newSubManager();
+        scope.tempAttachAll(outputs, losses, seen);
+        return scope;
     }
 
     @Override

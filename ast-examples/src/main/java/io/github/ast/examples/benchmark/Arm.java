@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.SelectionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,10 @@ import java.util.function.UnaryOperator;
 /**
  * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
- * {@code seed:random}, {@code ast-100}.
+ * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random}.
+ *
+ * <p>Pooled arms (Selective Backprop) ask for {@code ast.backwardBatch}; the runner sets it to the benchmark's batch
+ * size, so that they train full-size steps.
  *
  * @param label the label, as given on the command line and in every output
  * @param kind what loop trains it
@@ -44,6 +48,12 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
 
     private record AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {}
 
+    /** Selective Backprop as the paper runs it: loss scores, keep probability CDF^β, pooled full-size steps. */
+    private static UnaryOperator<AstConfig.Builder> selectiveBackprop(double beta, boolean randomScores) {
+        return b -> b.policy("selective-backprop").setting("policy.beta", Double.toString(beta))
+                .scorer(randomScores ? "random" : "loss").backwardBatch(1);
+    }
+
     static {
         AST_ARMS.put("seed", new AstArm("the published system: loss-intensity scorer, threshold gate, PI controller,"
                 + " target rate from the base configuration (10% by default)", b -> b));
@@ -51,6 +61,12 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                 + "scoring pass, gate and controller): the ablation", b -> b.scorer("random")));
         AST_ARMS.put("ast-100", new AstArm("AST's loop at 100% activation: its overhead over plain training",
                 b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)));
+        AST_ARMS.put("stale-sb", new AstArm("StaleSB: Selective Backprop (β 1, pooled) scoring afresh every second "
+                + "epoch and reusing each sample's last loss in between", b -> selectiveBackprop(1, false).apply(b)
+                        .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
+        AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
+                b -> selectiveBackprop(1, true).apply(b)
+                        .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
     }
 
     /** Checks the rate. */
@@ -76,6 +92,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         int at = label.indexOf('@');
         if (at > 0) {
             String prefix = label.substring(0, at);
+            if (prefix.equals("sb")) {
+                return selectiveBackprop(text, label.substring(at + 1));
+            }
             Kind kind = switch (prefix) {
                 case "random-batch" -> Kind.RANDOM_BATCH;
                 case "rs2" -> Kind.RS2;
@@ -110,10 +129,27 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(label, Kind.AST, rate, false, ast.configure());
     }
 
-    /** Returns the known labels, with {@code r} standing for a rate in (0, 1]. */
+    private static Arm selectiveBackprop(String text, String value) {
+        boolean randomScores = value.endsWith(":random");
+        String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
+        double beta;
+        try {
+            beta = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. sb@1",
+                    e);
+        }
+        if (!(beta > 0) || Double.isInfinite(beta)) {
+            throw new IllegalArgumentException("arm '" + text + "': beta " + beta + " must be finite and > 0");
+        }
+        String label = "sb@" + number + (randomScores ? ":random" : "");
+        return new Arm(label, Kind.AST, 1 / (beta + 1), false, selectiveBackprop(beta, randomScores));
+    }
+
+    /** Returns the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0. */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random"));
+                "infobatch@r:random", "sb@b", "sb@b:random"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -134,7 +170,10 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             case INFOBATCH -> String.format(Locale.ROOT, "InfoBatch: each epoch drops below-mean-loss samples with "
                     + "probability %.2f, weights the kept ones of that group up, last 12.5%% of the budget on all "
                     + "data%s", rate, randomScores ? "; ablation: random numbers recorded instead of losses" : "");
-            case AST -> AST_ARMS.get(label).description();
+            case AST -> label.startsWith("sb@") ? String.format(Locale.ROOT, "Selective Backprop: keep probability "
+                    + "CDF(loss)^β over the last 1024 losses (expected %.0f%% kept), pooled into full-size steps%s",
+                    100 * rate, label.endsWith(":random") ? "; ablation: random scores" : "")
+                    : AST_ARMS.get(label).description();
         };
     }
 }

@@ -87,6 +87,14 @@ final class ArmRunner {
     /** How one batch trains: the optimiser step included. */
     private interface Step {
         Counts train(Trainer trainer, Batch batch);
+
+        /** Starts an epoch (AST arms: fresh or stale scores). */
+        default void startEpoch(Trainer trainer, Dataset train, int epoch) {}
+
+        /** Ends an epoch that ran to its end (AST arms: trains the rows still queued); null when nothing ran. */
+        default Counts finishEpoch(Trainer trainer) {
+            return null;
+        }
     }
 
     /** What a step did; {@code gateRate} and {@code threshold} are NaN outside AST arms. */
@@ -150,6 +158,7 @@ final class ArmRunner {
         while (true) {
             epoch++;
             long batchesAtEpochStart = batches;
+            step.startEpoch(trainer, train, epoch);
             for (Batch batch : trainer.iterateDataset(train)) {
                 try (batch) {
                     Counts counts = step.train(trainer, batch);
@@ -179,6 +188,13 @@ final class ArmRunner {
             if (batches == batchesAtEpochStart) {
                 throw new IllegalStateException("arm " + arm.label() + ": an epoch yielded no batch; the training "
                         + "set is empty");
+            }
+            Counts last = step.finishEpoch(trainer);
+            if (last != null) {
+                waitForStep(trainer);
+                forwarded += last.forwarded();
+                backpropagated += last.backpropagated();
+                skipped += last.skipped() ? 1 : 0;
             }
         }
         clock.pause();
@@ -220,18 +236,34 @@ final class ArmRunner {
                 return Counts.plain(kept);
             };
             case AST -> {
-                AstConfig config = arm.configure().apply(setup.astConfig().toBuilder().engine(setup.engine())
-                        .seed(seed)).build();
+                AstConfig.Builder builder = arm.configure().apply(setup.astConfig().toBuilder()
+                        .engine(setup.engine()).seed(seed));
+                AstConfig asked = builder.build();
+                // Pooled arms train steps of the benchmark's batch size.
+                AstConfig config = asked.backwardBatch() > 0 ? builder.backwardBatch(setup.batchSize()).build()
+                        : asked;
                 requireBatchLevel(arm, config);
-                boolean fresh = config.selection().mode() == SelectionConfig.Mode.FRESH;
                 AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
-                yield (trainer, batch) -> {
-                    BatchResult result = ast.trainBatch(trainer, batch);
-                    // Fresh scoring forwards the whole batch to score it, then the trained rows again.
-                    int scored = fresh ? result.batchSize() : 0;
-                    return new Counts(scored + result.trained(), result.trained(), result.skipped(),
-                            result.fallback(), (float) result.gateActive() / Math.max(1, result.batchSize()),
-                            (float) result.threshold());
+                yield new Step() {
+                    @Override
+                    public Counts train(Trainer trainer, Batch batch) {
+                        BatchResult result = ast.trainBatch(trainer, batch);
+                        return new Counts(result.forwarded(), result.backPropagated(), result.skipped(),
+                                result.fallback(), (float) result.gateActive() / Math.max(1, result.batchSize()),
+                                (float) result.threshold());
+                    }
+
+                    @Override
+                    public void startEpoch(Trainer trainer, Dataset train, int epoch) {
+                        ast.startEpoch(trainer, train, epoch);
+                    }
+
+                    @Override
+                    public Counts finishEpoch(Trainer trainer) {
+                        BatchResult result = ast.finishEpoch(trainer);
+                        return result == null ? null : new Counts(result.forwarded(), result.backPropagated(),
+                                result.skipped(), false, Float.NaN, Float.NaN);
+                    }
                 };
             }
         };

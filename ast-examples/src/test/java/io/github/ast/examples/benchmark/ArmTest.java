@@ -52,6 +52,29 @@ class ArmTest {
     }
 
     @Test
+    void selectiveBackpropArmsPoolAndCarryBetaAndTheAblation() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("sb@1", "2", "sb@2:random", "stale-sb",
+                "stale-sb:random"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("sb@1", "sb@2", "sb@2:random", "stale-sb",
+                "stale-sb:random");
+        assertThat(arms).extracting(Arm::kind).containsOnly(Arm.Kind.AST);
+        assertThat(arms.get(1).rate()).isCloseTo(1 / 3.0, org.assertj.core.api.Assertions.within(1e-12));
+        AstConfig base = AstConfig.defaults();
+        AstConfig sb = arms.get(1).configure().apply(base.toBuilder()).build();
+        assertThat(sb.policy()).isEqualTo("selective-backprop");
+        assertThat(sb.policySettings()).containsEntry("beta", "2.0");
+        assertThat(sb.scorer()).isEqualTo("loss");
+        assertThat(sb.backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
+        assertThat(arms.get(2).configure().apply(base.toBuilder()).build().scorer()).isEqualTo("random");
+        AstConfig stale = arms.get(3).configure().apply(base.toBuilder()).build();
+        assertThat(stale.selection().mode()).isEqualTo(io.github.ast.core.SelectionConfig.Mode.STALE);
+        assertThat(stale.policySettings()).containsEntry("beta", "1.0");
+        assertThat(arms.get(4).configure().apply(base.toBuilder()).build().scorer()).isEqualTo("random");
+        assertThat(arms.get(2).description()).contains("ablation");
+        assertThatThrownBy(() -> Arm.parse("sb@0", 0.1)).hasMessageContaining("beta 0.0 must be finite and > 0");
+    }
+
+    @Test
     void badLabelsAreNamedWithWhatIsKnown() {
         assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")
                 .hasMessageContaining("random-batch@r").hasMessageContaining("seed:random");

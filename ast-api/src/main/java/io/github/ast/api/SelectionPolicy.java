@@ -1,0 +1,76 @@
+package io.github.ast.api;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Decides which rows of a scored batch train, and with which weights.
+ *
+ * <p>The one place where selection methods differ: the published system (scorer, gate at a controller's threshold,
+ * exploration, random fallback), Selective Backprop's keep probabilities, or a user's own rule in their own jar,
+ * registered through {@link io.github.ast.api.spi.SelectionPolicyFactory}. Where scores come from (a fresh
+ * gradient-free pass or the losses last computed for each sample) and how the chosen rows become backward batches
+ * (one step per batch, or pooled into full-size steps) are the trainer's business, so a policy stays a few lines of
+ * engine-side arithmetic.
+ *
+ * <p>Policies draw random numbers from the engine's generator (restarted from seeds on a fixed grid, so that resumed
+ * runs draw what uninterrupted ones do) or from a Java generator they reseed in {@link #reseed}.
+ */
+public interface SelectionPolicy {
+
+    /**
+     * Chooses rows.
+     *
+     * @param batch the scored batch and the rows that must train
+     * @return the rows and weights, or {@link Selection#skip} when the scores are unusable
+     */
+    Selection select(PolicyBatch batch);
+
+    /**
+     * Tells the policy that a selection was accepted for training (trained, or queued for a pooled step): adaptive
+     * policies (a controller holding a rate) update here, so that a skipped step leaves them as they were.
+     *
+     * @param selection what {@link #select} returned for the batch
+     */
+    default void accept(Selection selection) {}
+
+    /**
+     * Restarts the policy's own Java random generator, if it has one; the trainer calls this at every epoch and on
+     * its reseeding grid.
+     *
+     * @param seed the new seed
+     */
+    default void reseed(long seed) {}
+
+    /**
+     * Gives the policy a manager for the arrays it keeps from batch to batch (a window of recent scores, say),
+     * valid until the run ends; called once, before the first batch and before {@link #restoreState}.
+     *
+     * @param runManager a manager the trainer closes when the run ends
+     */
+    default void start(NDManager runManager) {}
+
+    /**
+     * Returns what a checkpoint must carry for a resumed run to select as the uninterrupted one does; empty for
+     * policies without state of their own (a controller's state is checkpointed by the trainer).
+     *
+     * @param scratch a manager for copies; the caller closes it after writing
+     * @return the state's arrays
+     */
+    default NDList exportState(NDManager scratch) {
+        return new NDList();
+    }
+
+    /**
+     * Restores what {@link #exportState} returned; the arrays belong to a manager closed after this call, so keep
+     * copies on the run manager.
+     *
+     * @param saved the arrays
+     */
+    default void restoreState(NDList saved) {}
+
+    /** Returns the threshold to report in the epoch line, NaN for a policy without one. */
+    default double threshold() {
+        return Double.NaN;
+    }
+}

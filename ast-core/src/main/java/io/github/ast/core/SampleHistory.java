@@ -1,0 +1,104 @@
+package io.github.ast.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Batch;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.core.history.ScoreHistory;
+import java.util.List;
+
+/**
+ * A run's memory of every sample's last outputs and loss, keyed by dataset index, for selection without a fresh
+ * scoring pass ({@code ast.selection=history} or {@code stale}). Created empty on the first record (its width is
+ * the model's output's); every trained row, and every row a fresh pass scores, refreshes its entry.
+ */
+final class SampleHistory implements AutoCloseable {
+
+    private final NDManager manager;
+    private final long size;
+    private ScoreHistory history;
+
+    /**
+     * @param parent the run's manager
+     * @param size the training set's size
+     */
+    SampleHistory(NDManager parent, long size) {
+        this.manager = parent.newSubManager();
+        this.size = size;
+    }
+
+    /** Stale scores of a batch's rows; rows never seen are marked unseen and carry zeros. */
+    ScoreSource.Scores gather(Batch batch, NDArray indices) {
+        if (history == null) {
+            int rows = batch.getSize();
+            NDManager batchManager = batch.getManager();
+            return ScoreSource.Scores.stale(new NDList(batchManager.zeros(new Shape(rows, 1))),
+                    batchManager.zeros(new Shape(rows)), batchManager.ones(new Shape(rows), DataType.BOOLEAN));
+        }
+        ScoreHistory.Rows rows = history.gather(indices);
+        return ScoreSource.Scores.stale(new NDList(rows.outputs()), rows.losses(), rows.unseen());
+    }
+
+    /**
+     * Records fresh values of some rows.
+     *
+     * @param indices their dataset indices
+     * @param outputs their outputs (rows, classes)
+     * @param losses their losses (rows)
+     */
+    void record(NDArray indices, NDArray outputs, NDArray losses) {
+        NDArray values = outputs.stopGradient();
+        if (history == null) {
+            history = ScoreHistory.create(manager, size, Math.toIntExact(values.getShape().get(1)));
+        }
+        history.update(indices, values, losses.stopGradient());
+    }
+
+    /**
+     * Returns the dataset indices DJL attaches to a batch, as int64 on the batch's manager. DJL hands them over as a
+     * Java list, so this is the one per-sample host loop, over longs only.
+     */
+    NDArray indices(Batch batch) {
+        List<?> indices = batch.getIndices();
+        if (indices == null || indices.size() != batch.getSize()) {
+            throw new ConfigurationException("selection from a score history needs batches that carry their dataset "
+                    + "indices, as a RandomAccessDataset's (ArrayDataset ...) do; this batch has "
+                    + (indices == null ? "none" : indices.size() + " for " + batch.getSize() + " samples"));
+        }
+        long[] values = new long[indices.size()];
+        for (int i = 0; i < values.length; i++) {
+            long index = ((Number) indices.get(i)).longValue();
+            if (index < 0 || index >= size) {
+                throw new IllegalStateException("dataset index " + index + " is outside [0, " + size
+                        + "), the training set's size");
+            }
+            values[i] = index;
+        }
+        return batch.getManager().create(values);
+    }
+
+    /** Returns the history's arrays for a checkpoint, none before the first record. */
+    NDList export(NDManager scratch) {
+        return history == null ? new NDList() : history.export(scratch);
+    }
+
+    /** Restores {@link #export}'s arrays. */
+    void restore(NDList saved) {
+        if (history != null) {
+            history.close();
+        }
+        history = saved.isEmpty() ? null : ScoreHistory.restore(manager, saved);
+    }
+
+    @Override
+    public void close() {
+        if (history != null) {
+            history.close();
+            history = null;
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.ast.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import io.github.ast.api.PerSampleLoss;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a batch's scores come from: a fresh gradient-free forward over the whole batch ({@code ast.selection=fresh},
+ * the published system), the outputs and losses the history last recorded for each sample ({@code history}: no
+ * scoring forward at all), or fresh every {@code ast.staleness} epochs and from history in between ({@code stale}:
+ * StaleSB). The scoring pass's statistics stay on the engine until the policy's own host read has synchronised,
+ * so a batch costs one wait, as before the stages were split.
+ */
+final class ScoreSource {
+
+    private final SelectionConfig selection;
+    private final PerSampleLoss perSampleLoss;
+    private boolean freshThisEpoch;
+
+    ScoreSource(SelectionConfig selection, PerSampleLoss perSampleLoss) {
+        this.selection = selection;
+        this.perSampleLoss = perSampleLoss;
+        this.freshThisEpoch = selection.mode() != SelectionConfig.Mode.HISTORY;
+    }
+
+    /**
+     * What a batch is scored by.
+     *
+     * @param outputs the model's outputs for the whole batch (placeholders for unseen rows)
+     * @param losses per-sample losses, shape (batch)
+     * @param unseen boolean mask of rows the history never saw, or null
+     * @param statistics with a scoring forward, float32 (loss sum, correct predictions), not yet read; else null
+     */
+    record Scores(NDList outputs, NDArray losses, NDArray unseen, NDArray statistics) {
+
+        static Scores stale(NDList outputs, NDArray losses, NDArray unseen) {
+            return new Scores(outputs, losses, unseen, null);
+        }
+
+        /** Returns whether a scoring forward computed these scores. */
+        boolean fresh() {
+            return statistics != null;
+        }
+    }
+
+    /** Sets the epoch: a stale source scores afresh in epochs 1, 1 + staleness, 1 + 2 staleness, ... */
+    void startEpoch(int epoch) {
+        freshThisEpoch = switch (selection.mode()) {
+            case FRESH -> true;
+            case HISTORY -> false;
+            case STALE -> (epoch - 1) % selection.staleness() == 0;
+        };
+    }
+
+    /** Returns whether the current epoch's batches get a scoring forward. */
+    boolean fresh() {
+        return freshThisEpoch;
+    }
+
+    /**
+     * Scores a batch.
+     *
+     * @param trainer the DJL trainer
+     * @param batch the batch
+     * @param indices its dataset indices, or null without a history
+     * @param history the run's history, or null
+     * @return the scores
+     */
+    Scores scores(Trainer trainer, Batch batch, NDArray indices, SampleHistory history) {
+        if (!freshThisEpoch) {
+            return history.gather(batch, indices);
+        }
+        NDList labels = batch.getLabels();
+        NDList predictions = evaluateAcrossDevices(trainer, batch.getData());
+        perSampleLoss.validate(labels, predictions);
+        NDArray losses = perSampleLoss.compute(labels, predictions);
+        NDArray statistics = NDArrays.stack(new NDList(losses.sum().toType(DataType.FLOAT32, false),
+                predictions.head().argMax(1).toType(DataType.INT64, false)
+                        .eq(labels.head().toType(DataType.INT64, false)).toType(DataType.FLOAT32, false).sum()));
+        return new Scores(predictions, losses, null, statistics);
+    }
+
+    /**
+     * The gradient-free forward of the whole logical batch: with several devices each scores a balanced share and
+     * the outputs are gathered on the first, so scoring, gating and the controller see the whole batch.
+     */
+    static NDList evaluateAcrossDevices(Trainer trainer, NDList data) {
+        Device[] devices = trainer.getDevices();
+        if (devices.length == 1) {
+            return trainer.evaluate(data);
+        }
+        List<long[]> ranges = Shares.balanced(data.head().getShape().get(0), devices.length);
+        List<NDList> outputs = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            String slice = ranges.get(i)[0] + ":" + ranges.get(i)[1];
+            NDList share = new NDList();
+            data.forEach(array -> share.add(array.get(slice)));
+            outputs.add(trainer.evaluate(WeightedStep.toDevice(share, devices[i])));
+        }
+        return WeightedStep.gather(outputs, devices[0]);
+    }
+}

@@ -1,0 +1,227 @@
+package io.github.ast.core;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.TrainingListener.BatchData;
+import io.github.ast.api.BatchEnergy;
+import io.github.ast.api.BatchWork;
+import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.Selection;
+import io.github.ast.api.SelectionPolicy;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run's batch pipeline, a stage per line: scores ({@link ScoreSource}), selection (the {@link SelectionPolicy}),
+ * backward batches ({@link BackwardAssembler}), the weighted step ({@link WeightedStep}) and the history
+ * ({@link SampleHistory}). A batch enters {@link #trainBatch} once and leaves with its {@link BatchResult}.
+ *
+ * <p>Holds what lives as long as the run: the phase, the history, the queue of pooled rows and the policy's arrays.
+ */
+final class TrainingRun implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final SelectionPolicy policy;
+    private final EnergyAccount energy;
+    private final ScoreSource source;
+    private final WeightedStep step;
+    private final NDManager manager;
+    private final SampleHistory history;
+    private final BackwardAssembler assembler;
+    private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
+
+    /**
+     * Opens a run.
+     *
+     * @param config the configuration
+     * @param policy the selection policy; started here
+     * @param energy the energy account
+     * @param perSampleLoss the unreduced loss
+     * @param trainer the DJL trainer, whose manager the run's arrays live under
+     * @param historySize the training set's size when scores come from a history, else -1
+     */
+    TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
+            Trainer trainer, long historySize) {
+        this.policy = policy;
+        this.energy = energy;
+        this.source = new ScoreSource(config.selection(), perSampleLoss);
+        this.step = new WeightedStep(perSampleLoss, config.splits());
+        this.manager = trainer.getManager().newSubManager();
+        this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
+        this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
+                : new BackwardAssembler.PerBatch();
+        policy.start(manager);
+    }
+
+    /**
+     * Starts an epoch: its phase and whether its scores are fresh.
+     *
+     * @param epoch 1-based epoch
+     * @param phase warm-up, sparse or anneal
+     */
+    void startEpoch(int epoch, SelectionConfig.Phase phase) {
+        this.phase = phase;
+        source.startEpoch(epoch);
+    }
+
+    SelectionConfig.Phase phase() {
+        return phase;
+    }
+
+    SampleHistory history() {
+        return history;
+    }
+
+    BackwardAssembler assembler() {
+        return assembler;
+    }
+
+    SelectionPolicy policy() {
+        return policy;
+    }
+
+    /** Trains one non-empty batch whose shape was checked. */
+    BatchResult trainBatch(Trainer trainer, Batch batch) {
+        return phase == SelectionConfig.Phase.SPARSE ? sparseStep(trainer, batch) : fullStep(trainer, batch);
+    }
+
+    /** Trains every sample with no scoring pass: a real 100%, for warm-up and annealing. */
+    private BatchResult fullStep(Trainer trainer, Batch batch) {
+        int size = batch.getSize();
+        NDArray indices = history == null ? null : history.indices(batch);
+        StepRows rows = new StepRows(batch.getData(), batch.getLabels(), null, indices, size, size);
+        WeightedStep.Trained trained = step.run(trainer, rows, true);
+        if (trained == null) {
+            return BatchResult.skipped(size, policy.threshold());
+        }
+        record(rows, trained);
+        notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
+        return new BatchResult(size, 0, size, false, false, size, trained.lossSum(), trained.correct(),
+                policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1);
+    }
+
+    private BatchResult sparseStep(Trainer trainer, Batch batch) {
+        int size = batch.getSize();
+        NDArray indices = history == null ? null : history.indices(batch);
+        ScoreSource.Scores scores = source.scores(trainer, batch, indices, history);
+        Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
+                scores.outputs(), scores.losses()), scores.unseen()));
+        // Read after the policy's own read has waited for the engine: the statistics are ready by then.
+        float[] statistics = scores.fresh() ? scores.statistics().toFloatArray() : null;
+        if (statistics != null && !Double.isFinite(statistics[0])) {
+            LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
+                    statistics[0]);
+            return BatchResult.skipped(size, policy.threshold());
+        }
+        if (statistics != null && history != null) {
+            history.record(indices, scores.outputs().head(), scores.losses()); // a stale run's fresh epoch
+        }
+        if (selection.skipped()) {
+            LOG.warn("Skipped a batch of {} samples: {}", size, selection.skipReason());
+            return BatchResult.skipped(size, policy.threshold());
+        }
+        List<StepRows> steps = assembler.offer(batch, selection, indices);
+        boolean pooled = assembler instanceof PooledAssembler;
+        if (pooled) {
+            policy.accept(selection); // queued: the rows will train, now or later
+        }
+        Steps done = train(trainer, batch, steps, !scores.fresh());
+        // A failed per-batch step skips the batch; a failed pooled step drops its rows (WeightedStep says so) and
+        // the batch, whose rows were queued, counts as trained.
+        if (done.failed() && !pooled) {
+            return BatchResult.skipped(size, policy.threshold());
+        }
+        if (!pooled) {
+            policy.accept(selection);
+        }
+        int scored = scores.fresh() ? size : 0;
+        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, scored,
+                selection.count()));
+        if (scores.fresh()) {
+            notifyTraining(trainer, batch, batch.getLabels(), scores.outputs());
+            return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(),
+                    false, size, statistics[0], Math.round(statistics[1]), policy.threshold(), energies,
+                    scored + done.rows(), done.rows(), selection.maxWeight());
+        }
+        return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(), false,
+                done.rows(), done.lossSum(), done.correct(), policy.threshold(), energies, done.rows(), done.rows(),
+                selection.maxWeight());
+    }
+
+    /**
+     * Trains what is still queued at the end of an epoch (pooled steps), so that nothing selected is dropped.
+     *
+     * @return the flush's result, or null when nothing was queued
+     */
+    BatchResult finishEpoch(Trainer trainer) {
+        if (assembler.queued() == 0) {
+            return null;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            List<StepRows> steps = assembler.flush(scratch);
+            Steps done = train(trainer, null, steps, !source.fresh());
+            return new BatchResult(0, 0, 0, false, false, source.fresh() ? 0 : done.rows(),
+                    source.fresh() ? 0 : done.lossSum(), source.fresh() ? 0 : done.correct(), policy.threshold(),
+                    Map.of(), done.rows(), done.rows(), 1);
+        }
+    }
+
+    /** What the steps run for one batch did. */
+    private record Steps(int rows, double lossSum, long correct, boolean failed) {}
+
+    /**
+     * Runs the steps; without a scoring pass (stale scores) their labels are validated here and listeners see each
+     * step's rows (except a flush at the epoch's end, which has no batch to report).
+     */
+    private Steps train(Trainer trainer, Batch batch, List<StepRows> steps, boolean stale) {
+        int rows = 0;
+        double lossSum = 0;
+        long correct = 0;
+        boolean failed = false;
+        for (StepRows rowsOfStep : steps) {
+            WeightedStep.Trained trained = step.run(trainer, rowsOfStep, stale);
+            if (trained == null) {
+                failed = true;
+                continue;
+            }
+            record(rowsOfStep, trained);
+            if (batch != null && stale) {
+                notifyTraining(trainer, batch, rowsOfStep.labels(), trained.predictions());
+            }
+            rows += rowsOfStep.count();
+            lossSum += trained.lossSum();
+            correct += trained.correct();
+        }
+        return new Steps(rows, lossSum, correct, failed);
+    }
+
+    private void record(StepRows rows, WeightedStep.Trained trained) {
+        if (history != null) {
+            history.record(rows.indices(), trained.predictions().head(), trained.perSampleLosses());
+        }
+    }
+
+    private static void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
+        Device device = labels.head().getDevice();
+        BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
+        trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
+    }
+
+    @Override
+    public void close() {
+        assembler.close();
+        if (history != null) {
+            history.close();
+        }
+        manager.close();
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.ast.core;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.listener.TrainingListener.BatchData;
+import ai.djl.translate.TranslateException;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.Gate;
+import io.github.ast.api.PerSampleLoss;
+import java.io.IOException;
+import java.util.Map;
+
+/** Checks on what the loop is given (configuration, batches), and the validation pass after each epoch. */
+final class Validation {
+
+    private Validation() {}
+
+    /**
+     * Checks what a run needs before it starts: the configured engine is the trainer's, a target schedule has a
+     * threshold to move, and batch checkpoints fall on the reseeding grid.
+     */
+    static void requireFittable(AstConfig config, Gate gate, Engine engine, Checkpointing checkpointing) {
+        if (!config.engine().isEmpty() && !config.engine().equalsIgnoreCase(engine.getEngineName())) {
+            throw new ConfigurationException("ast.engine=" + config.engine() + " but the trainer's model runs on "
+                    + engine.getEngineName() + "; create the model with Model.newInstance(name, \"" + config.engine()
+                    + "\") or change ast.engine (available engines: " + Engine.getAllEngines() + ")");
+        }
+        if (!Double.isNaN(config.selection().targetStart()) && !gate.usesThreshold()) {
+            throw new ConfigurationException("ast.targetStart schedules the controller's target, but gate '"
+                    + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
+        }
+        if (checkpointing != null && checkpointing.everyBatches() % config.reseedEvery() != 0) {
+            throw new ConfigurationException("checkpoint every " + checkpointing.everyBatches() + " batches is not a "
+                    + "multiple of ast.reseedEvery=" + config.reseedEvery() + ": randomness restarts from seeds only "
+                    + "at multiples of it, so a resume from such a checkpoint could not continue as the uninterrupted "
+                    + "run does; checkpoint every multiple of " + config.reseedEvery() + " batches, or set "
+                    + "ast.reseedEvery to a divisor of " + checkpointing.everyBatches());
+        }
+    }
+
+    /**
+     * Fails clearly when a batch's inputs do not have the shape the model was initialised with (batch dimension
+     * aside), instead of deep in the engine's native code.
+     */
+    static void requireModelInputShape(Trainer trainer, NDList data) {
+        Shape[] expected = trainer.getModel().getBlock().getInputShapes();
+        if (expected.length != data.size()) {
+            throw new IllegalArgumentException("the batch has " + data.size() + " input arrays but the model takes "
+                    + expected.length);
+        }
+        for (int i = 0; i < expected.length; i++) {
+            Shape actual = data.get(i).getShape();
+            if (actual.dimension() != expected[i].dimension()
+                    || !actual.slice(1).equals(expected[i].slice(1))) {
+                throw new IllegalArgumentException("input " + i + " has shape " + actual + " but the model was "
+                        + "initialised for (batch" + (expected[i].dimension() > 1 ? ", " : "")
+                        + expected[i].slice(1).toString().replaceAll("[()]", "") + ")");
+            }
+        }
+    }
+
+    /**
+     * Evaluates the model on a dataset, firing {@code onValidationBatch} like {@code EasyTrain.validateBatch}.
+     *
+     * @return mean per-sample loss and accuracy
+     */
+    static double[] evaluate(Trainer trainer, Dataset dataset, PerSampleLoss perSampleLoss)
+            throws IOException, TranslateException {
+        double lossSum = 0;
+        long correct = 0;
+        long total = 0;
+        for (Batch batch : trainer.iterateDataset(dataset)) {
+            try (batch) {
+                if (batch.getSize() == 0) {
+                    continue;
+                }
+                // The same checks as training batches: bad validation data fails clearly, not in native code.
+                requireModelInputShape(trainer, batch.getData());
+                NDList labels = batch.getLabels();
+                NDList predictions = trainer.evaluate(batch.getData());
+                perSampleLoss.validate(labels, predictions);
+                float[] counts = NDArrays.stack(new NDList(
+                        perSampleLoss.compute(labels, predictions).sum().toType(DataType.FLOAT32, false),
+                        count(correct(predictions.head(), labels)))).toFloatArray();
+                lossSum += counts[0];
+                correct += Math.round(counts[1]);
+                total += batch.getSize();
+                Device device = labels.head().getDevice();
+                BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
+                trainer.notifyListeners(listener -> listener.onValidationBatch(trainer, batchData));
+            }
+        }
+        return new double[] {ratio(lossSum, total), ratio(correct, total)};
+    }
+
+    static double ratio(double numerator, long denominator) {
+        return denominator == 0 ? Double.NaN : numerator / denominator;
+    }
+
+    private static NDArray correct(NDArray predictions, NDList labels) {
+        return predictions.argMax(1).toType(DataType.INT64, false).eq(labels.head().toType(DataType.INT64, false));
+    }
+
+    private static NDArray count(NDArray mask) {
+        return mask.toType(DataType.FLOAT32, false).sum();
+    }
+}

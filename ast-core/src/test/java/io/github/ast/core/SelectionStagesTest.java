@@ -1,0 +1,205 @@
+package io.github.ast.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.Selection;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The loop's stages: pooled backward batches, stale scores, policies selected by name. */
+class SelectionStagesTest {
+
+    private static final int SAMPLES = 640;
+    private static final int FEATURES = 6;
+    private static final int CLASSES = 4;
+
+    private static ArrayDataset data(NDManager m) {
+        m.getEngine().setRandomSeed(1);
+        NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32).toType(DataType.FLOAT32,
+                false);
+        NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f).add(labels.reshape(SAMPLES, 1));
+        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(64, true).build();
+    }
+
+    private static Trainer trainer(Model model) {
+        model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(CLASSES).build()));
+        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
+                .optDevices(new Device[] {Device.cpu()}));
+        trainer.initialize(new Shape(1, FEATURES));
+        return trainer;
+    }
+
+    /** Every batch's result, in order. */
+    private static final class Recorder implements TrainingObserver {
+        final List<BatchResult> batches = new ArrayList<>();
+        final java.util.Map<Integer, Long> backPropagatedByEpoch = new java.util.HashMap<>();
+
+        @Override
+        public void onBatch(int epoch, BatchResult result) {
+            batches.add(result);
+            backPropagatedByEpoch.merge(epoch, (long) result.backPropagated(), Long::sum);
+        }
+    }
+
+    /**
+     * Pooled steps hold exactly {@code ast.backwardBatch} rows; the epoch's remainder trains at its end, so every
+     * row selected is back-propagated once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void pooledStepsAreFullSizeAndNothingSelectedIsDropped(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("selective-backprop")
+                .scorer("loss").backwardBatch(48).build();
+        Recorder recorder = new Recorder();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("pooled", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), null, recorder);
+            for (BatchResult batch : recorder.batches) {
+                assertThat(batch.backPropagated() % 48).as("rows back-propagated while a batch trains").isZero();
+                assertThat(batch.forwarded()).isEqualTo(64 + batch.backPropagated());
+            }
+            for (EpochStats epoch : report.epochs()) {
+                long selected = Math.round(epoch.activationRate() * epoch.samples());
+                assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(selected);
+                assertThat(epoch.activationRate()).isBetween(0.35, 0.65); // β = 1 keeps about half
+                assertThat(epoch.threshold()).isNaN();
+                assertThat(epoch.line()).contains("Thr: - |");
+                long remainder = epoch.backPropagated() - recorder.backPropagatedByEpoch.get(epoch.epoch());
+                assertThat(remainder).as("the epoch's remainder, trained at its end").isEqualTo(selected % 48);
+            }
+        }
+    }
+
+    /** Stale scores: a scoring forward in epochs 1, 3 and 5, none in 2, 4 and 6, which select from the history. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void staleSelectionScoresAfreshOnlyEveryStalenessEpochs(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("selective-backprop")
+                .scorer("loss").backwardBatch(64)
+                .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0)).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("stale", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 6, data(m), data(m));
+            for (EpochStats epoch : report.epochs()) {
+                boolean fresh = epoch.epoch() % 2 == 1;
+                assertThat(epoch.forwarded()).as("epoch %d", epoch.epoch())
+                        .isEqualTo((fresh ? SAMPLES : 0) + epoch.backPropagated());
+                assertThat(epoch.backPropagated()).isBetween((long) (0.3 * SAMPLES), (long) (0.7 * SAMPLES));
+            }
+            assertThat(report.last().validationAccuracy()).as("it learns").isGreaterThan(0.5);
+        }
+    }
+
+    @Test
+    void stalenessAndBackwardBatchAreValidatedAtLoad() {
+        assertThatThrownBy(() -> AstConfig.builder().backwardBatch(-1).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("ast.backwardBatch=-1 is invalid");
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("ast.selection", "stale");
+        p.setProperty("ast.staleness", "0");
+        assertThatThrownBy(() -> AstConfig.fromProperties(p)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ast.staleness=0 is invalid; it must be >= 1");
+        p.setProperty("ast.staleness", "3");
+        p.setProperty("ast.policy", "selective-backprop");
+        p.setProperty("ast.policy.beta", "2");
+        p.setProperty("ast.backwardBatch", "128");
+        AstConfig config = AstConfig.fromProperties(p);
+        assertThat(config.selection().staleness()).isEqualTo(3);
+        assertThat(AstConfig.fromProperties(toProperties(config.toProperties()))).isEqualTo(config);
+        assertThat(AstConfig.defaults().toProperties()).doesNotContainKeys("ast.policy", "ast.backwardBatch",
+                "ast.staleness");
+    }
+
+    private static java.util.Properties toProperties(java.util.Map<String, String> map) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(map);
+        return p;
+    }
+
+    /** A policy from the user's own jar is found by ServiceLoader and selected by name; unknown names list all. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCustomPolicyIsSelectedByName(String engine) throws Exception {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("every-other").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("Unknown policy 'every-other' (ast.policy); available: [")
+                .hasMessageContaining("every-other-row").hasMessageContaining("gated")
+                .hasMessageContaining("selective-backprop");
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("every-other-row").build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("custom", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 1, data(m), null);
+            assertThat(report.last().activationRate()).isEqualTo(0.5);
+            assertThat(report.last().backPropagated()).isEqualTo(SAMPLES / 2);
+        }
+    }
+
+    /** A pooled queue carries rows across batches, keeps their order, and flushes the rest. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void thePoolReleasesRowsInOrderAcrossBatches(String engine) {
+        try (NDManager run = Engine.getEngine(engine).newBaseManager();
+                PooledAssembler pool = new PooledAssembler(5, run)) {
+            List<Float> released = new ArrayList<>();
+            float next = 0;
+            for (int b = 0; b < 4; b++) {
+                try (NDManager m = run.newSubManager()) {
+                    float[] values = new float[4];
+                    for (int i = 0; i < 4; i++) {
+                        values[i] = next++;
+                    }
+                    NDArray x = m.create(values).reshape(4, 1);
+                    Batch batch = new Batch(m, new NDList(x), new NDList(x.duplicate()), 4, null, null, b, 4);
+                    // rows 1 and 3 of each batch: 1, 3, 5, 7, ...
+                    Selection selection = Selection.of(m.create(new long[] {1, 3}), 2, 2, false);
+                    for (StepRows step : pool.offer(batch, selection, null)) {
+                        assertThat(step.count()).isEqualTo(5);
+                        for (float v : step.data().head().toFloatArray()) {
+                            released.add(v);
+                        }
+                    }
+                }
+            }
+            assertThat(pool.queued()).isEqualTo(3);
+            try (NDManager scratch = run.newSubManager()) {
+                NDList saved = pool.export(scratch);
+                pool.restore(saved);
+            }
+            try (NDManager scratch = run.newSubManager()) {
+                for (StepRows step : pool.flush(scratch)) {
+                    assertThat(step.count()).isEqualTo(3);
+                    for (float v : step.data().head().toFloatArray()) {
+                        released.add(v);
+                    }
+                }
+            }
+            assertThat(released).containsExactly(1f, 3f, 5f, 7f, 9f, 11f, 13f, 15f);
+            assertThat(pool.queued()).isZero();
+        }
+    }
+}
