@@ -28,6 +28,19 @@ final class PooledAssembler implements BackwardAssembler {
 
     /** Rows of one batch waiting in the queue. */
     private record Piece(NDList data, NDList labels, NDArray weights, NDArray indices, int count) {
+        /** Moves the piece's arrays to a manager and returns it. */
+        Piece attach(NDManager manager) {
+            data.attach(manager);
+            labels.attach(manager);
+            if (weights != null) {
+                weights.attach(manager);
+            }
+            if (indices != null) {
+                indices.attach(manager);
+            }
+            return this;
+        }
+
         void close() {
             data.close();
             labels.close();
@@ -61,15 +74,7 @@ final class PooledAssembler implements BackwardAssembler {
                     BackwardAssembler.selectRows(batch.getLabels(), rows),
                     selection.weights() == null ? null : selection.weights().duplicate(),
                     indices == null ? null : indices.get(index), selection.count());
-            piece.data().attach(pool);
-            piece.labels().attach(pool);
-            if (piece.weights() != null) {
-                piece.weights().attach(pool);
-            }
-            if (piece.indices() != null) {
-                piece.indices().attach(pool);
-            }
-            pieces.add(piece);
+            pieces.add(piece.attach(pool));
             queued += piece.count();
         }
         List<StepRows> steps = new ArrayList<>();
@@ -102,15 +107,7 @@ final class PooledAssembler implements BackwardAssembler {
             Piece kept = new Piece(slice(all.data(), tail), slice(all.labels(), tail),
                     all.weights() == null ? null : all.weights().get(tail).duplicate(),
                     all.indices() == null ? null : all.indices().get(tail).duplicate(), rest);
-            kept.data().attach(pool);
-            kept.labels().attach(pool);
-            if (kept.weights() != null) {
-                kept.weights().attach(pool);
-            }
-            if (kept.indices() != null) {
-                kept.indices().attach(pool);
-            }
-            pieces.add(kept);
+            pieces.add(kept.attach(pool));
         }
         queued = rest;
         String head = "0:" + rows;
