@@ -82,8 +82,7 @@ final class ScoreSource {
         perSampleLoss.validate(labels, predictions);
         NDArray losses = perSampleLoss.compute(labels, predictions);
         NDArray statistics = NDArrays.stack(new NDList(losses.sum().toType(DataType.FLOAT32, false),
-                predictions.head().argMax(1).toType(DataType.INT64, false)
-                        .eq(labels.head().toType(DataType.INT64, false)).toType(DataType.FLOAT32, false).sum()));
+                Validation.count(Validation.correct(predictions.head(), labels))));
         return new Scores(predictions, losses, null, statistics);
     }
 

@@ -105,11 +105,13 @@ final class Validation {
         return denominator == 0 ? Double.NaN : numerator / denominator;
     }
 
-    private static NDArray correct(NDArray predictions, NDList labels) {
+    /** Returns the boolean mask of rows whose arg-max prediction is the label. */
+    static NDArray correct(NDArray predictions, NDList labels) {
         return predictions.argMax(1).toType(DataType.INT64, false).eq(labels.head().toType(DataType.INT64, false));
     }
 
-    private static NDArray count(NDArray mask) {
+    /** Returns a mask's true count as a float32 scalar, for stacking with other figures into one host read. */
+    static NDArray count(NDArray mask) {
         return mask.toType(DataType.FLOAT32, false).sum();
     }
 }

@@ -75,8 +75,7 @@ final class WeightedStep {
             NDArray perSample = concat(sharePerSample, devices[0]);
             NDList labels = gather(shareLabels, devices[0]);
             float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
-                    predictions.head().argMax(1).toType(DataType.INT64, false)
-                            .eq(labels.head().toType(DataType.INT64, false)).toType(DataType.FLOAT32, false).sum()))
+                    Validation.count(Validation.correct(predictions.head(), labels))))
                     .toFloatArray();
             if (!Double.isFinite(read[0])) {
                 LOG.warn("Skipped a step of {} samples: the training forward produced non-finite losses (sum {})",
