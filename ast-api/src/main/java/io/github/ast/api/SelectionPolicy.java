@@ -1,5 +1,6 @@
 package io.github.ast.api;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
@@ -25,6 +26,37 @@ public interface SelectionPolicy {
      * @return the rows and weights, or {@link Selection#skip} when the scores are unusable
      */
     Selection select(PolicyBatch batch);
+
+    /**
+     * Chooses rows before any scoring, for a policy that sometimes trains without scores (importance sampling whose
+     * pay-off test failed): the trainer then runs no scoring pass for the batch. Called first for every batch.
+     *
+     * @param size the batch's rows
+     * @param manager the batch's manager, for the rows and weights
+     * @return the rows and weights to train, or null to have the batch scored and passed to {@link #select}
+     */
+    default Selection selectUnscored(int size, NDManager manager) {
+        return null;
+    }
+
+    /**
+     * Tells the policy how long the previous batch of this epoch took, from its start to this batch's start, as
+     * measured by the trainer's clock: everything it made the engine do, asynchronous work included, and the data
+     * loading in between. Policies that weigh a scoring pass's cost against its benefit compare batches with and
+     * without one, instead of assuming a figure.
+     *
+     * @param scored whether that batch had a scoring pass
+     * @param nanos wall nanoseconds
+     */
+    default void batchTime(boolean scored, long nanos) {}
+
+    /**
+     * Tells the policy that a step trained, with the training forward's unweighted per-sample losses: free scores of
+     * the rows that trained.
+     *
+     * @param losses the step's per-sample losses, shape (rows); valid only during the call
+     */
+    default void trained(NDArray losses) {}
 
     /**
      * Tells the policy that a selection was accepted for training (trained, or queued for a pooled step): adaptive

@@ -318,7 +318,7 @@ public final class AdaptiveSparseTrainer {
                 Validation.ratio(tally.gateActive, tally.scored), config.selection().targetRate(epoch, epochs,
                         config.targetRate()), policy.threshold(), tally.energies, trainJoules, tally.batches,
                 tally.fallbacks, tally.skipped, trainSeconds, validationSeconds, tally.scored, tally.forwarded,
-                tally.backPropagated, tally.maxWeight);
+                tally.backPropagated, tally.maxWeight, tally.scoredBatches);
     }
 
     /**

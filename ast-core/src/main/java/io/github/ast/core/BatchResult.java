@@ -22,10 +22,12 @@ import java.util.Map;
  * @param backPropagated rows back-propagated while this batch was trained (pooled: the steps it completed, which
  *     may hold rows of earlier batches; 0 while its rows wait in the queue)
  * @param maxWeight the largest loss weight a row selected here can carry, 1 without weights
+ * @param scored whether the batch had a scoring pass (false for stale scores, warm-up and annealing, and
+ *     selections a policy made without scores)
  */
 public record BatchResult(int batchSize, int gateActive, int trained, boolean fallback, boolean skipped,
         int evaluated, double lossSum, long correct, double threshold, Map<String, BatchEnergy> energies,
-        int forwarded, int backPropagated, double maxWeight) {
+        int forwarded, int backPropagated, double maxWeight, boolean scored) {
 
     /**
      * Returns the result of a skipped step: nothing trained, nothing spent.
@@ -35,7 +37,7 @@ public record BatchResult(int batchSize, int gateActive, int trained, boolean fa
      * @return the result
      */
     public static BatchResult skipped(int batchSize, double threshold) {
-        return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of(), 0, 0, 1);
+        return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of(), 0, 0, 1, false);
     }
 
     /** Copies the energies. */

@@ -30,12 +30,14 @@ import java.util.Map;
  * @param forwarded rows forward-propagated in the epoch: scoring passes and training forwards
  * @param backPropagated rows back-propagated in the epoch
  * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
+ * @param scoredBatches batches that had a scoring pass: all of them for the published system, none with stale
+ *     scores, some for a policy that scores only while scoring pays
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
         int skippedBatches, double trainSeconds, double validationSeconds, long samples, long forwarded,
-        long backPropagated, double maxWeight) {
+        long backPropagated, double maxWeight, int scoredBatches) {
 
     /** Copies the energies. */
     public EpochStats {
@@ -50,7 +52,8 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
     /**
      * Formats the epoch line: loss, accuracy (validation when available, else training), activation, the primary
      * model's saving (scoring counted), threshold ("-" for a policy without one) and time, the rows forwarded and
-     * back-propagated per sample of the epoch, the largest loss weight when rows are weighted, then the comparison
+     * back-propagated per sample of the epoch, the share of batches scored when some were not (a policy's pay-off
+     * switch), the largest loss weight when rows are weighted, then the comparison
      * models' savings and the meter.
      *
      * @return for example {@code Epoch  1/40 | Loss: 1.72 | Acc: 36.5% | Act:  8.1% | Save: 56.3% | Thr: 0.731 |
@@ -66,6 +69,10 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
                 trainSeconds));
         line.append(String.format(Locale.ROOT, " | Fwd: %3.0f%% | Bwd: %3.0f%%", 100.0 * forwarded / Math.max(1, samples),
                 100.0 * backPropagated / Math.max(1, samples)));
+        int trainedBatches = batches - skippedBatches;
+        if (phase == SelectionConfig.Phase.SPARSE && scoredBatches > 0 && scoredBatches < trainedBatches) {
+            line.append(String.format(Locale.ROOT, " | Scored: %3.0f%%", 100.0 * scoredBatches / trainedBatches));
+        }
         if (maxWeight > 1) {
             line.append(String.format(Locale.ROOT, " | Wmax: %.1f", maxWeight));
         }

@@ -13,6 +13,8 @@ final class EpochTally {
 
     /** Batches seen so far in the epoch, skipped ones included: the batch position a checkpoint resumes from. */
     int batches;
+    /** Batches that had a scoring pass. */
+    int scoredBatches;
     long scored;
     long evaluated;
     long trained;
@@ -56,6 +58,7 @@ final class EpochTally {
         correct += result.correct();
         lossSum += result.lossSum();
         fallbacks += result.fallback() ? 1 : 0;
+        scoredBatches += result.scored() ? 1 : 0;
         maxWeight = Math.max(maxWeight, result.maxWeight());
         energies = EnergyAccount.sum(energies, result.energies());
     }
@@ -70,6 +73,7 @@ final class EpochTally {
     EpochTally snapshot(double seconds, double joules) {
         EpochTally copy = new EpochTally();
         copy.batches = batches;
+        copy.scoredBatches = scoredBatches;
         copy.scored = scored;
         copy.evaluated = evaluated;
         copy.trained = trained;

@@ -38,6 +38,9 @@ final class TrainingRun implements AutoCloseable {
     private final SampleHistory history;
     private final BackwardAssembler assembler;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
+    /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
+    private BatchResult previous;
+    private long previousStart;
 
     /**
      * Opens a run.
@@ -70,6 +73,7 @@ final class TrainingRun implements AutoCloseable {
      */
     void startEpoch(int epoch, SelectionConfig.Phase phase) {
         this.phase = phase;
+        previous = null; // a batch's time is only measured to the next batch of its epoch
         source.startEpoch(epoch);
     }
 
@@ -91,7 +95,16 @@ final class TrainingRun implements AutoCloseable {
 
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
-        return phase == SelectionConfig.Phase.SPARSE ? sparseStep(trainer, batch) : fullStep(trainer, batch);
+        if (phase != SelectionConfig.Phase.SPARSE) {
+            return fullStep(trainer, batch);
+        }
+        long start = System.nanoTime();
+        if (previous != null && !previous.skipped()) {
+            policy.batchTime(previous.scored(), start - previousStart);
+        }
+        previous = sparseStep(trainer, batch);
+        previousStart = start;
+        return previous;
     }
 
     /** Trains every sample with no scoring pass: a real 100%, for warm-up and annealing. */
@@ -106,12 +119,16 @@ final class TrainingRun implements AutoCloseable {
         record(rows, trained);
         notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
         return new BatchResult(size, 0, size, false, false, size, trained.lossSum(), trained.correct(),
-                policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1);
+                policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1, false);
     }
 
     private BatchResult sparseStep(Trainer trainer, Batch batch) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
+        Selection unscored = policy.selectUnscored(size, batch.getManager());
+        if (unscored != null) {
+            return trainSelection(trainer, batch, unscored, indices, null, null);
+        }
         ScoreSource.Scores scores = source.scores(trainer, batch, indices, history);
         Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
                 scores.outputs(), scores.losses()), scores.unseen()));
@@ -129,12 +146,27 @@ final class TrainingRun implements AutoCloseable {
             LOG.warn("Skipped a batch of {} samples: {}", size, selection.skipReason());
             return BatchResult.skipped(size, policy.threshold());
         }
+        return trainSelection(trainer, batch, selection, indices, scores.fresh() ? scores.outputs() : null,
+                statistics);
+    }
+
+    /**
+     * Trains a batch's selection: per batch, or queued for pooled steps.
+     *
+     * @param scoredOutputs the scoring pass's outputs, or null when the batch had none (stale scores, or a
+     *     selection made without scores)
+     * @param statistics the scoring pass's (loss sum, correct), or null without one
+     */
+    private BatchResult trainSelection(Trainer trainer, Batch batch, Selection selection, NDArray indices,
+            NDList scoredOutputs, float[] statistics) {
+        int size = batch.getSize();
+        boolean fresh = scoredOutputs != null;
         List<StepRows> steps = assembler.offer(batch, selection, indices);
         boolean pooled = assembler instanceof PooledAssembler;
         if (pooled) {
             policy.accept(selection); // queued: the rows will train, now or later
         }
-        Steps done = train(trainer, batch, steps, !scores.fresh());
+        Steps done = train(trainer, batch, steps, !fresh);
         // A failed per-batch step skips the batch; a failed pooled step drops its rows (WeightedStep says so) and
         // the batch, whose rows were queued, counts as trained.
         if (done.failed() && !pooled) {
@@ -143,18 +175,17 @@ final class TrainingRun implements AutoCloseable {
         if (!pooled) {
             policy.accept(selection);
         }
-        int scored = scores.fresh() ? size : 0;
-        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, scored,
-                selection.count()));
-        if (scores.fresh()) {
-            notifyTraining(trainer, batch, batch.getLabels(), scores.outputs());
+        int scored = fresh ? size : 0;
+        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, scored, selection.count()));
+        if (fresh) {
+            notifyTraining(trainer, batch, batch.getLabels(), scoredOutputs);
             return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(),
                     false, size, statistics[0], Math.round(statistics[1]), policy.threshold(), energies,
-                    scored + done.rows(), done.rows(), selection.maxWeight());
+                    scored + done.rows(), done.rows(), selection.maxWeight(), true);
         }
         return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(), false,
                 done.rows(), done.lossSum(), done.correct(), policy.threshold(), energies, done.rows(), done.rows(),
-                selection.maxWeight());
+                selection.maxWeight(), false);
     }
 
     /**
@@ -171,7 +202,7 @@ final class TrainingRun implements AutoCloseable {
             Steps done = train(trainer, null, steps, !source.fresh());
             return new BatchResult(0, 0, 0, false, false, source.fresh() ? 0 : done.rows(),
                     source.fresh() ? 0 : done.lossSum(), source.fresh() ? 0 : done.correct(), policy.threshold(),
-                    Map.of(), done.rows(), done.rows(), 1);
+                    Map.of(), done.rows(), done.rows(), 1, false);
         }
     }
 
@@ -193,6 +224,7 @@ final class TrainingRun implements AutoCloseable {
                 failed = true;
                 continue;
             }
+            policy.trained(trained.perSampleLosses());
             record(rowsOfStep, trained);
             if (batch != null && stale) {
                 notifyTraining(trainer, batch, rowsOfStep.labels(), trained.predictions());

@@ -217,11 +217,12 @@ class ReliabilityTest {
      * checkpoints (randomness restarts from seeds every {@code ast.reseedEvery} batches, checkpoints or not), fresh
      * scoring with the probabilistic gate and fallback, history selection with exploration, and Selective Backprop
      * pooled into steps of 48 rows (its window of recent losses and the queue of rows waiting for a step are
-     * checkpointed), fresh and stale (epoch 2 selects from the history epoch 1's scoring passes recorded).
+     * checkpointed), fresh and stale (epoch 2 selects from the history epoch 1's scoring passes recorded), and
+     * importance sampling whose switch turns it on and off (its τ and batch counts are checkpointed).
      */
     @ParameterizedTest
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history", "PyTorch, sb", "MXNet, sb",
-        "PyTorch, stale-sb", "MXNet, stale-sb"})
+        "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
         AstConfig.Builder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
@@ -229,6 +230,9 @@ class ReliabilityTest {
         AstConfig config = switch (mode) {
             case "history" -> config(engine);
             case "sb" -> pooled.build();
+            // a fixed price of scoring, so that the switch decides alike in both runs
+            case "importance" -> pooled.policy("importance").setting("policy.costRatio", "0.1").backwardBatch(21)
+                    .build();
             case "stale-sb" -> pooled.selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
                     .build();
             default -> AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
@@ -238,6 +242,10 @@ class ReliabilityTest {
         if (mode.equals("fresh")) {
             assertThat(reference.report().epochs().stream().mapToInt(EpochStats::fallbackBatches).sum())
                     .as("the fallback is exercised").isGreaterThan(0);
+        }
+        if (mode.equals("importance")) {
+            assertThat(reference.report().epochs().stream().mapToInt(EpochStats::scoredBatches).sum())
+                    .as("batches with and without importance sampling").isBetween(1, 3 * 16 - 1);
         }
 
         Checkpointing checkpointing = Checkpointing.everyBatches(dir.resolve("crashed"), 5);

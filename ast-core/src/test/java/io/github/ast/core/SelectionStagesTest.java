@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The loop's stages: pooled backward batches, stale scores, policies selected by name. */
@@ -37,11 +38,15 @@ class SelectionStagesTest {
     private static final int CLASSES = 4;
 
     private static ArrayDataset data(NDManager m) {
+        return data(m, 64);
+    }
+
+    private static ArrayDataset data(NDManager m, int batchSize) {
         m.getEngine().setRandomSeed(1);
         NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32).toType(DataType.FLOAT32,
                 false);
         NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f).add(labels.reshape(SAMPLES, 1));
-        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(64, true).build();
+        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(batchSize, true).build();
     }
 
     private static Trainer trainer(Model model) {
@@ -112,6 +117,37 @@ class SelectionStagesTest {
                 assertThat(epoch.backPropagated()).isBetween((long) (0.3 * SAMPLES), (long) (0.7 * SAMPLES));
             }
             assertThat(report.last().validationAccuracy()).as("it learns").isGreaterThan(0.5);
+        }
+    }
+
+    /**
+     * Importance sampling's switch weighs measured batch times against τ: with heavy-tailed scores (τ about 4) it
+     * stays on after the probes when scoring is nearly free, and off when the scorer sleeps 40 ms a batch, which no
+     * τ can pay for (the uniform share bounds τ by 7.9 on batches of 96). Off, batches have no scoring pass: only
+     * the drawn rows are forwarded.
+     */
+    @ParameterizedTest
+    @CsvSource({"PyTorch, 0", "PyTorch, 40", "MXNet, 0", "MXNet, 40"})
+    void importanceSwitchesOnOnlyWhereItsMeasuredCostPays(String engine, int sleepMillis) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("importance")
+                .setting("policy.score", "scorer").scorer("heavy-tailed")
+                .setting("scorer.sleepMillis", Integer.toString(sleepMillis)).backwardBatch(32).build();
+        Recorder recorder = new Recorder();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("importance", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 5, data(m, 96), null, recorder);
+            List<BatchResult> decided = recorder.batches.subList(8, recorder.batches.size()); // after the probes
+            long scored = decided.stream().filter(BatchResult::scored).count();
+            if (sleepMillis == 0) {
+                assertThat(scored).as("on after the probes").isGreaterThanOrEqualTo(decided.size() * 8L / 10);
+            } else {
+                assertThat(scored).as("off after the probes").isZero();
+                assertThat(report.last().threshold()).as("measured price of scoring").isGreaterThan(8);
+            }
+            for (BatchResult batch : recorder.batches) {
+                assertThat(batch.forwarded())
+                        .isEqualTo((batch.scored() ? batch.batchSize() : 0) + batch.backPropagated());
+            }
         }
     }
 

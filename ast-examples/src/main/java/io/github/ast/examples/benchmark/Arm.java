@@ -11,10 +11,11 @@ import java.util.function.UnaryOperator;
 /**
  * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
- * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random}.
+ * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
+ * {@code importance}, {@code importance:random}.
  *
- * <p>Pooled arms (Selective Backprop) ask for {@code ast.backwardBatch}; the runner sets it to the benchmark's batch
- * size, so that they train full-size steps.
+ * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
+ * benchmark's batch size, so that they train full-size steps.
  *
  * @param label the label, as given on the command line and in every output
  * @param kind what loop trains it
@@ -22,9 +23,11 @@ import java.util.function.UnaryOperator;
  *     {@link Kind#INFOBATCH}; 1 for full data; the target rate the configuration asks for otherwise
  * @param randomScores for {@link Kind#INFOBATCH}: the ablation, recording uniform random numbers instead of losses
  * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
+ * @param presample batches are this many times the benchmark's batch size, 1 except for importance sampling, which
+ *     draws one benchmark batch from each presampled one
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfig.Builder> configure) {
+        UnaryOperator<AstConfig.Builder> configure, int presample) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -46,7 +49,25 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     /** AST arms by label: the published reference, its random-scores ablation, and its overhead at 100%. */
     private static final Map<String, AstArm> AST_ARMS = new LinkedHashMap<>();
 
-    private record AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {}
+    private record AstArm(String description, UnaryOperator<AstConfig.Builder> configure, int presample) {
+
+        AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {
+            this(description, configure, 1);
+        }
+    }
+
+    /** Importance sampling's presample: batches of 3 benchmark batches, one drawn from each. */
+    private static final int PRESAMPLE = 3;
+
+    /**
+     * Importance sampling with its measured pay-off switch: loss scores (or random ones, the ablation), presamples
+     * of 3 batches, pooled full-size steps.
+     */
+    private static UnaryOperator<AstConfig.Builder> importance(boolean randomScores) {
+        return b -> b.policy("importance").setting("policy.presample", Integer.toString(PRESAMPLE))
+                .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
+                .backwardBatch(1);
+    }
 
     /** Selective Backprop as the paper runs it: loss scores, keep probability CDF^β, pooled full-size steps. */
     private static UnaryOperator<AstConfig.Builder> selectiveBackprop(double beta, boolean randomScores) {
@@ -64,6 +85,11 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         AST_ARMS.put("stale-sb", new AstArm("StaleSB: Selective Backprop (β 1, pooled) scoring afresh every second "
                 + "epoch and reusing each sample's last loss in between", b -> selectiveBackprop(1, false).apply(b)
                         .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
+        AST_ARMS.put("importance", new AstArm("importance sampling (Katharopoulos & Fleuret): draws a batch from a "
+                + "presample of 3 by loss, weights 1/(N p), on only while the measured τ exceeds the measured price of "
+                + "scoring", importance(false), PRESAMPLE));
+        AST_ARMS.put("importance:random", new AstArm("importance with random scores: the ablation", importance(true),
+                PRESAMPLE));
         AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
                 b -> selectiveBackprop(1, true).apply(b)
                         .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
@@ -73,6 +99,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     public Arm {
         if (!(rate > 0 && rate <= 1)) {
             throw new IllegalArgumentException("arm '" + label + "': rate " + rate + " must be in (0, 1]");
+        }
+        if (presample < 1) {
+            throw new IllegalArgumentException("arm '" + label + "': presample " + presample + " must be >= 1");
         }
     }
 
@@ -87,7 +116,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     public static Arm parse(String text, double baseRate) {
         String label = text.trim().toLowerCase(Locale.ROOT);
         if (label.equals("full")) {
-            return new Arm(label, Kind.FULL, 1, false, null);
+            return new Arm(label, Kind.FULL, 1, false, null, 1);
         }
         int at = label.indexOf('@');
         if (at > 0) {
@@ -118,7 +147,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate + " must be in "
                             + "(0, 1)");
                 }
-                return new Arm(label, kind, rate, randomScores, null);
+                return new Arm(label, kind, rate, randomScores, null, 1);
             }
         }
         AstArm ast = AST_ARMS.get(label);
@@ -126,7 +155,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ", known()));
         }
         double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
-        return new Arm(label, Kind.AST, rate, false, ast.configure());
+        return new Arm(label, Kind.AST, rate, false, ast.configure(), ast.presample());
     }
 
     private static Arm selectiveBackprop(String text, String value) {
@@ -143,7 +172,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "': beta " + beta + " must be finite and > 0");
         }
         String label = "sb@" + number + (randomScores ? ":random" : "");
-        return new Arm(label, Kind.AST, 1 / (beta + 1), false, selectiveBackprop(beta, randomScores));
+        return new Arm(label, Kind.AST, 1 / (beta + 1), false, selectiveBackprop(beta, randomScores), 1);
     }
 
     /** Returns the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0. */

@@ -123,9 +123,11 @@ final class ArmRunner {
                         ? new InfoBatchSampler(setup.batchSize(), arm.rate(), INFOBATCH_ANNEAL,
                                 started -> clock.seconds() / setup.budgetSeconds(), orderSeed)
                         : null;
+                // Importance sampling draws one batch from each presample of arm.presample() batches.
+                int loaded = setup.batchSize() * arm.presample();
                 ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
                         .optLabels(training.split().labels())
-                        .setSampling(infoBatch != null ? infoBatch : new Rs2Sampler(setup.batchSize(),
+                        .setSampling(infoBatch != null ? infoBatch : new Rs2Sampler(loaded,
                                 arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed))
                         .build();
                 return train(arm, seed, trainer, train, infoBatch, clock, rate, training.flipped(), wallStart);

@@ -75,6 +75,20 @@ class ArmTest {
     }
 
     @Test
+    void importanceArmsLoadPresamplesOfThreeBatchesAndPool() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("importance", "importance:random", "seed"), 0.1);
+        assertThat(arms).extracting(Arm::presample).containsExactly(3, 3, 1);
+        AstConfig importance = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(importance.policy()).isEqualTo("importance");
+        assertThat(importance.policySettings()).containsEntry("presample", "3").containsEntry("score", "loss");
+        assertThat(importance.backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
+        AstConfig ablation = arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(ablation.scorer()).isEqualTo("random");
+        assertThat(ablation.policySettings()).containsEntry("score", "scorer");
+        assertThat(arms.get(1).description()).contains("ablation");
+    }
+
+    @Test
     void badLabelsAreNamedWithWhatIsKnown() {
         assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")
                 .hasMessageContaining("random-batch@r").hasMessageContaining("seed:random");
