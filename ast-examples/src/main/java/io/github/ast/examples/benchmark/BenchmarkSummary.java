@@ -103,7 +103,8 @@ final class BenchmarkSummary {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("Times are training seconds (evaluation excluded) at the first evaluation at or above the target, "
-                + "so they resolve to the evaluation interval; medians over paired seeds with bootstrap 95% intervals"
+                + "on the evaluation grid (the scheduled time, so runs that reached a target at the same evaluation "
+                + "tie); medians over paired seeds with bootstrap 95% intervals"
                 + " in brackets; a run that never reached a target is censored (counted as slower than every run "
                 + "that did), not dropped.\n\n");
         md.append("**Time to target test accuracy**\n\n| arm | seeds |");

@@ -16,12 +16,15 @@ class RunRecordTest {
     }
 
     @Test
-    void timeToTargetIsTheFirstEvaluationAtOrAboveIt() {
+    void timeToTargetIsTheFirstEvaluationAtOrAboveItOnTheEvaluationGrid() {
         RunRecord run = run(at(0, 0, 0.1), at(3, 3.02, 0.84), at(6, 6.01, 0.87), at(9, 9.05, 0.86),
                 at(10, 10.01, 0.88));
-        assertThat(run.secondsTo(0.84)).isEqualTo(3.02);
-        assertThat(run.secondsTo(0.85)).isEqualTo(6.01);
-        assertThat(run.secondsTo(0.88)).isEqualTo(10.01);
+        assertThat(run.secondsTo(0.84)).isEqualTo(3);
+        assertThat(run.secondsTo(0.85)).isEqualTo(6);
+        assertThat(run.secondsTo(0.88)).isEqualTo(10);
+        RunRecord later = run(at(0, 0, 0.1), at(3, 3.09, 0.84));
+        assertThat(Stats.speedUp(run.secondsTo(0.84), later.secondsTo(0.84))).as("same evaluation: a tie")
+                .isEqualTo(1);
     }
 
     @Test
