@@ -3,6 +3,7 @@ package io.github.ast.api;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Dataset;
 
 /**
  * Decides which rows of a scored batch train, and with which weights.
@@ -26,6 +27,29 @@ public interface SelectionPolicy {
      * @return the rows and weights, or {@link Selection#skip} when the scores are unusable
      */
     Selection select(PolicyBatch batch);
+
+    /**
+     * Tells the policy an epoch starts, for policies that change course over a run.
+     *
+     * @param epoch the 1-based epoch
+     * @param epochs the run's epochs, or -1 when the loop does not say (custom loops)
+     */
+    default void startEpoch(int epoch, int epochs) {}
+
+    /**
+     * Prepares for a run on a training set before its first batch (RHO-LOSS trains its reference model here); the
+     * trainer counts what it returns in the first epoch's time, rows and energy. Called again for each run; a policy
+     * keeps what it built while the training set keeps its size, and rebuilds it otherwise.
+     *
+     * @param trainingSet the run's training data
+     * @return what preparing cost, {@link PreparationWork#NONE} for nothing
+     * @throws java.io.IOException if the data cannot be read
+     * @throws ai.djl.translate.TranslateException if the data cannot be batched
+     */
+    default PreparationWork prepare(Dataset trainingSet) throws java.io.IOException,
+            ai.djl.translate.TranslateException {
+        return PreparationWork.NONE;
+    }
 
     /**
      * Chooses rows before any scoring, for a policy that sometimes trains without scores (importance sampling whose

@@ -12,6 +12,7 @@ import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.PreparationWork;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -189,18 +191,23 @@ public final class AdaptiveSparseTrainer {
                     : checkpoints.resume(trainer, epochs, controller, run);
             EpochTally partial = resumed == null ? null : resumed.partial();
             meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of()).settings());
+            Prepared prepared = prepare(trainingSet, meter);
             int first = resumed == null ? 1 : resumed.stoppedEarly() ? epochs + 1 : resumed.epoch() + 1;
             for (int epoch = first; epoch <= epochs; epoch++) {
                 long epochSeed = config.seed() * 1_000_003L + epoch;
                 restartRandomness(engine, (int) epochSeed, epochSeed);
                 SelectionConfig.Phase phase = selection.phase(epoch, epochs);
                 run.startEpoch(epoch, phase);
+                policy.startEpoch(epoch, epochs);
                 if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
                     controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
                 }
-                EpochStats stats = runEpoch(trainer, run, epoch, epochs,
-                        partial == null ? new EpochTally() : partial, trainingSet, validationSet, meter, observer,
-                        checkpoints);
+                EpochTally tally = partial == null ? new EpochTally() : partial;
+                if (epoch == first) {
+                    tally.addPreparation(prepared.work(), prepared.joules());
+                }
+                EpochStats stats = runEpoch(trainer, run, epoch, epochs, tally, trainingSet, validationSet, meter,
+                        observer, checkpoints);
                 partial = null;
                 epochStats.add(stats);
                 LOG.info(stats.line());
@@ -219,6 +226,21 @@ public final class AdaptiveSparseTrainer {
         return new RunReport(config, Provenance.of(engine), energy.units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
                 epochStats);
+    }
+
+    /** What the policy's preparation cost, with the joules a meter measured meanwhile (0 without one). */
+    private record Prepared(PreparationWork work, double joules) {}
+
+    private Prepared prepare(Dataset trainingSet, Optional<EnergyMeter> meter) throws IOException,
+            TranslateException {
+        double before = meter.map(EnergyMeter::joules).orElse(0.0);
+        PreparationWork work = policy.prepare(trainingSet);
+        if (work.seconds() > 0) {
+            LOG.info(String.format(Locale.ROOT, "Prepared the '%s' policy in %.1f s: %d rows forwarded, %d "
+                    + "back-propagated, counted in the first epoch", config.policy(), work.seconds(), work.forwarded(),
+                    work.backPropagated()));
+        }
+        return new Prepared(work, meter.map(EnergyMeter::joules).orElse(0.0) - before);
     }
 
     /** The training set's size when scores come from a history, -1 when every batch is scored afresh. */
@@ -316,7 +338,9 @@ public final class AdaptiveSparseTrainer {
         return new EpochStats(epoch, epochs, run.phase(), Validation.ratio(tally.lossSum, tally.evaluated),
                 Validation.ratio(tally.correct, tally.evaluated), validation[0], validation[1], Validation.ratio(tally.trained, tally.scored),
                 Validation.ratio(tally.gateActive, tally.scored), config.selection().targetRate(epoch, epochs,
-                        config.targetRate()), policy.threshold(), tally.energies, trainJoules, tally.batches,
+                        config.targetRate()), policy.threshold(), tally.preparation == null ? tally.energies
+                        : EnergyAccount.sum(tally.energies, energy.pricePreparation(tally.preparation)), trainJoules,
+                tally.batches,
                 tally.fallbacks, tally.skipped, trainSeconds, validationSeconds, tally.scored, tally.forwarded,
                 tally.backPropagated, tally.maxWeight, tally.scoredBatches);
     }
@@ -329,9 +353,17 @@ public final class AdaptiveSparseTrainer {
      * @param trainer the DJL trainer
      * @param trainingSet the training data, whose size a history needs
      * @param epoch 1-based epoch
+     * @return what the policy's preparation cost on the run's first call (RHO-LOSS's reference model), for the
+     *     loop to count; {@link PreparationWork#NONE} otherwise
+     * @throws IOException if the policy's preparation cannot read the data
+     * @throws TranslateException if it cannot batch the data
      */
-    public void startEpoch(Trainer trainer, Dataset trainingSet, int epoch) {
+    public PreparationWork startEpoch(Trainer trainer, Dataset trainingSet, int epoch) throws IOException,
+            TranslateException {
+        boolean opened = customRun == null || customTrainer != trainer;
         customRun(trainer, historySize(trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE);
+        policy.startEpoch(epoch, -1);
+        return opened ? policy.prepare(trainingSet) : PreparationWork.NONE;
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
+import io.github.ast.api.PreparationWork;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyModel;
 import java.util.Collections;
@@ -96,6 +97,20 @@ public final class EnergyAccount {
     Map<String, BatchEnergy> price(BatchWork work) {
         Map<String, BatchEnergy> prices = new LinkedHashMap<>();
         models.forEach((name, model) -> prices.put(name, model.price(work)));
+        return prices;
+    }
+
+    /**
+     * Prices a policy's preparation in each model: its forward-only rows as scoring passes and its back-propagated
+     * rows as trained ones, against no baseline (full-data training would not have done it).
+     */
+    Map<String, BatchEnergy> pricePreparation(PreparationWork work) {
+        int forwardOnly = Math.toIntExact(work.forwarded() - work.backPropagated());
+        int trained = Math.toIntExact(work.backPropagated());
+        Map<String, BatchEnergy> prices = new LinkedHashMap<>();
+        models.forEach((name, model) -> prices.put(name, new BatchEnergy(
+                model.price(new BatchWork(forwardOnly, forwardOnly, 0)).spent()
+                        + model.price(new BatchWork(trained, 0, trained)).spent(), 0)));
         return prices;
     }
 

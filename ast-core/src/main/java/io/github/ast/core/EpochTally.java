@@ -1,6 +1,7 @@
 package io.github.ast.core;
 
 import io.github.ast.api.BatchEnergy;
+import io.github.ast.api.PreparationWork;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,9 +28,26 @@ final class EpochTally {
     long backPropagated;
     double maxWeight = 1;
     Map<String, BatchEnergy> energies = new LinkedHashMap<>();
+    /** The policy's preparation, counted in this epoch (its energy is priced at the epoch's end); null for none. */
+    PreparationWork preparation;
     /** Training-loop seconds and metered joules of the epoch's batches run before the current process. */
     double earlierSeconds;
     double earlierJoules;
+
+    /**
+     * Counts a policy's preparation in this epoch: its rows, seconds and metered joules; its estimated energy is
+     * priced when the epoch ends, once the energy models know the network.
+     */
+    void addPreparation(PreparationWork work, double joules) {
+        if (work.equals(PreparationWork.NONE)) {
+            return;
+        }
+        preparation = work;
+        forwarded += work.forwarded();
+        backPropagated += work.backPropagated();
+        earlierSeconds += work.seconds();
+        earlierJoules += joules;
+    }
 
     /**
      * Adds a flush's result (pooled rows trained at the epoch's end): its rows and statistics, not a batch.
@@ -85,6 +103,7 @@ final class EpochTally {
         copy.forwarded = forwarded;
         copy.backPropagated = backPropagated;
         copy.maxWeight = maxWeight;
+        copy.preparation = preparation;
         copy.energies = new LinkedHashMap<>(energies);
         copy.earlierSeconds = seconds;
         copy.earlierJoules = joules;

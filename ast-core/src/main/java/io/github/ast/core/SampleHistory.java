@@ -62,22 +62,43 @@ final class SampleHistory implements AutoCloseable {
      * Java list, so this is the one per-sample host loop, over longs only.
      */
     NDArray indices(Batch batch) {
-        List<?> indices = batch.getIndices();
-        if (indices == null || indices.size() != batch.getSize()) {
+        long[] values = hostIndices(batch);
+        if (values == null) {
             throw new ConfigurationException("selection from a score history needs batches that carry their dataset "
                     + "indices, as a RandomAccessDataset's (ArrayDataset ...) do; this batch has "
-                    + (indices == null ? "none" : indices.size() + " for " + batch.getSize() + " samples"));
+                    + (batch.getIndices() == null ? "none"
+                            : batch.getIndices().size() + " for " + batch.getSize() + " samples"));
         }
-        long[] values = new long[indices.size()];
-        for (int i = 0; i < values.length; i++) {
-            long index = ((Number) indices.get(i)).longValue();
+        for (long index : values) {
             if (index < 0 || index >= size) {
                 throw new IllegalStateException("dataset index " + index + " is outside [0, " + size
                         + "), the training set's size");
             }
-            values[i] = index;
         }
         return batch.getManager().create(values);
+    }
+
+    /**
+     * Returns a batch's dataset indices on its manager, or null when it carries none (or not one per row).
+     *
+     * @param batch the batch
+     * @return int64 indices of shape (batch), or null
+     */
+    static NDArray indicesOf(Batch batch) {
+        long[] values = hostIndices(batch);
+        return values == null ? null : batch.getManager().create(values);
+    }
+
+    private static long[] hostIndices(Batch batch) {
+        List<?> indices = batch.getIndices();
+        if (indices == null || indices.size() != batch.getSize()) {
+            return null;
+        }
+        long[] values = new long[indices.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ((Number) indices.get(i)).longValue();
+        }
+        return values;
     }
 
     /** Returns the history's arrays for a checkpoint, none before the first record. */

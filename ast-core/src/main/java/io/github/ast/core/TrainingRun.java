@@ -131,7 +131,8 @@ final class TrainingRun implements AutoCloseable {
         }
         ScoreSource.Scores scores = source.scores(trainer, batch, indices, history);
         Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
-                scores.outputs(), scores.losses()), scores.unseen()));
+                scores.outputs(), scores.losses()), scores.unseen(),
+                indices != null ? indices : SampleHistory.indicesOf(batch)));
         // Read after the policy's own read has waited for the engine: the statistics are ready by then.
         float[] statistics = scores.fresh() ? scores.statistics().toFloatArray() : null;
         if (statistics != null && !Double.isFinite(statistics[0])) {

@@ -27,6 +27,7 @@ import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
 import io.github.ast.core.gates.ProbabilisticGate;
 import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.core.reference.ReferenceTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +54,14 @@ class ReliabilityTest {
                 .toType(DataType.FLOAT32, false);
         NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f).add(labels.reshape(SAMPLES, 1));
         return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(64, true).build();
+    }
+
+    /** The trainer for a configuration, RHO-LOSS's reference recipe among its services (other policies ignore it). */
+    private static AdaptiveSparseTrainer astFor(AstConfig config) {
+        return AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, ReferenceTraining.builder(
+                () -> new SequentialBlock().add(Linear.builder().setUnits(8).build()).add(Activation.reluBlock())
+                        .add(Linear.builder().setUnits(CLASSES).build()), new Shape(1, FEATURES))
+                .epochs(1).batchSize(32).seed(5).build()).build();
     }
 
     /** A model whose initial parameters depend on the seed; plain SGD, which has no state to lose. */
@@ -112,7 +121,7 @@ class ReliabilityTest {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("uninterrupted", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 7)) {
-            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, epochs, data(m), data(m));
+            RunReport report = astFor(config).fit(trainer, epochs, data(m), data(m));
             return new Run(parameters(trainer), report);
         }
     }
@@ -218,11 +227,13 @@ class ReliabilityTest {
      * scoring with the probabilistic gate and fallback, history selection with exploration, and Selective Backprop
      * pooled into steps of 48 rows (its window of recent losses and the queue of rows waiting for a step are
      * checkpointed), fresh and stale (epoch 2 selects from the history epoch 1's scoring passes recorded), and
-     * importance sampling whose switch turns it on and off (its τ and batch counts are checkpointed).
+     * importance sampling whose switch turns it on and off (its τ and batch counts are checkpointed), and RHO-LOSS
+     * (its table of irreducible losses is checkpointed: the resumed run does not train the reference again).
      */
     @ParameterizedTest
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history", "PyTorch, sb", "MXNet, sb",
-        "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance"})
+        "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance",
+        "PyTorch, rho-loss", "MXNet, rho-loss"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
         AstConfig.Builder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
@@ -231,6 +242,7 @@ class ReliabilityTest {
             case "history" -> config(engine);
             case "sb" -> pooled.build();
             // a fixed price of scoring, so that the switch decides alike in both runs
+            case "rho-loss" -> pooled.policy("rho-loss").build();
             case "importance" -> pooled.policy("importance").setting("policy.costRatio", "0.1").backwardBatch(21)
                     .build();
             case "stale-sb" -> pooled.selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
@@ -251,7 +263,7 @@ class ReliabilityTest {
         Checkpointing checkpointing = Checkpointing.everyBatches(dir.resolve("crashed"), 5);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("b", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
-            assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m),
+            assertThatThrownBy(() -> astFor(config).fit(trainer, 3, data(m), data(m),
                     crashAt(2, 13), checkpointing)).hasMessage("simulated crash");
         }
         // 16 batches per epoch: checkpoints after batches 5, 10, 15 and at the end of epoch 1, then 5 and 10.
@@ -268,7 +280,7 @@ class ReliabilityTest {
                 Model model = Model.newInstance("c", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 99, checkpointing)) {
             List<Integer> epochsRun = new ArrayList<>();
-            second = AdaptiveSparseTraining.create(config).fit(trainer, 3, data(m), data(m), new TrainingObserver() {
+            second = astFor(config).fit(trainer, 3, data(m), data(m), new TrainingObserver() {
                 @Override
                 public void onBatch(int epoch, BatchResult result) {
                     epochsRun.add(epoch);

@@ -23,6 +23,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Selection;
+import io.github.ast.core.reference.ReferenceTraining;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,9 @@ class SelectionStagesTest {
         return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(batchSize, true).build();
     }
 
+    /** A trainer whose initialisation does not depend on what earlier tests drew from the engine's generator. */
     private static Trainer trainer(Model model) {
+        model.getNDManager().getEngine().setRandomSeed(7);
         model.setBlock(new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(CLASSES).build()));
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -149,6 +152,65 @@ class SelectionStagesTest {
                         .isEqualTo((batch.scored() ? batch.batchSize() : 0) + batch.backPropagated());
             }
         }
+    }
+
+    /**
+     * RHO-LOSS through {@code fit}: the reference models train before the first batch (two of 64 rows for 2
+     * epochs, then 640 rows scored), counted in epoch 1 only; later epochs pay for their scoring passes alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void rhoLossCountsItsReferenceTrainingInTheFirstEpoch(String engine) throws Exception {
+        // Two layers: a single linear layer's softmax gradients sum to exactly 0, which DJL's first step refuses.
+        ReferenceTraining recipe = ReferenceTraining.builder(() -> new SequentialBlock()
+                .add(Linear.builder().setUnits(8).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(CLASSES).build()), new Shape(1, FEATURES)).holdOut(0.1).epochs(2)
+                .batchSize(32).seed(1).build();
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("rho-loss").scorer("loss")
+                .backwardBatch(64).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("rho", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, recipe).build()
+                    .fit(trainer, 3, data(m), data(m));
+            long trainedByReference = 2L * 2 * 64;
+            EpochStats first = report.epochs().get(0);
+            assertThat(first.forwarded() - first.backPropagated()).isEqualTo(SAMPLES + SAMPLES);
+            assertThat(first.backPropagated()).isEqualTo(Math.round(first.activationRate() * SAMPLES)
+                    + trainedByReference);
+            for (EpochStats later : report.epochs().subList(1, 3)) {
+                assertThat(later.forwarded() - later.backPropagated()).isEqualTo(SAMPLES);
+            }
+            assertThat(first.energy().spent()).isGreaterThan(report.epochs().get(1).energy().spent());
+        }
+    }
+
+    /** {@code auto} through {@code fit}: a quarter of each batch in epochs 1 to 7, every row in the last eighth. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void autoDrawsItsRateThenEndsOnAllData(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("auto").targetRate(0.25)
+                .backwardBatch(32).build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("auto", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 8, data(m), data(m));
+            for (EpochStats epoch : report.epochs().subList(0, 7)) {
+                assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(SAMPLES / 4);
+            }
+            EpochStats last = report.last();
+            assertThat(last.backPropagated()).isEqualTo(SAMPLES);
+            assertThat(last.forwarded()).as("no scoring pass").isEqualTo(SAMPLES);
+            assertThat(last.validationAccuracy()).as("it learns").isGreaterThan(0.5);
+        }
+    }
+
+    @Test
+    void rhoLossWithoutAReferenceRecipeIsAClearError() {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("rho-loss").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("service(ReferenceTraining.class");
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("rho-loss")
+                .setting("policy.mode", "hard").build())).isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.policy.mode='hard' is unknown; use soft or top-k");
     }
 
     @Test

@@ -314,6 +314,17 @@ public final class ImportancePolicy implements SelectionPolicy {
                         + "ast.backwardBatch (b, the step's rows) and give the dataset batches of ast.policy.presample"
                         + " x b rows (" + presample + " x b); ast.backwardBatch is " + config.backwardBatch());
             }
+            return create(context, presample, flag(settings, "switch", true));
+        }
+
+        /**
+         * Creates the policy from a context's settings ({@code mix}, {@code momentum}, {@code maxWeight},
+         * {@code normalise}, {@code costRatio}, {@code score}) with a given presample and switch, for policies
+         * built on it ({@code auto}).
+         */
+        static ImportancePolicy create(PluginContext context, double presample, boolean switching) {
+            Settings settings = context.settings();
+            AstConfig config = Services.require(context, AstConfig.class, "importance");
             String score = settings.getString("score", "loss");
             if (!score.equals("loss") && !score.equals("scorer")) {
                 throw new ConfigurationException("ast.policy.score='" + score + "' is unknown; use 'loss' (the "
@@ -323,12 +334,12 @@ public final class ImportancePolicy implements SelectionPolicy {
             double costRatio = cost.equals("measured") ? Double.NaN : settings.getDouble("costRatio", Double.NaN);
             Options options = new Options(presample, settings.getDouble("mix", 0.2),
                     settings.getDouble("momentum", 0.9), settings.getDouble("maxWeight", 5),
-                    flag(settings, "normalise", false), flag(settings, "switch", true), costRatio);
-            return new ImportancePolicy(score.equals("scorer") ? Services.require(context, Scorer.class, name())
+                    flag(settings, "normalise", false), switching, costRatio);
+            return new ImportancePolicy(score.equals("scorer") ? Services.require(context, Scorer.class, "importance")
                     : null, options);
         }
 
-        private static boolean flag(Settings settings, String key, boolean defaultValue) {
+        static boolean flag(Settings settings, String key, boolean defaultValue) {
             String value = settings.getString(key, Boolean.toString(defaultValue));
             if (!value.equals("true") && !value.equals("false")) {
                 throw new ConfigurationException("ast.policy." + key + "='" + value + "' is invalid; use true or "

@@ -12,7 +12,8 @@ import java.util.function.UnaryOperator;
  * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
  * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
- * {@code importance}, {@code importance:random}.
+ * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code auto@0.3},
+ * {@code auto@0.3:random}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
  * benchmark's batch size, so that they train full-size steps.
@@ -75,6 +76,12 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                 .scorer(randomScores ? "random" : "loss").backwardBatch(1);
     }
 
+    /** RHO-LOSS, soft: keep probability CDF(reducible loss)^1, pooled; the runner supplies the reference recipe. */
+    private static UnaryOperator<AstConfig.Builder> rhoLoss(boolean randomScores) {
+        return b -> b.policy("rho-loss").setting("policy.randomScores", Boolean.toString(randomScores))
+                .scorer("loss").backwardBatch(1);
+    }
+
     static {
         AST_ARMS.put("seed", new AstArm("the published system: loss-intensity scorer, threshold gate, PI controller,"
                 + " target rate from the base configuration (10% by default)", b -> b));
@@ -90,6 +97,11 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                 + "scoring", importance(false), PRESAMPLE));
         AST_ARMS.put("importance:random", new AstArm("importance with random scores: the ablation", importance(true),
                 PRESAMPLE));
+        AST_ARMS.put("rho-loss", new AstArm("RHO-LOSS: Selective Backprop (β 1, pooled) on reducible loss, the loss "
+                + "minus a reference model's (the same network, 2 epochs on 10% of the data, cross-fitted, its cost "
+                + "on the clock)", rhoLoss(false)));
+        AST_ARMS.put("rho-loss:random", new AstArm("rho-loss with random scores (the reference still trained): the "
+                + "ablation", rhoLoss(true)));
         AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
                 b -> selectiveBackprop(1, true).apply(b)
                         .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
@@ -123,6 +135,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             String prefix = label.substring(0, at);
             if (prefix.equals("sb")) {
                 return selectiveBackprop(text, label.substring(at + 1));
+            }
+            if (prefix.equals("auto")) {
+                return auto(text, label.substring(at + 1));
             }
             Kind kind = switch (prefix) {
                 case "random-batch" -> Kind.RANDOM_BATCH;
@@ -175,10 +190,29 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(label, Kind.AST, 1 / (beta + 1), false, selectiveBackprop(beta, randomScores), 1);
     }
 
+    private static Arm auto(String text, String value) {
+        boolean randomScores = value.endsWith(":random");
+        String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
+        double rate;
+        try {
+            rate = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. "
+                    + "auto@0.3", e);
+        }
+        if (!(rate > 0 && rate < 1)) {
+            throw new IllegalArgumentException("arm '" + text + "': rate " + rate + " must be in (0, 1)");
+        }
+        UnaryOperator<AstConfig.Builder> configure = b -> b.policy("auto").targetRate(rate)
+                .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
+                .backwardBatch(1);
+        return new Arm("auto@" + number + (randomScores ? ":random" : ""), Kind.AST, rate, false, configure, 1);
+    }
+
     /** Returns the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0. */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random"));
+                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -199,7 +233,11 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             case INFOBATCH -> String.format(Locale.ROOT, "InfoBatch: each epoch drops below-mean-loss samples with "
                     + "probability %.2f, weights the kept ones of that group up, last 12.5%% of the budget on all "
                     + "data%s", rate, randomScores ? "; ablation: random numbers recorded instead of losses" : "");
-            case AST -> label.startsWith("sb@") ? String.format(Locale.ROOT, "Selective Backprop: keep probability "
+            case AST -> label.startsWith("auto@") ? String.format(Locale.ROOT, "auto: a uniform random %.0f%% of "
+                    + "every batch in full-size steps, importance sampling by %s only while its measured pay-off test "
+                    + "holds, all data for the last 12.5%% of the budget", 100 * rate,
+                    label.endsWith(":random") ? "random scores (the ablation)" : "loss")
+                    : label.startsWith("sb@") ? String.format(Locale.ROOT, "Selective Backprop: keep probability "
                     + "CDF(loss)^β over the last 1024 losses (expected %.0f%% kept), pooled into full-size steps%s",
                     100 * rate, label.endsWith(":random") ? "; ablation: random scores" : "")
                     : AST_ARMS.get(label).description();

@@ -18,12 +18,15 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.PreparationWork;
+import io.github.ast.api.TrainingProgress;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.BatchResult;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.core.reference.ReferenceTraining;
 import io.github.ast.core.sampling.InfoBatchSampler;
 import io.github.ast.core.sampling.InfoBatchTraining;
 import io.github.ast.core.sampling.Rs2Sampler;
@@ -88,8 +91,13 @@ final class ArmRunner {
     private interface Step {
         Counts train(Trainer trainer, Batch batch);
 
-        /** Starts an epoch (AST arms: fresh or stale scores). */
-        default void startEpoch(Trainer trainer, Dataset train, int epoch) {}
+        /**
+         * Starts an epoch (AST arms: fresh or stale scores); returns what a policy's preparation cost on the first
+         * (RHO-LOSS's reference model: on the clock, its rows counted), or null.
+         */
+        default Counts startEpoch(Trainer trainer, Dataset train, int epoch) throws IOException, TranslateException {
+            return null;
+        }
 
         /** Ends an epoch that ran to its end (AST arms: trains the rows still queued); null when nothing ran. */
         default Counts finishEpoch(Trainer trainer) {
@@ -142,7 +150,7 @@ final class ArmRunner {
     private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, InfoBatchSampler infoBatch,
             TrainingClock clock, BudgetTracker rate, int flipped, long wallStart)
             throws IOException, TranslateException {
-        Step step = stepFor(arm, seed, infoBatch);
+        Step step = stepFor(arm, seed, infoBatch, clock);
         List<Evaluation> evaluations = new ArrayList<>();
         List<Float> gateRates = new ArrayList<>();
         List<Float> thresholds = new ArrayList<>();
@@ -160,7 +168,11 @@ final class ArmRunner {
         while (true) {
             epoch++;
             long batchesAtEpochStart = batches;
-            step.startEpoch(trainer, train, epoch);
+            Counts prepared = step.startEpoch(trainer, train, epoch);
+            if (prepared != null) {
+                forwarded += prepared.forwarded();
+                backpropagated += prepared.backpropagated();
+            }
             for (Batch batch : trainer.iterateDataset(train)) {
                 try (batch) {
                     Counts counts = step.train(trainer, batch);
@@ -205,7 +217,7 @@ final class ArmRunner {
                 (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds);
     }
 
-    private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch) {
+    private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock) {
         return switch (arm.kind()) {
             case INFOBATCH -> {
                 PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
@@ -245,7 +257,13 @@ final class ArmRunner {
                 AstConfig config = asked.backwardBatch() > 0 ? builder.backwardBatch(setup.batchSize()).build()
                         : asked;
                 requireBatchLevel(arm, config);
-                AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
+                // RHO-LOSS's reference: the arm's own network, 2 epochs on each of two disjoint 10% of the data.
+                // auto's progress: the share of the budget trained.
+                AdaptiveSparseTrainer ast = AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class,
+                        ReferenceTraining.builder(() -> Models.byName(setup.model(), FashionMnist.CLASSES),
+                                new Shape(1, 1, 28, 28)).seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
+                        .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()))
+                        .build();
                 yield new Step() {
                     @Override
                     public Counts train(Trainer trainer, Batch batch) {
@@ -256,8 +274,12 @@ final class ArmRunner {
                     }
 
                     @Override
-                    public void startEpoch(Trainer trainer, Dataset train, int epoch) {
-                        ast.startEpoch(trainer, train, epoch);
+                    public Counts startEpoch(Trainer trainer, Dataset train, int epoch) throws IOException,
+                            TranslateException {
+                        PreparationWork work = ast.startEpoch(trainer, train, epoch);
+                        return work.equals(PreparationWork.NONE) ? null
+                                : new Counts(Math.toIntExact(work.forwarded()), Math.toIntExact(work.backPropagated()),
+                                        false, false, Float.NaN, Float.NaN);
                     }
 
                     @Override

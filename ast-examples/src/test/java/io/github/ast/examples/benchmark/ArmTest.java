@@ -89,6 +89,26 @@ class ArmTest {
     }
 
     @Test
+    void autoAndRhoLossArmsCarryTheirRatesAndAblations() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("auto@0.3", "auto@0.3:random", "rho-loss",
+                "rho-loss:random"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("auto@0.3", "auto@0.3:random", "rho-loss",
+                "rho-loss:random");
+        AstConfig auto = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(auto.policy()).isEqualTo("auto");
+        assertThat(auto.targetRate()).isEqualTo(0.3);
+        assertThat(auto.backwardBatch()).isPositive();
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().scorer())
+                .isEqualTo("random");
+        AstConfig rho = arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(rho.policy()).isEqualTo("rho-loss");
+        assertThat(rho.policySettings()).containsEntry("randomScores", "false");
+        assertThat(arms.get(3).configure().apply(AstConfig.defaults().toBuilder()).build().policySettings())
+                .containsEntry("randomScores", "true");
+        assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
+    }
+
+    @Test
     void badLabelsAreNamedWithWhatIsKnown() {
         assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")
                 .hasMessageContaining("random-batch@r").hasMessageContaining("seed:random");
