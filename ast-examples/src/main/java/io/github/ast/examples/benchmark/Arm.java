@@ -173,40 +173,44 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(label, Kind.AST, rate, false, ast.configure(), ast.presample());
     }
 
+    /** The value after {@code prefix@} of a label: a number, optionally followed by {@code :random}. */
+    private record Parameter(String number, double value, boolean randomScores) {
+
+        static Parameter parse(String text, String value, String example) {
+            boolean randomScores = value.endsWith(":random");
+            String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
+            try {
+                return new Parameter(number, Double.parseDouble(number), randomScores);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. "
+                        + example, e);
+            }
+        }
+
+        String label(String prefix) {
+            return prefix + "@" + number + (randomScores ? ":random" : "");
+        }
+    }
+
     private static Arm selectiveBackprop(String text, String value) {
-        boolean randomScores = value.endsWith(":random");
-        String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
-        double beta;
-        try {
-            beta = Double.parseDouble(number);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. sb@1",
-                    e);
+        Parameter beta = Parameter.parse(text, value, "sb@1");
+        if (!(beta.value() > 0) || Double.isInfinite(beta.value())) {
+            throw new IllegalArgumentException("arm '" + text + "': beta " + beta.value() + " must be finite and > 0");
         }
-        if (!(beta > 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("arm '" + text + "': beta " + beta + " must be finite and > 0");
-        }
-        String label = "sb@" + number + (randomScores ? ":random" : "");
-        return new Arm(label, Kind.AST, 1 / (beta + 1), false, selectiveBackprop(beta, randomScores), 1);
+        return new Arm(beta.label("sb"), Kind.AST, 1 / (beta.value() + 1), false,
+                selectiveBackprop(beta.value(), beta.randomScores()), 1);
     }
 
     private static Arm auto(String text, String value) {
-        boolean randomScores = value.endsWith(":random");
-        String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
-        double rate;
-        try {
-            rate = Double.parseDouble(number);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. "
-                    + "auto@0.3", e);
+        Parameter rate = Parameter.parse(text, value, "auto@0.3");
+        if (!(rate.value() > 0 && rate.value() < 1)) {
+            throw new IllegalArgumentException("arm '" + text + "': rate " + rate.value() + " must be in (0, 1)");
         }
-        if (!(rate > 0 && rate < 1)) {
-            throw new IllegalArgumentException("arm '" + text + "': rate " + rate + " must be in (0, 1)");
-        }
-        UnaryOperator<AstConfig.Builder> configure = b -> b.policy("auto").targetRate(rate)
+        boolean randomScores = rate.randomScores();
+        UnaryOperator<AstConfig.Builder> configure = b -> b.policy("auto").targetRate(rate.value())
                 .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
                 .backwardBatch(1);
-        return new Arm("auto@" + number + (randomScores ? ":random" : ""), Kind.AST, rate, false, configure, 1);
+        return new Arm(rate.label("auto"), Kind.AST, rate.value(), false, configure, 1);
     }
 
     /** Returns the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0. */
