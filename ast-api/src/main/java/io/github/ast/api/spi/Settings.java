@@ -98,6 +98,26 @@ public final class Settings {
     }
 
     /**
+     * Returns a boolean, written {@code true} or {@code false}.
+     *
+     * @param key the key, without prefix
+     * @param defaultValue the value when the key is not set
+     * @return the value
+     * @throws ConfigurationException if the value is neither
+     */
+    public boolean getBoolean(String key, boolean defaultValue) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        return switch (raw.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException(prefix + key + "='" + raw + "' is invalid; use true or false");
+        };
+    }
+
+    /**
      * Returns a string.
      *
      * @param key the key, without prefix

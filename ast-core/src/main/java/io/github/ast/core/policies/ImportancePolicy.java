@@ -314,7 +314,7 @@ public final class ImportancePolicy implements SelectionPolicy {
                         + "ast.backwardBatch (b, the step's rows) and give the dataset batches of ast.policy.presample"
                         + " x b rows (" + presample + " x b); ast.backwardBatch is " + config.backwardBatch());
             }
-            return create(context, presample, flag(settings, "switch", true));
+            return create(context, presample, settings.getBoolean("switch", true));
         }
 
         /**
@@ -334,18 +334,9 @@ public final class ImportancePolicy implements SelectionPolicy {
             double costRatio = cost.equals("measured") ? Double.NaN : settings.getDouble("costRatio", Double.NaN);
             Options options = new Options(presample, settings.getDouble("mix", 0.2),
                     settings.getDouble("momentum", 0.9), settings.getDouble("maxWeight", 5),
-                    flag(settings, "normalise", false), switching, costRatio);
+                    settings.getBoolean("normalise", false), switching, costRatio);
             return new ImportancePolicy(score.equals("scorer") ? Services.require(context, Scorer.class, "importance")
                     : null, options);
-        }
-
-        static boolean flag(Settings settings, String key, boolean defaultValue) {
-            String value = settings.getString(key, Boolean.toString(defaultValue));
-            if (!value.equals("true") && !value.equals("false")) {
-                throw new ConfigurationException("ast.policy." + key + "='" + value + "' is invalid; use true or "
-                        + "false");
-            }
-            return value.equals("true");
         }
     }
 }

@@ -207,7 +207,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
             return new RhoLossPolicy(recipe, config.engine().isEmpty() ? null : config.engine(),
                     mode.equals("soft") ? Mode.SOFT : Mode.TOP_K, context.targetRate(),
                     settings.getDouble("beta", 1), settings.getInt("window", 1024),
-                    ImportancePolicy.Factory.flag(settings, "randomScores", false));
+                    settings.getBoolean("randomScores", false));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.github.ast.energy.meter;
 
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.spi.EnergyMeterFactory;
 import io.github.ast.api.spi.Settings;
@@ -190,12 +189,7 @@ public final class RaplMeter implements EnergyMeter {
         @Override
         public Optional<EnergyMeter> open(Settings settings) {
             Path root = Path.of(settings.getString("root", DEFAULT_ROOT.toString()));
-            String includeDram = settings.getString("includeDram", "true");
-            if (!includeDram.equals("true") && !includeDram.equals("false")) {
-                throw new ConfigurationException(settings.prefix() + "includeDram='" + includeDram
-                        + "' must be true or false");
-            }
-            return RaplMeter.open(root, Boolean.parseBoolean(includeDram)).map(EnergyMeter.class::cast);
+            return RaplMeter.open(root, settings.getBoolean("includeDram", true)).map(EnergyMeter.class::cast);
         }
     }
 }
