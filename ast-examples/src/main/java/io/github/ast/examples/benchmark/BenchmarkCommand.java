@@ -95,8 +95,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "train on the first N of the rest (0: all)")
     long limit;
 
-    @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's, else embedded)")
+    @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's)")
     Path data;
+
+    @Option(names = "--embedded", description = "train on the slice embedded in ast-examples (6,000 training images) "
+            + "instead: for trying the command out, its figures say little")
+    boolean embedded;
 
     @Option(names = "--out", defaultValue = "benchmark-results", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
@@ -160,7 +164,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
         Engine djlEngine = Engine.getEngine(engine);
         try (NDManager manager = djlEngine.newBaseManager()) {
-            BenchmarkData splits = BenchmarkData.split(FashionMnist.load(manager, data), validation, limit, noise);
+            BenchmarkData splits = BenchmarkData.split(data(manager), validation, limit, noise);
             Map<String, Object> header = header(setup, splits, chosen, budgets, djlEngine);
             RunLog log = RunLog.open(out, header, resume);
             System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s: %d train / %d validation / %d test, noise %.2f; "
@@ -209,6 +213,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Loads the data asked for; a missing full set is an error, not a silent fall-back to the small slice. */
+    private FashionMnist.Data data(NDManager manager) throws IOException {
+        if (embedded) {
+            if (data != null) {
+                throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
+            }
+            return FashionMnist.loadEmbedded(manager);
+        }
+        if (data == null && !Files.isDirectory(FashionMnist.DEBIAN_DIRECTORY)) {
+            throw new IllegalArgumentException("Fashion-MNIST is not in " + FashionMnist.DEBIAN_DIRECTORY
+                    + ": install Debian's package dataset-fashion-mnist, pass --data DIR, or pass --embedded to "
+                    + "try the command on the small embedded slice");
+        }
+        return FashionMnist.load(manager, data != null ? data : FashionMnist.DEBIAN_DIRECTORY);
+    }
+
     /** Parses arm labels, where a bare rate continues the previous label's kind ({@code rs2@0.1,0.3}). */
     static List<Arm> parseArms(List<String> labels, double baseRate) {
         List<Arm> parsed = new ArrayList<>();
@@ -251,8 +271,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("warmup", warmup);
         identity.put("optimizer", "Adam (ResumableAdam, DJL's Adam bit for bit)");
         identity.put("astConfig", new java.util.TreeMap<>(setup.astConfig().toProperties()));
-        // Timings are only comparable on one machine, library build and allocator setting: resuming elsewhere is
-        // refused rather than mixing them into paired ratios.
+        // Timings are only comparable on one machine, library build and allocator setting: resuming with another
+        // processor model, core count, Java, library or allocator setting is refused; a processor of the same model
+        // with other vector extensions is recorded per run and named in the summary.
         identity.put("provenance", Provenance.of(djlEngine));
         identity.put("machine", machine());
         Map<String, Object> header = new LinkedHashMap<>();
@@ -269,17 +290,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return header;
     }
 
-    /** What the timings depend on: processor, cores, Java, and the allocator settings in force. */
+    /**
+     * What the timings depend on: processor, cores, Java, and the allocator settings in force. The processor's
+     * vector extensions are not part of it, so that configurations begun before they were recorded still resume;
+     * each run records them instead ({@link #processor()}) and the summary names the seeds timed on each.
+     */
     static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
-        String cpu = "unknown";
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux: the processor stays unknown.
-        }
-        machine.put("cpu", cpu);
+        machine.put("cpu", cpuInfo("model name").orElse("unknown"));
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -289,6 +307,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .sorted(Map.Entry.comparingByKey()).forEach(e -> environment.put(e.getKey(), e.getValue()));
         machine.put("environment", environment);
         return machine;
+    }
+
+    /** Returns the processor's model name and widest vector extension, e.g. "AMD EPYC, avx512f". */
+    static String processor() {
+        List<String> flags = List.of(cpuInfo("flags").orElse("").split(" "));
+        String widest = Stream.of("avx512f", "avx2", "avx", "sse4_2").filter(flags::contains).findFirst()
+                .orElse("no AVX recorded");
+        return cpuInfo("model name").orElse("unknown processor") + ", " + widest;
+    }
+
+    private static java.util.Optional<String> cpuInfo(String key) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith(key)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty(); // not Linux
+        }
     }
 
     private int renderOnly() throws IOException {

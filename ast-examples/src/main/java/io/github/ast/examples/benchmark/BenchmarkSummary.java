@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * What people read from a benchmark's runs, all computed from the runs themselves: time to each target (median over
@@ -192,7 +195,29 @@ final class BenchmarkSummary {
         double wall = runs.stream().mapToDouble(RunRecord::wallSeconds).sum();
         md.append(String.format(Locale.ROOT, "%n%d runs, %.0f min of wall-clock time in all (training and "
                 + "evaluation; start-up and JIT warm-up not counted).%n", runs.size(), wall / 60));
+        md.append(processors());
         return md.toString();
+    }
+
+    /**
+     * Names the seeds timed on each processor when there was more than one: each seed's arms run in one piece, so
+     * paired ratios stay within one machine, but medians of absolute times then mix machines.
+     */
+    private String processors() {
+        Map<String, TreeSet<Long>> seeds = new TreeMap<>();
+        for (RunRecord run : runs) {
+            String processor = run.processor() != null ? run.processor() : "not recorded (runs before it was)";
+            seeds.computeIfAbsent(processor, p -> new TreeSet<>()).add(run.seed());
+        }
+        if (seeds.size() < 2) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("\nRuns were timed on more than one processor (paired ratios compare "
+                + "arms of one seed, timed on one machine; medians of absolute times mix machines): ");
+        text.append(String.join("; ", seeds.entrySet().stream().map(e -> "seeds " + e.getValue().stream()
+                .map(String::valueOf).collect(Collectors.joining(", ")) + " on " + e.getKey())
+                .toList()));
+        return text.append(".\n").toString();
     }
 
     /**

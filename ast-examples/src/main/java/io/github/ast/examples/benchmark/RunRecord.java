@@ -16,9 +16,12 @@ import java.util.List;
  * @param wallSeconds the run's wall-clock seconds, evaluation included
  * @param gateRates for AST arms, the gate's activation on every batch; empty otherwise
  * @param thresholds for AST arms, the threshold after every batch; empty otherwise
+ * @param processor the processor the run was timed on, with its widest vector extension ("AMD EPYC, avx512f"), so
+ *     a configuration resumed on another machine says which seeds ran where; null in runs recorded before it was
  */
 public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int epochs, long skippedBatches,
-        long fallbacks, int flippedLabels, double wallSeconds, List<Float> gateRates, List<Float> thresholds) {
+        long fallbacks, int flippedLabels, double wallSeconds, List<Float> gateRates, List<Float> thresholds,
+        String processor) {
 
     /** Copies the lists. */
     public RunRecord {

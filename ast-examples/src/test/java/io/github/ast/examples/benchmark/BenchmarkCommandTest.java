@@ -24,7 +24,7 @@ class BenchmarkCommandTest {
 
     private static int run(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("--engine", "MXNet", "--model", "mlp", "--budget", "0.6",
-                "--eval-every", "0.2", "--limit", "2048", "--validation", "1000", "--arms",
+                "--eval-every", "0.2", "--embedded", "--limit", "2048", "--validation", "1000", "--arms",
                 "full,random-batch@0.5,seed", "--jit-warmup", "0", "--targets", "0.3,0.99", "--out", out.toString()));
         args.addAll(List.of(extra));
         String[] array = args.toArray(String[]::new);

@@ -10,6 +10,10 @@ class BenchmarkSummaryTest {
 
     /** A run that reaches accuracy {@code 0.9} at {@code seconds} (never, if infinite) and ends at 0.8 or 0.9. */
     private static RunRecord run(String arm, long seed, double seconds) {
+        return run(arm, seed, seconds, "test cpu");
+    }
+
+    private static RunRecord run(String arm, long seed, double seconds, String processor) {
         List<Evaluation> evaluations = new ArrayList<>();
         evaluations.add(new Evaluation(0, 0, 0, 0, 0, 0, 0, 0.1, 2, 0.1, 2));
         boolean reached = Double.isFinite(seconds);
@@ -17,7 +21,7 @@ class BenchmarkSummaryTest {
             evaluations.add(new Evaluation(seconds, seconds, 1, 10, 1280, 1280, 0, 0.9, 0.3, 0.9, 0.3));
         }
         evaluations.add(new Evaluation(100, 100, 2, 20, 2560, 2560, 0, reached ? 0.9 : 0.8, 0.3, 0.9, 0.3));
-        return new RunRecord(arm, seed, evaluations, 2, 0, 0, 0, 100, List.of(), List.of());
+        return new RunRecord(arm, seed, evaluations, 2, 0, 0, 0, 100, List.of(), List.of(), processor);
     }
 
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -55,5 +59,15 @@ class BenchmarkSummaryTest {
                 .containsExactly("full", "rs2@0.1", "random-batch@0.1", "rs2@0.3");
         assertThat(second.bestRandom(0.9)).isEqualTo("rs2@0.3");
         assertThat(second.markdown()).contains("90% vs best random (rs2@0.3)");
+    }
+
+    @Test
+    void namesTheSeedsTimedOnEachProcessorOnlyWhenThereWasMoreThanOne() {
+        BenchmarkSummary one = new BenchmarkSummary(List.of(run("full", 1, 20), run("full", 2, 30)),
+                List.of("full"), new double[] {0.9}, new double[] {50, 100});
+        assertThat(one.markdown()).doesNotContain("more than one processor");
+        BenchmarkSummary two = new BenchmarkSummary(List.of(run("full", 1, 20, null), run("full", 2, 30, "B, avx512f"),
+                run("full", 3, 30, "B, avx512f")), List.of("full"), new double[] {0.9}, new double[] {50, 100});
+        assertThat(two.markdown()).contains("seeds 2, 3 on B, avx512f").contains("seeds 1 on not recorded");
     }
 }
