@@ -26,9 +26,10 @@ public record GainAdaptation(double minScale, double shrink, double growth) {
 
     /** Validates every value, naming the bad one and the allowed range. */
     public GainAdaptation {
-        PiSettings.require(minScale > 0 && minScale <= 1, "minGainScale", minScale, "in (0, 1]");
-        PiSettings.require(shrink > 0 && shrink < 1, "gainShrink", shrink, "in (0, 1)");
-        PiSettings.require(Double.isFinite(growth) && growth > 1, "gainGrowth", growth, "finite and > 1");
+        PiSettings.require(minScale > 0 && minScale <= 1, "ast.controller.minGainScale", minScale, "in (0, 1]");
+        PiSettings.require(shrink > 0 && shrink < 1, "ast.controller.gainShrink", shrink, "in (0, 1)");
+        PiSettings.require(Double.isFinite(growth) && growth > 1, "ast.controller.gainGrowth", growth,
+                "finite and > 1");
     }
 
     /**

@@ -38,19 +38,22 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
     public static final Set<String> KEYS = Set.of("kp", "ki", "emaAlpha", "integralClamp", "saturationDecay",
             "minThreshold", "maxThreshold");
 
-    /** Validates every value, naming the bad one and the allowed range. */
+    /** Validates every value, naming the bad one by its configuration key and the allowed range. */
     public PiSettings {
-        require(targetRate > 0 && targetRate <= 1, "targetRate", targetRate, "in (0, 1]");
-        require(Double.isFinite(kp) && kp >= 0, "kp", kp, "finite and >= 0");
-        require(Double.isFinite(ki) && ki >= 0, "ki", ki, "finite and >= 0");
-        require(emaAlpha > 0 && emaAlpha <= 1, "emaAlpha", emaAlpha, "in (0, 1]");
-        require(Double.isFinite(integralClamp) && integralClamp > 0, "integralClamp", integralClamp, "finite and > 0");
-        require(saturationDecay >= 0 && saturationDecay <= 1, "saturationDecay", saturationDecay, "in [0, 1]");
-        require(Double.isFinite(minThreshold), "minThreshold", minThreshold, "finite");
-        require(Double.isFinite(maxThreshold) && maxThreshold > minThreshold, "maxThreshold", maxThreshold,
-                "finite and > minThreshold (" + minThreshold + ")");
-        require(initialThreshold >= minThreshold && initialThreshold <= maxThreshold, "initialThreshold",
-                initialThreshold, "within [minThreshold, maxThreshold] = [" + minThreshold + ", " + maxThreshold + "]");
+        require(targetRate > 0 && targetRate <= 1, "ast.targetRate", targetRate, "in (0, 1]");
+        require(Double.isFinite(kp) && kp >= 0, "ast.controller.kp", kp, "finite and >= 0");
+        require(Double.isFinite(ki) && ki >= 0, "ast.controller.ki", ki, "finite and >= 0");
+        require(emaAlpha > 0 && emaAlpha <= 1, "ast.controller.emaAlpha", emaAlpha, "in (0, 1]");
+        require(Double.isFinite(integralClamp) && integralClamp > 0, "ast.controller.integralClamp", integralClamp,
+                "finite and > 0");
+        require(saturationDecay >= 0 && saturationDecay <= 1, "ast.controller.saturationDecay", saturationDecay,
+                "in [0, 1]");
+        require(Double.isFinite(minThreshold), "ast.controller.minThreshold", minThreshold, "finite");
+        require(Double.isFinite(maxThreshold) && maxThreshold > minThreshold, "ast.controller.maxThreshold",
+                maxThreshold, "finite and > ast.controller.minThreshold (" + minThreshold + ")");
+        require(initialThreshold >= minThreshold && initialThreshold <= maxThreshold, "ast.initialThreshold",
+                initialThreshold, "within [ast.controller.minThreshold, ast.controller.maxThreshold] = ["
+                        + minThreshold + ", " + maxThreshold + "]");
     }
 
     /**

@@ -30,9 +30,9 @@ public final class PidController extends PiController {
      */
     public PidController(PiSettings settings, double kd, double derivativeFilter) {
         super(settings);
-        PiSettings.require(Double.isFinite(kd) && kd >= 0, "kd", kd, "finite and >= 0");
-        PiSettings.require(derivativeFilter >= 0 && derivativeFilter < 1, "derivativeFilter", derivativeFilter,
-                "in [0, 1)");
+        PiSettings.require(Double.isFinite(kd) && kd >= 0, "ast.controller.kd", kd, "finite and >= 0");
+        PiSettings.require(derivativeFilter >= 0 && derivativeFilter < 1, "ast.controller.derivativeFilter",
+                derivativeFilter, "in [0, 1)");
         this.kd = kd;
         this.derivativeFilter = derivativeFilter;
     }

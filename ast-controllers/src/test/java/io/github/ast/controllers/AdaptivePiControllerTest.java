@@ -69,11 +69,11 @@ class AdaptivePiControllerTest {
     @Test
     void invalidSettingsNameTheValueAndTheRange() {
         assertThatThrownBy(() -> new GainAdaptation(0, 0.8, 1.1)).isInstanceOf(ConfigurationException.class)
-                .hasMessage("minGainScale=0.0 is invalid; it must be in (0, 1]");
+                .hasMessage("ast.controller.minGainScale=0.0 is invalid; it must be in (0, 1]");
         assertThatThrownBy(() -> new GainAdaptation(0.05, 1, 1.1))
-                .hasMessage("gainShrink=1.0 is invalid; it must be in (0, 1)");
+                .hasMessage("ast.controller.gainShrink=1.0 is invalid; it must be in (0, 1)");
         assertThatThrownBy(() -> new GainAdaptation(0.05, 0.8, 1))
-                .hasMessage("gainGrowth=1.0 is invalid; it must be finite and > 1");
+                .hasMessage("ast.controller.gainGrowth=1.0 is invalid; it must be finite and > 1");
         assertThatThrownBy(() -> GainAdaptation.from(Settings.of("ast.controller.", Map.of("gainGrowth", "fast"))))
                 .hasMessage("ast.controller.gainGrowth='fast' is not a finite number");
     }

@@ -62,7 +62,7 @@ class PiControllerTest {
     @Test
     void invalidSettingsNameTheValueAndTheRange() {
         assertThatThrownBy(() -> new PiSettings(0.1, 0.5, Double.NaN, 0, 0.3, 50, 0.1, 0, 1))
-                .isInstanceOf(ConfigurationException.class).hasMessage("kp=NaN is invalid; it must be finite and >= 0");
+                .isInstanceOf(ConfigurationException.class).hasMessage("ast.controller.kp=NaN is invalid; it must be finite and >= 0");
         assertThatThrownBy(() -> new PiSettings(0.1, 0.5, 0.1, 0, 0, 50, 0.1, 0, 1))
                 .hasMessageContaining("emaAlpha=0.0").hasMessageContaining("(0, 1]");
         assertThatThrownBy(() -> new PiSettings(0.1, 2, 0.1, 0, 0.3, 50, 0.1, 0, 1))

@@ -13,6 +13,7 @@ import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.PreparationWork;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
 import jakarta.inject.Inject;
@@ -54,6 +55,8 @@ public final class AdaptiveSparseTrainer {
     private final EnergyAccount energy;
     private final PerSampleLoss perSampleLoss;
     private final SelectionPolicy policy;
+    /** The run's own random numbers, re-seeded with the engine's generator. */
+    private final RunRandom random;
     /** The run of a custom loop ({@link #trainBatch} outside {@code fit}), opened on its first batch. */
     private TrainingRun customRun;
     private Trainer customTrainer;
@@ -69,8 +72,9 @@ public final class AdaptiveSparseTrainer {
      */
     @Inject
     public AdaptiveSparseTrainer(AstConfig config, SelectionParts parts, EnergyAccount energy,
-            PerSampleLoss perSampleLoss, SelectionPolicy policy) {
+            PerSampleLoss perSampleLoss, SelectionPolicy policy, RunRandom random) {
         this.config = config;
+        this.random = random;
         this.scorer = parts.scorer();
         this.gate = parts.gate();
         this.controller = parts.controller();
@@ -179,6 +183,10 @@ public final class AdaptiveSparseTrainer {
         }
         Engine engine = trainer.getManager().getEngine();
         Validation.requireFittable(config, gate, engine, checkpointing);
+        if (trainingSet instanceof RandomAccessDataset r && r.size() == 0) {
+            throw new ConfigurationException("the training set is empty (a RandomAccessDataset of size 0): there is "
+                    + "nothing to train");
+        }
         SelectionConfig selection = config.selection();
         long historySize = historySize(trainingSet);
         closeCustomRun(); // the policy restarts with fit's run
@@ -186,6 +194,7 @@ public final class AdaptiveSparseTrainer {
         RunCheckpoints checkpoints = checkpointing == null ? null : new RunCheckpoints(checkpointing, config,
                 epochStats, trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         Optional<EnergyMeter> meter = Optional.empty();
+        EngineLease lease = EngineLease.acquire(engine);
         try (TrainingRun run = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize)) {
             CheckpointStore.State resumed = checkpoints == null ? null
                     : checkpoints.resume(trainer, epochs, controller, run);
@@ -222,6 +231,7 @@ public final class AdaptiveSparseTrainer {
             }
         } finally {
             meter.ifPresent(EnergyMeter::close);
+            lease.close();
         }
         return new RunReport(config, Provenance.of(engine), energy.units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
@@ -264,6 +274,7 @@ public final class AdaptiveSparseTrainer {
     private void restartRandomness(Engine engine, int engineSeed, long policySeed) {
         engine.setRandomSeed(engineSeed);
         policy.reseed(policySeed);
+        random.reseed(policySeed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L); // not the policy's own stream
     }
 
     /**
@@ -324,6 +335,10 @@ public final class AdaptiveSparseTrainer {
                         joules.getAsDouble()), false, controller, run);
             }
         }
+        if (tally.batches == 0) {
+            throw new IllegalStateException("epoch " + epoch + ": the training set yielded no batch, so nothing was "
+                    + "trained; pass a dataset with samples");
+        }
         BatchResult flush = run.finishEpoch(trainer);
         if (flush != null) {
             tally.addFlush(flush);
@@ -331,8 +346,12 @@ public final class AdaptiveSparseTrainer {
         double trainSeconds = seconds.getAsDouble();
         double trainJoules = meter.isPresent() ? joules.getAsDouble() : Double.NaN;
         long validationStart = System.nanoTime();
-        double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN}
+        double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN, 0}
                 : Validation.evaluate(trainer, validationSet, perSampleLoss);
+        if (validation[2] > 0) {
+            LOG.warn("Epoch {}: {} validation rows have NaN or infinite inputs or losses; they are left out of the "
+                    + "validation figures", epoch, (long) validation[2]);
+        }
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
         return new EpochStats(epoch, epochs, run.phase(), Validation.ratio(tally.lossSum, tally.evaluated),
@@ -342,7 +361,7 @@ public final class AdaptiveSparseTrainer {
                         : EnergyAccount.sum(tally.energies, energy.pricePreparation(tally.preparation)), trainJoules,
                 tally.batches,
                 tally.fallbacks, tally.skipped, trainSeconds, validationSeconds, tally.scored, tally.forwarded,
-                tally.backPropagated, tally.maxWeight, tally.scoredBatches);
+                tally.backPropagated, tally.maxWeight, tally.scoredBatches, (long) validation[2]);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.github.ast.api.Controller;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.spi.PluginContext;
@@ -50,12 +51,15 @@ public final class AstModule extends AbstractModule {
     public AstModule(AstConfig config, PluginRegistry registry, Map<Class<?>, Object> services) {
         this.config = config;
         this.registry = registry;
-        this.services = Map.copyOf(services);
+        Map<Class<?>, Object> withRandom = new LinkedHashMap<>(services);
+        withRandom.putIfAbsent(RunRandom.class, new RunRandom(config.seed()));
+        this.services = Map.copyOf(withRandom);
     }
 
     @Override
     protected void configure() {
         bind(AstConfig.class).toInstance(config);
+        bind(RunRandom.class).toInstance((RunRandom) services.get(RunRandom.class));
         bind(PluginRegistry.class).toInstance(registry);
         bind(PerSampleLoss.class).toInstance(PerSampleLoss.softmaxCrossEntropy());
     }

@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,20 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes and reads checkpoints atomically: each is assembled in a temporary directory, moved into place in one
- * rename, and only then published by replacing the {@code latest} pointer file, itself written to a temporary file
- * and renamed. A crash at any point leaves the previous checkpoint intact and {@code latest} pointing at it.
+ * Writes and reads checkpoints atomically: each is assembled in a temporary directory with the checksums of its
+ * files, moved into place in one rename, and only then published by replacing the {@code latest} pointer file,
+ * itself written to a temporary file and renamed. A crash at any point leaves the previous checkpoint intact and
+ * {@code latest} pointing at it. Checkpoints are found by their directories, not only through the pointer, so a lost
+ * pointer neither hides them nor lets a fresh run overwrite them; retention deletes only the writing run's own
+ * checkpoints, best effort.
  */
 final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
     private static final String LATEST = "latest";
     private static final String WRITING = ".writing-";
@@ -52,9 +61,10 @@ final class CheckpointStore {
     private final Path directory;
     private final int keep;
     private final Steps steps;
+    private final Deletion deletion;
 
     CheckpointStore(Path directory, int keep) {
-        this(directory, keep, step -> {});
+        this(directory, keep, step -> {}, CheckpointStore::deleteRecursively);
     }
 
     /**
@@ -62,9 +72,21 @@ final class CheckpointStore {
      * any two of them and check what a reader then finds.
      */
     CheckpointStore(Path directory, int keep, Steps steps) {
+        this(directory, keep, steps, CheckpointStore::deleteRecursively);
+    }
+
+    /** Creates a store that deletes old checkpoints and leftovers with {@code deletion}, so a test can make it fail. */
+    CheckpointStore(Path directory, int keep, Steps steps, Deletion deletion) {
         this.directory = directory;
         this.keep = keep;
         this.steps = steps;
+        this.deletion = deletion;
+    }
+
+    /** Deletes a checkpoint directory or a leftover of an interrupted write. */
+    @FunctionalInterface
+    interface Deletion {
+        void delete(Path path) throws IOException;
     }
 
     /** Receives the name of each completed step of a checkpoint write. */
@@ -91,10 +113,12 @@ final class CheckpointStore {
      * @param batchSize the size of the run's batches (an epoch's first), which a resumed run must share
      * @param trainingSize the training set's size, -1 if the dataset does not tell
      * @param stoppedEarly whether the run ended here before its last epoch because its observer stopped it
+     * @param runId identifies the run across its resumes, so that retention deletes only its own checkpoints; null
+     *     in checkpoints written before it was recorded
      */
     record State(Map<String, String> config, Provenance provenance, int epoch, int epochs,
             ControllerState controller, List<EpochStats> history, EpochTally partial, int batchSize,
-            long trainingSize, boolean stoppedEarly) {
+            long trainingSize, boolean stoppedEarly, String runId) {
 
         /** Returns the directory name: ordered by epoch, then batch, with an epoch's end after its batches. */
         String name() {
@@ -123,6 +147,7 @@ final class CheckpointStore {
         for (java.util.Map.Entry<String, NDList> file : arrays.entrySet()) {
             write(temporary.resolve(file.getKey() + ".ndlist"), file.getValue());
         }
+        CheckpointChecksums.write(temporary);
         steps.completed("files written");
         try (Stream<Path> files = Files.list(temporary)) {
             for (Path file : files.toList()) {
@@ -133,6 +158,12 @@ final class CheckpointStore {
         steps.completed("files flushed");
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
+            String owner = runIdOf(target);
+            if (state.runId() == null || !state.runId().equals(owner)) {
+                deletion.delete(temporary);
+                throw new IOException(target + " already exists and was not written by this run (run id " + owner
+                        + ", this run " + state.runId() + "): it is not overwritten; move it away to continue");
+            }
             deleteRecursively(target);
         }
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
@@ -146,13 +177,24 @@ final class CheckpointStore {
                 StandardCopyOption.REPLACE_EXISTING);
         fsync(directory);
         steps.completed("published");
-        deleteOlderThan(target);
+        deleteOlderThan(target, state.runId());
         steps.completed("older deleted");
     }
 
-    /** Returns whether a checkpoint was ever published here (a {@code latest} pointer exists). */
-    boolean hasCheckpoints() {
-        return Files.exists(directory.resolve(LATEST));
+    /** Returns whether the directory holds checkpoints: a {@code latest} pointer or any checkpoint directory. */
+    boolean hasCheckpoints() throws IOException {
+        return Files.exists(directory.resolve(LATEST)) || !checkpoints().isEmpty();
+    }
+
+    /** Returns the checkpoint directories here, oldest first. */
+    List<Path> checkpoints() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(directory)) {
+            return children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .filter(Files::isDirectory).sorted(byPosition()).toList();
+        }
     }
 
     private static void write(Path file, NDList arrays) throws IOException {
@@ -172,29 +214,45 @@ final class CheckpointStore {
         }
     }
 
-    /** Deletes what an interrupted write left behind: temporary checkpoint directories and pointer files. */
+    /** Deletes what an interrupted write left behind (temporary directories and pointer files), best effort. */
     private void deleteLeftovers() throws IOException {
         try (Stream<Path> children = Files.list(directory)) {
             for (Path leftover : children.filter(p -> p.getFileName().toString().startsWith(WRITING)
                     || p.getFileName().toString().startsWith(POINTER)).toList()) {
-                deleteRecursively(leftover);
+                deleteBestEffort(leftover, "a leftover of an interrupted checkpoint write");
             }
         }
     }
 
     /**
-     * Keeps the newest {@code keep} checkpoints up to the one just written and deletes older ones. Nothing ordered
-     * after it is touched, so retention can never delete the checkpoint {@code latest} names.
+     * Keeps the newest {@code keep} of this run's checkpoints up to the one just written and deletes its older ones,
+     * best effort: a checkpoint that cannot be deleted is reported, and training goes on. Nothing ordered after the
+     * one just written is touched, so retention can never delete the checkpoint {@code latest} names, and another
+     * run's checkpoints (another run id, or one that cannot be read) are never touched.
      */
-    private void deleteOlderThan(Path written) throws IOException {
-        List<Path> older;
+    private void deleteOlderThan(Path written, String runId) throws IOException {
         Comparator<Path> order = byPosition();
-        try (Stream<Path> children = Files.list(directory)) {
-            older = children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> order.compare(p, written) < 0).sorted(order).toList();
-        }
+        List<Path> older = checkpoints().stream().filter(p -> order.compare(p, written) < 0)
+                .filter(p -> runId != null && runId.equals(runIdOf(p))).toList();
         for (Path old : older.subList(0, Math.max(0, older.size() - (keep - 1)))) {
-            deleteRecursively(old);
+            deleteBestEffort(old, "an old checkpoint");
+        }
+    }
+
+    private void deleteBestEffort(Path path, String what) {
+        try {
+            deletion.delete(path);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not delete {} {} ({}); training goes on, delete it by hand", what, path, e.toString());
+        }
+    }
+
+    /** Returns the run id a checkpoint's state records, null if it records none or cannot be read. */
+    private static String runIdOf(Path checkpoint) {
+        try {
+            return readState(checkpoint).runId();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -213,25 +271,68 @@ final class CheckpointStore {
         return m;
     }
 
-    /** Returns the latest checkpoint's directory, empty if none was published. */
+    /**
+     * Returns the checkpoint to resume from, verified against its checksums: the one {@code latest} names or, when
+     * the pointer is missing, the newest complete checkpoint directory (with a warning). Empty if there is none.
+     *
+     * @throws IOException if the pointer names something that is not a checkpoint of this directory, or the
+     *     checkpoint is incomplete or fails its checksums
+     */
     Optional<Path> latest() throws IOException {
         Path pointer = directory.resolve(LATEST);
-        if (!Files.isRegularFile(pointer)) {
+        if (Files.isRegularFile(pointer)) {
+            String name = readUtf8(pointer).trim();
+            if (!NAME.matcher(name).matches()) {
+                throw new IOException(pointer + " names '" + name + "', not a checkpoint of " + directory
+                        + " (epoch-NNNN or epoch-NNNN-batch-NNNNNN): refusing to follow it");
+            }
+            return Optional.of(verified(directory.resolve(name), pointer.toString()));
+        }
+        List<Path> found = checkpoints();
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Path checkpoint = directory.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+        List<String> failures = new ArrayList<>();
+        for (int i = found.size() - 1; i >= 0; i--) {
+            try {
+                Path checkpoint = verified(found.get(i), "its directory");
+                LOG.warn("{} has no {} pointer; resuming from the newest complete checkpoint {} of {}", directory,
+                        LATEST, checkpoint.getFileName(), found.stream().map(p -> p.getFileName().toString()).toList());
+                return Optional.of(checkpoint);
+            } catch (IOException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        throw new IOException(directory + " has no " + LATEST + " pointer and none of its checkpoints is complete: "
+                + String.join("; ", failures));
+    }
+
+    private static Path verified(Path checkpoint, String namedBy) throws IOException {
         if (!Files.isRegularFile(checkpoint.resolve(STATE)) || !Files.isRegularFile(checkpoint.resolve(PARAMETERS))) {
-            throw new IOException("checkpoint " + checkpoint + " named by " + pointer + " is incomplete: it needs "
+            throw new IOException("checkpoint " + checkpoint + " named by " + namedBy + " is incomplete: it needs "
                     + STATE + " and " + PARAMETERS);
         }
-        return Optional.of(checkpoint);
+        if (CheckpointChecksums.recorded(checkpoint)) {
+            CheckpointChecksums.verify(checkpoint);
+        } else {
+            LOG.warn("Checkpoint {} records no checksums (written by an earlier version): its files are not verified",
+                    checkpoint);
+        }
+        return checkpoint;
+    }
+
+    private static String readUtf8(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not valid UTF-8 text (" + e + ")", e);
+        }
     }
 
     /** Reads a checkpoint's state, failing clearly on a damaged file. */
     static State readState(Path checkpoint) throws IOException {
         try {
-            State state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
-                    State.class);
+            State state = GSON.fromJson(readUtf8(checkpoint.resolve(STATE)), State.class);
             if (state == null || state.config() == null || state.controller() == null || state.history() == null
                     || state.partial() != null && (state.partial().batches < 1 || state.partial().energies == null)) {
                 throw new IOException(checkpoint.resolve(STATE) + " is incomplete");

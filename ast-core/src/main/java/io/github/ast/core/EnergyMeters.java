@@ -35,15 +35,11 @@ public final class EnergyMeters {
      * @throws ConfigurationException for an unknown name or a named meter that is not available here
      */
     public static Optional<EnergyMeter> open(String choice, Settings settings) {
+        validate(choice, settings);
         if (choice.equals("none")) {
             return Optional.empty();
         }
-        List<EnergyMeterFactory> factories = new ArrayList<>();
-        ServiceLoader.load(EnergyMeterFactory.class, EnergyMeters.class.getClassLoader()).forEach(factories::add);
-        factories.sort(Comparator.comparingInt(EnergyMeterFactory::priority).reversed());
-        Set<String> known = new TreeSet<>();
-        factories.forEach(f -> known.addAll(f.settingKeys()));
-        settings.requireOnly("the energy meters", known);
+        List<EnergyMeterFactory> factories = factories();
         if (choice.equals("auto")) {
             for (EnergyMeterFactory factory : factories) {
                 Optional<EnergyMeter> meter = factory.open(settings);
@@ -55,13 +51,46 @@ public final class EnergyMeters {
             LOG.info("Energy meter: none available (tried {})", names(factories));
             return Optional.empty();
         }
-        EnergyMeterFactory factory = factories.stream().filter(f -> f.name().equals(choice)).findFirst()
-                .orElseThrow(() -> new ConfigurationException("Unknown energy meter '" + choice + "' (ast.meter); "
-                        + "available: auto, none, " + names(factories)));
+        EnergyMeterFactory factory = named(choice, factories);
         EnergyMeter meter = factory.open(settings).orElseThrow(() -> new ConfigurationException(
                 "energy meter '" + choice + "' (ast.meter) is not available on this machine; use ast.meter=auto"));
         log(meter);
         return Optional.of(meter);
+    }
+
+    /**
+     * Checks a meter choice and its settings without opening anything, as every other plugin is checked when the
+     * trainer is built: the name must be "auto", "none" or a meter's, every {@code ast.meter.*} key one that some
+     * meter reads (also with "none", where a typo would otherwise go unnoticed), and the values those the meters that
+     * may be opened accept.
+     *
+     * @param choice "auto", "none" or a meter name
+     * @param settings the meters' settings ({@code ast.meter.*})
+     * @throws ConfigurationException naming what is wrong and what is allowed
+     */
+    public static void validate(String choice, Settings settings) {
+        List<EnergyMeterFactory> factories = factories();
+        Set<String> known = new TreeSet<>();
+        factories.forEach(f -> known.addAll(f.settingKeys()));
+        settings.requireOnly("the energy meters", known);
+        if (choice.equals("auto") || choice.equals("none")) {
+            factories.forEach(f -> f.validate(settings));
+        } else {
+            named(choice, factories).validate(settings);
+        }
+    }
+
+    private static List<EnergyMeterFactory> factories() {
+        List<EnergyMeterFactory> factories = new ArrayList<>();
+        ServiceLoader.load(EnergyMeterFactory.class, EnergyMeters.class.getClassLoader()).forEach(factories::add);
+        factories.sort(Comparator.comparingInt(EnergyMeterFactory::priority).reversed());
+        return factories;
+    }
+
+    private static EnergyMeterFactory named(String choice, List<EnergyMeterFactory> factories) {
+        return factories.stream().filter(f -> f.name().equals(choice)).findFirst()
+                .orElseThrow(() -> new ConfigurationException("Unknown energy meter '" + choice + "' (ast.meter); "
+                        + "available: auto, none, " + names(factories)));
     }
 
     private static void log(EnergyMeter meter) {

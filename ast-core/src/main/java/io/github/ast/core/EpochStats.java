@@ -32,12 +32,14 @@ import java.util.Map;
  * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
  * @param scoredBatches batches that had a scoring pass: all of them for the published system, none with stale
  *     scores, some for a policy that scores only while scoring pays
+ * @param nonFiniteValidationRows validation rows left out of the validation figures because their inputs or loss
+ *     were NaN or infinite
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
         int skippedBatches, double trainSeconds, double validationSeconds, long samples, long forwarded,
-        long backPropagated, double maxWeight, int scoredBatches) {
+        long backPropagated, double maxWeight, int scoredBatches, long nonFiniteValidationRows) {
 
     /** Copies the energies. */
     public EpochStats {
@@ -75,6 +77,12 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
         }
         if (maxWeight > 1) {
             line.append(String.format(Locale.ROOT, " | Wmax: %.1f", maxWeight));
+        }
+        if (skippedBatches > 0) {
+            line.append(String.format(Locale.ROOT, " | Skipped: %d batches", skippedBatches));
+        }
+        if (nonFiniteValidationRows > 0) {
+            line.append(String.format(Locale.ROOT, " | Val. left out: %d non-finite rows", nonFiniteValidationRows));
         }
         energies.entrySet().stream().skip(1).forEach(e -> line.append(String.format(Locale.ROOT, " | %s %.1f%%",
                 e.getKey(), 100 * e.getValue().savings())));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class RunCheckpoints {
     private int batchSize;
     /** After a resume, the batch size the checkpoint was written with, checked against the first batch; else 0. */
     private int resumedBatchSize;
+    /** Identifies this run across its resumes: new for a fresh run, the checkpoint's after a resume. */
+    private String runId = UUID.randomUUID().toString();
 
     /**
      * @param settings where and how often
@@ -44,7 +47,8 @@ final class RunCheckpoints {
      * @param completed the run's epoch figures, shared with the loop
      * @param trainingSize the training set's size, -1 if the dataset does not tell
      */
-    RunCheckpoints(Checkpointing settings, AstConfig config, List<EpochStats> completed, long trainingSize) {
+    RunCheckpoints(Checkpointing settings, AstConfig config, List<EpochStats> completed, long trainingSize)
+            throws IOException {
         this.store = new CheckpointStore(settings.directory(), settings.keep());
         this.settings = settings;
         this.config = config;
@@ -52,7 +56,8 @@ final class RunCheckpoints {
         this.trainingSize = trainingSize;
         if (!settings.resume() && store.hasCheckpoints()) {
             throw new ConfigurationException("checkpoint directory " + settings.directory() + " holds another "
-                    + "run's checkpoints and resume is off; resume from them or choose an empty directory");
+                    + "run's checkpoints " + store.checkpoints().stream().map(p -> p.getFileName().toString())
+                    .toList() + " and resume is off; resume from them or choose an empty directory");
         }
     }
 
@@ -145,6 +150,9 @@ final class RunCheckpoints {
         }
         completed.addAll(state.history());
         resumedBatchSize = state.batchSize();
+        if (state.runId() != null) {
+            runId = state.runId();
+        }
         if (state.stoppedEarly()) {
             LOG.info("Checkpoint {} ends a run that stopped early after epoch {} (its observer said so): nothing "
                     + "left to train", latest.get(), state.epoch());
@@ -212,7 +220,7 @@ final class RunCheckpoints {
             }
             store.save(new CheckpointStore.State(config.toProperties(), Provenance.of(trainer.getManager()
                     .getEngine()), epoch, epochs, controller.state(), completed, partial, batchSize, trainingSize,
-                    stoppedEarly), block, arrays);
+                    stoppedEarly, runId), block, arrays);
         }
     }
 }

@@ -68,15 +68,18 @@ final class Validation {
     }
 
     /**
-     * Evaluates the model on a dataset, firing {@code onValidationBatch} like {@code EasyTrain.validateBatch}.
+     * Evaluates the model on a dataset, firing {@code onValidationBatch} like {@code EasyTrain.validateBatch}. Rows
+     * whose inputs or loss are not finite are left out of the figures and counted: folded in, they would make the
+     * loss NaN on one engine and a finite wrong number on another.
      *
-     * @return mean per-sample loss and accuracy
+     * @return mean per-sample loss and accuracy over the finite rows, and the number of rows left out
      */
     static double[] evaluate(Trainer trainer, Dataset dataset, PerSampleLoss perSampleLoss)
             throws IOException, TranslateException {
         double lossSum = 0;
         long correct = 0;
         long total = 0;
+        long leftOut = 0;
         for (Batch batch : trainer.iterateDataset(dataset)) {
             try (batch) {
                 if (batch.getSize() == 0) {
@@ -87,18 +90,24 @@ final class Validation {
                 NDList labels = batch.getLabels();
                 NDList predictions = trainer.evaluate(batch.getData());
                 perSampleLoss.validate(labels, predictions);
+                NDArray losses = perSampleLoss.compute(labels, predictions);
+                NDArray finite = NonFinite.rows(batch.getData()).toDevice(losses.getDevice(), false)
+                        .logicalOr(NonFinite.values(losses)).logicalNot();
                 float[] counts = NDArrays.stack(new NDList(
-                        perSampleLoss.compute(labels, predictions).sum().toType(DataType.FLOAT32, false),
-                        count(correct(predictions.head(), labels)))).toFloatArray();
+                        NDArrays.where(finite, losses, losses.zerosLike()).sum().toType(DataType.FLOAT32, false),
+                        count(correct(predictions.head(), labels).logicalAnd(finite)), count(finite)))
+                        .toFloatArray();
+                long kept = Math.round(counts[2]);
                 lossSum += counts[0];
                 correct += Math.round(counts[1]);
-                total += batch.getSize();
+                total += kept;
+                leftOut += batch.getSize() - kept;
                 Device device = labels.head().getDevice();
                 BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
                 trainer.notifyListeners(listener -> listener.onValidationBatch(trainer, batchData));
             }
         }
-        return new double[] {ratio(lossSum, total), ratio(correct, total)};
+        return new double[] {ratio(lossSum, total), ratio(correct, total), leftOut};
     }
 
     static double ratio(double numerator, long denominator) {

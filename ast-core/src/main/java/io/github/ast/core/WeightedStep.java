@@ -49,7 +49,8 @@ final class WeightedStep {
      * @param trainer the DJL trainer
      * @param rows the rows
      * @param validateLabels check the labels against the outputs (when no scoring pass did)
-     * @return the training outputs, or null when the losses were not finite and the step was skipped
+     * @return the training outputs, or null when the step was skipped because some inputs or losses were not
+     *     finite (the parameters are then untouched)
      */
     Trained run(Trainer trainer, StepRows rows, boolean validateLabels) {
         Device[] devices = trainer.getDevices();
@@ -75,8 +76,14 @@ final class WeightedStep {
             NDArray perSample = concat(sharePerSample, devices[0]);
             NDList labels = gather(shareLabels, devices[0]);
             float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
-                    Validation.count(Validation.correct(predictions.head(), labels))))
-                    .toFloatArray();
+                    Validation.count(Validation.correct(predictions.head(), labels)),
+                    NonFinite.count(rows.data()).toDevice(devices[0], false))).toFloatArray();
+            if (read[2] > 0) {
+                LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
+                        + "gradients non-finite even where the loss is finite (sum {})", rows.count(),
+                        Math.round(read[2]), read[0]);
+                return null;
+            }
             if (!Double.isFinite(read[0])) {
                 LOG.warn("Skipped a step of {} samples: the training forward produced non-finite losses (sum {})",
                         rows.count(), read[0]);

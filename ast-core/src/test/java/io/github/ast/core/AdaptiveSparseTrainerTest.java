@@ -189,6 +189,22 @@ class AdaptiveSparseTrainerTest {
         }
     }
 
+    /** An empty training set used to train nothing and print "Save: 0.0%" with no word of warning. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void refusesAnEmptyTrainingSet(String engine) throws Exception {
+        AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine).build());
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            ArrayDataset empty = new ArrayDataset.Builder().setData(m.zeros(new Shape(0, FEATURES)))
+                    .optLabels(m.zeros(new Shape(0))).setSampling(64, true).build();
+            assertThatThrownBy(() -> ast.fit(trainer, 1, empty, null)).isInstanceOf(ConfigurationException.class)
+                    .hasMessage("the training set is empty (a RandomAccessDataset of size 0): there is nothing to "
+                            + "train");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void fullActivationTrainsEverySampleLikeEasyTrain(String engine) throws Exception {

@@ -36,10 +36,29 @@ class PluginWiringTest {
                 .hasMessageContaining("Unknown setting ast.controller.kpp for 'pi'");
         assertThatThrownBy(() -> AdaptiveSparseTraining.create(
                 AstConfig.builder().setting("controller.kp", "-1").build()))
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("kp=-1.0");
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.controller.kp=-1.0 is invalid; it must be finite and >= 0");
         assertThatThrownBy(() -> AdaptiveSparseTraining.create(
                 AstConfig.builder().setting("gate.temperature", "0").gate("probabilistic").build()))
                 .hasMessageContaining("temperature=0.0");
+    }
+
+    /** Energy meters are checked when the trainer is built, like every other plugin, also with ast.meter=none. */
+    @Test
+    void meterNamesAndSettingsFailAtLoadTime() {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().meter("wattmeter").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("Unknown energy meter 'wattmeter' (ast.meter); available: auto, none, [");
+        for (String meter : new String[] {"none", "auto", "cpu-time"}) {
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().meter(meter)
+                    .setting("meter.wattsPerCore", "-2").build())).as(meter)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("ast.meter.wattsPerCore=-2.0");
+            assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().meter(meter)
+                    .setting("meter.wattsPerCor", "2").build())).as(meter)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("ast.meter.wattsPerCor");
+        }
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().meter("rapl")
+                .setting("meter.includeDram", "yes").build())).hasMessageContaining("ast.meter.includeDram");
     }
 
     @Test

@@ -25,6 +25,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
+import io.github.ast.api.RunRandom;
 import io.github.ast.core.gates.ProbabilisticGate;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.core.reference.ReferenceTraining;
@@ -48,7 +49,7 @@ class ReliabilityTest {
     private static final int FEATURES = 8;
     private static final int CLASSES = 3;
 
-    private static ArrayDataset data(NDManager m) {
+    static ArrayDataset data(NDManager m) {
         m.getEngine().setRandomSeed(1);
         NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32)
                 .toType(DataType.FLOAT32, false);
@@ -57,7 +58,7 @@ class ReliabilityTest {
     }
 
     /** The trainer for a configuration, RHO-LOSS's reference recipe among its services (other policies ignore it). */
-    private static AdaptiveSparseTrainer astFor(AstConfig config) {
+    static AdaptiveSparseTrainer astFor(AstConfig config) {
         return AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, ReferenceTraining.builder(
                 () -> new SequentialBlock().add(Linear.builder().setUnits(8).build()).add(Activation.reluBlock())
                         .add(Linear.builder().setUnits(CLASSES).build()), new Shape(1, FEATURES))
@@ -65,12 +66,12 @@ class ReliabilityTest {
     }
 
     /** A model whose initial parameters depend on the seed; plain SGD, which has no state to lose. */
-    private static Trainer trainer(Model model, int initSeed) {
+    static Trainer trainer(Model model, int initSeed) {
         return trainer(model, initSeed, null);
     }
 
     /** The same, restoring the latest checkpoint's parameters before the trainer is created, as resuming needs. */
-    private static Trainer trainer(Model model, int initSeed, Checkpointing restoreFrom) {
+    static Trainer trainer(Model model, int initSeed, Checkpointing restoreFrom) {
         return trainer(model, initSeed, restoreFrom, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f))
                 .build());
     }
@@ -93,7 +94,7 @@ class ReliabilityTest {
     }
 
     /** History selection with exploration and 1/p weights; randomness restarts every 5 batches. */
-    private static AstConfig config(String engine) {
+    static AstConfig config(String engine) {
         return AstConfig.builder().engine(engine).targetRate(0.25).meter("none").reseedEvery(5)
                 .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, true, 1, 0)).build();
     }
@@ -114,10 +115,10 @@ class ReliabilityTest {
     }
 
     /** What a run ends with: its model's parameters and its report. */
-    private record Run(float[] parameters, RunReport report) {}
+    record Run(float[] parameters, RunReport report) {}
 
     /** Trains a fresh model (initialised with seed 7) without checkpoints, validating on the training data. */
-    private static Run uninterrupted(String engine, AstConfig config, int epochs) throws Exception {
+    static Run uninterrupted(String engine, AstConfig config, int epochs) throws Exception {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("uninterrupted", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 7)) {
@@ -130,7 +131,7 @@ class ReliabilityTest {
      * Starts the run of {@code config(engine)} again from its checkpoints, in a model initialised otherwise (seed 99)
      * whose parameters the checkpoint must replace, validating on the training data.
      */
-    private static Run resumed(String engine, int epochs, Checkpointing checkpointing) throws Exception {
+    static Run resumed(String engine, int epochs, Checkpointing checkpointing) throws Exception {
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("resumed", Device.cpu(), engine);
                 Trainer trainer = trainer(model, 99, checkpointing)) {
@@ -343,7 +344,7 @@ class ReliabilityTest {
     }
 
     /** An observer that throws after a given batch of an epoch, as a crash would. */
-    private static TrainingObserver crashAt(int epoch, int batch) {
+    static TrainingObserver crashAt(int epoch, int batch) {
         return new TrainingObserver() {
             private int batches;
 
@@ -398,8 +399,8 @@ class ReliabilityTest {
             Checkpointing afresh = new Checkpointing(dir, 1, 0, 3, false, null);
             assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 1, data(m), null,
                     TrainingObserver.NONE, afresh)).isInstanceOf(ConfigurationException.class)
-                    .hasMessage("checkpoint directory " + dir + " holds another run's checkpoints and resume is off; "
-                            + "resume from them or choose an empty directory");
+                    .hasMessage("checkpoint directory " + dir + " holds another run's checkpoints [epoch-0001] and "
+                            + "resume is off; resume from them or choose an empty directory");
             assertThat(Files.readString(dir.resolve("latest"))).isEqualTo("epoch-0001");
         }
     }
@@ -484,7 +485,7 @@ class ReliabilityTest {
         List<float[]> parameters = new ArrayList<>();
         for (long seed : new long[] {42, 42, 43}) {
             List<List<Boolean>> masks = new ArrayList<>();
-            Gate probabilistic = new ProbabilisticGate(0.05);
+            Gate probabilistic = new ProbabilisticGate(0.05, new RunRandom(seed));
             Gate recording = (significance, threshold) -> {
                 NDArray mask = probabilistic.select(significance, threshold);
                 List<Boolean> values = new ArrayList<>();
@@ -545,7 +546,7 @@ class ReliabilityTest {
                 CheckpointStore.State written = CheckpointStore.readState(directory.resolve("epoch-0002"));
                 CheckpointStore.State next = new CheckpointStore.State(written.config(), written.provenance(), 3, 3,
                         written.controller(), written.history(), null, written.batchSize(), written.trainingSize(),
-                        false);
+                        false, written.runId());
                 CheckpointStore crashing = new CheckpointStore(directory, 1, completed -> {
                     if (completed.equals(step)) {
                         throw new IOException("simulated crash after: " + step);
@@ -580,6 +581,7 @@ class ReliabilityTest {
         // A pointer to a damaged checkpoint is a clear error, not a silent restart.
         Path damaged = dir.resolve("files-written");
         Files.writeString(damaged.resolve("epoch-0003").resolve("state.json"), "{\"config\": ");
+        Files.delete(damaged.resolve("epoch-0003").resolve(CheckpointChecksums.FILE)); // as an earlier version wrote
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
             assertThatThrownBy(() -> AdaptiveSparseTraining.create(config(engine)).fit(trainer, 4, data(m), null,

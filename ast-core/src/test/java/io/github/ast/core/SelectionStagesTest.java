@@ -145,7 +145,8 @@ class SelectionStagesTest {
                 assertThat(scored).as("on after the probes").isGreaterThanOrEqualTo(decided.size() * 8L / 10);
             } else {
                 assertThat(scored).as("off after the probes").isZero();
-                assertThat(report.last().threshold()).as("measured price of scoring").isGreaterThan(8);
+                // measured, well above the τ of about 4 that heavy-tailed scores give: hence off
+                assertThat(report.last().threshold()).as("measured price of scoring").isGreaterThan(5);
             }
             for (BatchResult batch : recorder.batches) {
                 assertThat(batch.forwarded())

@@ -2,6 +2,7 @@ package io.github.ast.scorers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
@@ -12,14 +13,25 @@ import java.util.Set;
  * Significance = a uniform random number in [0, 1), drawn on the engine, ignoring the model and the data.
  *
  * <p>The ablation every selection method needs: the same scoring pass, gate and controller with the information
- * removed, so that what a method gains over it is the selection's and not the mechanics'. Draws from the engine's
- * generator ({@code Engine.setRandomSeed}).
+ * removed, so that what a method gains over it is the selection's and not the mechanics'. Draws from the run's own
+ * generator ({@link RunRandom}), re-seeded by the trainer.
  */
 public final class RandomScorer implements Scorer {
 
+    private final RunRandom random;
+
+    /**
+     * Creates the scorer.
+     *
+     * @param random where its draws come from: the run's ({@code PluginContext.random()})
+     */
+    public RandomScorer(RunRandom random) {
+        this.random = random;
+    }
+
     @Override
     public NDArray score(ScoringBatch batch) {
-        return batch.losses().getManager().randomUniform(0f, 1f, new Shape(batch.size()));
+        return random.uniform(batch.losses().getManager(), new Shape(batch.size()));
     }
 
     /** Creates {@link RandomScorer} under the name {@code random}. */
@@ -36,7 +48,7 @@ public final class RandomScorer implements Scorer {
 
         @Override
         public Scorer create(PluginContext context) {
-            return new RandomScorer();
+            return new RandomScorer(context.random());
         }
     }
 }

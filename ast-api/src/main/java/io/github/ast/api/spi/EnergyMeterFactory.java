@@ -20,6 +20,15 @@ public interface EnergyMeterFactory {
     int priority();
 
     /**
+     * Checks the settings' values without touching the meter's source, so that a bad value fails when the trainer is
+     * built rather than when {@code fit} starts; {@link #open} must accept whatever this accepts.
+     *
+     * @param settings the meter's settings
+     * @throws io.github.ast.api.ConfigurationException naming the key, the value and what is allowed
+     */
+    default void validate(Settings settings) {}
+
+    /**
      * Opens the meter if this machine supports it.
      *
      * @param settings the meter's settings (for example watts per core for an estimate)

@@ -1,6 +1,7 @@
 package io.github.ast.api.spi;
 
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.RunRandom;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,6 +57,16 @@ public record PluginContext(double targetRate, double initialThreshold, long see
      */
     public <T> Optional<T> service(Class<T> type) {
         return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /**
+     * Returns the run's own random numbers: the trainer's (a service it supplies and re-seeds), or, in a context
+     * built without it (a test, a component used on its own), a generator started from {@link #seed()}.
+     *
+     * @return the generator
+     */
+    public RunRandom random() {
+        return service(RunRandom.class).orElseGet(() -> new RunRandom(seed));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.ast.core.gates;
 
 import ai.djl.ndarray.NDArray;
 import io.github.ast.api.Gate;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.PluginContext;
 import java.util.Set;
@@ -10,22 +11,27 @@ import java.util.Set;
  * Activates a uniformly random {@code round(targetRate * batch)} samples of every batch, ignoring significance.
  *
  * <p>The control every claim is compared with: a method that selects by significance is only useful if it beats
- * training on a random subset of the same size. Draws come from the engine's generator, seeded by the trainer.
+ * training on a random subset of the same size. Draws come from the run's own generator ({@link RunRandom}),
+ * re-seeded by the trainer.
  */
 public final class RandomGate extends FixedRateGate {
+
+    private final RunRandom random;
 
     /**
      * Creates the gate.
      *
      * @param rate fraction of each batch to keep, in (0, 1]
+     * @param random where its draws come from: the run's ({@code PluginContext.random()})
      */
-    public RandomGate(double rate) {
+    public RandomGate(double rate, RunRandom random) {
         super(rate);
+        this.random = random;
     }
 
     @Override
     NDArray rankingKey(NDArray significance) {
-        return significance.getManager().randomUniform(0f, 1f, significance.getShape());
+        return random.uniform(significance.getManager(), significance.getShape());
     }
 
     /** Creates {@link RandomGate} under the name {@code random}, keeping the run's target rate. */
@@ -42,7 +48,7 @@ public final class RandomGate extends FixedRateGate {
 
         @Override
         public Gate create(PluginContext context) {
-            return new RandomGate(context.targetRate());
+            return new RandomGate(context.targetRate(), context.random());
         }
     }
 }

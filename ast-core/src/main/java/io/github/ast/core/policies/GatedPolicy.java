@@ -11,6 +11,7 @@ import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
@@ -19,6 +20,8 @@ import io.github.ast.api.spi.SelectionPolicyFactory;
 import io.github.ast.core.AstConfig;
 import java.util.Random;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The published system as a policy: the scorer's significance, the gate at the controller's threshold, optional
@@ -31,6 +34,8 @@ import java.util.Set;
  */
 public final class GatedPolicy implements SelectionPolicy {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GatedPolicy.class);
+
     private final Scorer scorer;
     private final Gate gate;
     private final Controller controller;
@@ -40,8 +45,10 @@ public final class GatedPolicy implements SelectionPolicy {
     private final double maxWeight;
     private final String scorerName;
     private final Random fallbackRandom;
+    private final RunRandom random;
     /** The rate the controller sees once the last selection is accepted. */
     private double pendingRate = Double.NaN;
+    private boolean warnedOfSmallBatches;
 
     /**
      * Creates the policy.
@@ -56,9 +63,10 @@ public final class GatedPolicy implements SelectionPolicy {
      *     is at least 1/p, bounded (and biased toward the gate's choice) below
      * @param scorerName the scorer's configured name, for messages
      * @param seed the fallback generator's first seed
+     * @param random the run's generator, for exploration's draws
      */
     public GatedPolicy(Scorer scorer, Gate gate, Controller controller, double exploration, boolean rescale,
-            int minActive, double maxWeight, String scorerName, long seed) {
+            int minActive, double maxWeight, String scorerName, long seed, RunRandom random) {
         if (!(exploration >= 0 && exploration < 1)) {
             throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
         }
@@ -80,16 +88,23 @@ public final class GatedPolicy implements SelectionPolicy {
         this.maxWeight = maxWeight;
         this.scorerName = scorerName;
         this.fallbackRandom = new Random(seed);
+        this.random = random;
     }
 
     @Override
     public Selection select(PolicyBatch batch) {
         int size = batch.size();
+        if (size <= minActive && !warnedOfSmallBatches) {
+            warnedOfSmallBatches = true;
+            LOG.warn("A batch of {} sample(s) is at or below ast.minActive={}: the fallback trains every sample of "
+                    + "such a batch, so selection saves nothing on it and its scoring pass is extra cost (warned "
+                    + "once). Use larger batches or a smaller ast.minActive", size, minActive);
+        }
         NDManager manager = batch.manager();
         NDArray significance = scorer.score(batch.scoring());
         NDArray gated = gate.select(significance, controller.threshold());
         NDArray explored = exploration > 0
-                ? manager.randomUniform(0f, 1f, new Shape(size)).lt((float) exploration).logicalAnd(gated.logicalNot())
+                ? random.uniform(manager, new Shape(size)).lt((float) exploration).logicalAnd(gated.logicalNot())
                 : null;
         NDArray observed = explored == null ? gated : gated.logicalOr(explored);
         NDArray chosen = batch.withUnseen(observed);
@@ -177,7 +192,8 @@ public final class GatedPolicy implements SelectionPolicy {
             return new GatedPolicy(Services.require(context, Scorer.class, name()),
                     Services.require(context, Gate.class, name()), Services.require(context, Controller.class, name()),
                     config.selection().exploration(), config.selection().rescale(), config.minActive(),
-                    context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), config.scorer(), config.seed());
+                    context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), config.scorer(), config.seed(),
+                    context.random());
         }
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
@@ -86,6 +87,7 @@ public final class ImportancePolicy implements SelectionPolicy {
 
     private final Scorer scorer;
     private final Options options;
+    private final RunRandom random;
     private final RecentMedian scoredTimes = new RecentMedian(TIMES);
     private final RecentMedian unscoredTimes = new RecentMedian(TIMES);
     /** EMA of the variance reduction τ, NaN before the first measurement. */
@@ -103,10 +105,12 @@ public final class ImportancePolicy implements SelectionPolicy {
      *
      * @param scorer what the probabilities follow; null for the per-sample loss itself
      * @param options the settings
+     * @param random the run's generator, for the draws
      */
-    public ImportancePolicy(Scorer scorer, Options options) {
+    public ImportancePolicy(Scorer scorer, Options options, RunRandom random) {
         this.scorer = scorer;
         this.options = options;
+        this.random = random;
     }
 
     @Override
@@ -118,7 +122,7 @@ public final class ImportancePolicy implements SelectionPolicy {
             return null;
         }
         int draws = draws(size);
-        NDArray rows = batchManager.randomUniform(0f, 1f, new Shape(size)).argSort()
+        NDArray rows = random.uniform(batchManager, new Shape(size)).argSort()
                 .get(new NDIndex("0:" + draws)).toType(DataType.INT64, false);
         return Selection.of(rows, draws, draws, false);
     }
@@ -131,7 +135,7 @@ public final class ImportancePolicy implements SelectionPolicy {
         NDArray raw = (scorer == null ? batch.scoring().losses() : scorer.score(batch.scoring()))
                 .toType(DataType.FLOAT32, false);
         NDArray p = probabilities(withSeenMean(raw.maximum(0f), batch.unseen()), options.mix());
-        NDArray counts = p.cumSum(0).reshape(1, size).lt(batchManager.randomUniform(0f, 1f, new Shape(draws, 1)))
+        NDArray counts = p.cumSum(0).reshape(1, size).lt(random.uniform(batchManager, new Shape(draws, 1)))
                 .toType(DataType.FLOAT32, false).sum(new int[] {1});
         // Rounding can leave the last cumulative probability just below a draw: such a draw takes the last row.
         NDArray rows = counts.minimum((float) (size - 1)).toType(DataType.INT64, false);
@@ -336,7 +340,7 @@ public final class ImportancePolicy implements SelectionPolicy {
                     settings.getDouble("momentum", 0.9), settings.getDouble("maxWeight", 5),
                     settings.getBoolean("normalise", false), switching, costRatio);
             return new ImportancePolicy(score.equals("scorer") ? Services.require(context, Scorer.class, "importance")
-                    : null, options);
+                    : null, options, context.random());
         }
     }
 }

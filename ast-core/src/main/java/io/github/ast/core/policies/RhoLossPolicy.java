@@ -12,6 +12,7 @@ import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.PreparationWork;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
@@ -49,6 +50,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
     private final double rate;
     private final SelectiveBackpropPolicy soft;
     private final boolean randomScores;
+    private final RunRandom random;
     private IrreducibleLosses table;
     private NDManager manager;
     private NDArray onEngine;
@@ -64,9 +66,10 @@ public final class RhoLossPolicy implements SelectionPolicy {
      * @param window soft mode's window of recent reducible losses, >= 1
      * @param randomScores the ablation: the same reference training, but uniform random numbers select instead of
      *     reducible losses
+     * @param random the run's generator, for the soft mode's and the ablation's draws
      */
     public RhoLossPolicy(ReferenceTraining recipe, String engine, Mode mode, double rate, double beta, int window,
-            boolean randomScores) {
+            boolean randomScores, RunRandom random) {
         if (!(rate > 0 && rate <= 1)) {
             throw new ConfigurationException("rho-loss's top-k rate (ast.targetRate) " + rate + " must be in (0, 1]");
         }
@@ -74,8 +77,9 @@ public final class RhoLossPolicy implements SelectionPolicy {
         this.engine = engine;
         this.mode = mode;
         this.rate = rate;
-        this.soft = new SelectiveBackpropPolicy(ScoringBatch::losses, beta, window);
+        this.soft = new SelectiveBackpropPolicy(ScoringBatch::losses, beta, window, random);
         this.randomScores = randomScores;
+        this.random = random;
     }
 
     /** Builds the table for this training set, unless the one held has its size already. */
@@ -129,7 +133,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
         NDArray reducible = scoring.losses().toType(DataType.FLOAT32, false)
                 .sub(onEngine.get(new NDIndex("{}", batch.indices())));
         if (randomScores) {
-            reducible = batch.manager().randomUniform(0f, 1f, reducible.getShape());
+            reducible = random.uniform(batch.manager(), reducible.getShape());
         }
         if (mode == Mode.SOFT) {
             return soft.select(new PolicyBatch(new ScoringBatch(scoring.data(), scoring.labels(), scoring.outputs(),
@@ -207,7 +211,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
             return new RhoLossPolicy(recipe, config.engine().isEmpty() ? null : config.engine(),
                     mode.equals("soft") ? Mode.SOFT : Mode.TOP_K, context.targetRate(),
                     settings.getDouble("beta", 1), settings.getInt("window", 1024),
-                    settings.getBoolean("randomScores", false));
+                    settings.getBoolean("randomScores", false), context.random());
         }
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
@@ -32,6 +33,7 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy {
     private final Scorer scorer;
     private final double beta;
     private final int window;
+    private final RunRandom random;
     private NDManager manager;
     /** The last {@code window} scores, oldest first, NaN where not yet filled; on {@link #manager}. */
     private NDArray recent;
@@ -44,8 +46,9 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy {
      * @param scorer ranks the rows (the loss, in the paper)
      * @param beta selectivity, > 0
      * @param window scores the CDF is taken over, >= 1
+     * @param random the run's generator, for the keep draws
      */
-    public SelectiveBackpropPolicy(Scorer scorer, double beta, int window) {
+    public SelectiveBackpropPolicy(Scorer scorer, double beta, int window, RunRandom random) {
         if (!(beta > 0) || !Double.isFinite(beta)) {
             throw new ConfigurationException("ast.policy.beta=" + beta + " is invalid; it must be > 0");
         }
@@ -55,6 +58,7 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy {
         this.scorer = scorer;
         this.beta = beta;
         this.window = window;
+        this.random = random;
     }
 
     @Override
@@ -82,7 +86,7 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy {
         NDArray filled = updated.isNaN().logicalNot().toType(DataType.FLOAT32, false).sum().maximum(1f);
         NDArray cdf = updated.reshape(1, window).lte(scores.reshape(size, 1)).toType(DataType.FLOAT32, false)
                 .sum(new int[] {1}).div(filled);
-        NDArray keep = batchManager.randomUniform(0f, 1f, new Shape(size)).lt(cdf.pow((float) beta));
+        NDArray keep = random.uniform(batchManager, new Shape(size)).lt(cdf.pow((float) beta));
         NDArray chosen = batch.withUnseen(keep);
         float[] counts = NDArrays.stack(new NDList(count(keep), count(chosen), scores.sum())).toFloatArray();
         if (!Double.isFinite(counts[2])) {
@@ -142,7 +146,7 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy {
         public SelectionPolicy create(PluginContext context) {
             Settings settings = context.settings();
             return new SelectiveBackpropPolicy(Services.require(context, Scorer.class, name()),
-                    settings.getDouble("beta", 1), settings.getInt("window", 1024));
+                    settings.getDouble("beta", 1), settings.getInt("window", 1024), context.random());
         }
     }
 }

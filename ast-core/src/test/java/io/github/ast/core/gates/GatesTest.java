@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.ast.api.RunRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,12 +29,12 @@ class GatesTest {
         try (NDManager m = e.newBaseManager()) {
             int n = 20_000;
             // forty temperatures above: always (sigmoid rounds to 1 in float32); below: never; at the threshold: half
-            ProbabilisticGate sharp = new ProbabilisticGate(0.01);
+            ProbabilisticGate sharp = new ProbabilisticGate(0.01, new RunRandom(1));
             assertThat(sharp.select(m.full(new Shape(n), 0.9f), 0.5).sum().toType(ai.djl.ndarray.types.DataType.INT64,
                     false).getLong()).isEqualTo(n);
             assertThat(sharp.select(m.full(new Shape(n), 0.1f), 0.5).toType(ai.djl.ndarray.types.DataType.INT64,
                     false).sum().getLong()).isZero();
-            ProbabilisticGate gate = new ProbabilisticGate(0.05);
+            ProbabilisticGate gate = new ProbabilisticGate(0.05, new RunRandom(1));
             long half = gate.select(m.full(new Shape(n), 0.5f), 0.5).toType(ai.djl.ndarray.types.DataType.INT64,
                     false).sum().getLong();
             assertThat(half).isBetween((long) (0.48 * n), (long) (0.52 * n));
@@ -68,7 +69,7 @@ class GatesTest {
         Engine e = Engine.getEngine(engine);
         e.setRandomSeed(3);
         try (NDManager m = e.newBaseManager()) {
-            RandomGate gate = new RandomGate(0.25);
+            RandomGate gate = new RandomGate(0.25, new RunRandom(1));
             int[] hits = new int[8];
             int rounds = 4000;
             NDArray significance = m.create(new float[] {9, 8, 7, 6, 5, 4, 3, 2}); // must not matter

@@ -11,6 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.core.AdaptiveSparseTraining;
@@ -26,7 +27,7 @@ class AutoPolicyTest {
     /** An auto policy drawing 10% of each batch, scoring priced at a fixed 0.5 (τ must exceed 1.5). */
     private static AutoPolicy auto(double[] progress) {
         ImportancePolicy importance = new ImportancePolicy(null,
-                new ImportancePolicy.Options(10, 0.2, 0.9, 5, false, true, 0.5));
+                new ImportancePolicy.Options(10, 0.2, 0.9, 5, false, true, 0.5), new RunRandom(7));
         return new AutoPolicy(importance, 0.125, () -> progress[0]);
     }
 

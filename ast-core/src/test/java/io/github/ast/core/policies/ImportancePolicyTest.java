@@ -12,6 +12,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.core.AdaptiveSparseTraining;
@@ -62,7 +63,7 @@ class ImportancePolicyTest {
         double[] unweighted = new double[features];
         Engine.getEngine(engine).setRandomSeed(3);
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            ImportancePolicy policy = new ImportancePolicy(null, options(false, Double.NaN));
+            ImportancePolicy policy = new ImportancePolicy(null, options(false, Double.NaN), new RunRandom(7));
             policy.start(run);
             for (int rep = 0; rep < repetitions; rep++) {
                 try (NDManager m = run.newSubManager()) {
@@ -111,7 +112,7 @@ class ImportancePolicyTest {
     void switchIsOffOnUniformScoresAndOnOnAHeavyTailedStream(String engine, boolean heavyTailed) {
         Engine.getEngine(engine).setRandomSeed(9);
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            ImportancePolicy policy = new ImportancePolicy(null, options(true, 0.5));
+            ImportancePolicy policy = new ImportancePolicy(null, options(true, 0.5), new RunRandom(7));
             policy.start(run);
             int scored = 0;
             for (int b = 0; b < 60; b++) {
@@ -151,7 +152,7 @@ class ImportancePolicyTest {
     void measuredSwitchProbesBothKindsThenComparesTheirTimes(String engine, long scoredTime, String after) {
         Engine.getEngine(engine).setRandomSeed(4);
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            ImportancePolicy policy = new ImportancePolicy(null, options(true, Double.NaN));
+            ImportancePolicy policy = new ImportancePolicy(null, options(true, Double.NaN), new RunRandom(7));
             policy.start(run);
             StringBuilder kinds = new StringBuilder();
             for (int b = 0; b < 12; b++) {
@@ -179,7 +180,7 @@ class ImportancePolicyTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void exportedStateRestoresTauAndTheTimes(String engine) {
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            ImportancePolicy original = new ImportancePolicy(null, options(true, Double.NaN));
+            ImportancePolicy original = new ImportancePolicy(null, options(true, Double.NaN), new RunRandom(7));
             original.start(run);
             for (int b = 0; b < 6; b++) {
                 try (NDManager m = run.newSubManager()) {
@@ -189,7 +190,7 @@ class ImportancePolicyTest {
                     original.batchTime(b < 4, 100 + b);
                 }
             }
-            ImportancePolicy restored = new ImportancePolicy(null, options(true, Double.NaN));
+            ImportancePolicy restored = new ImportancePolicy(null, options(true, Double.NaN), new RunRandom(7));
             restored.start(run);
             try (NDManager scratch = run.newSubManager()) {
                 restored.restoreState(original.exportState(scratch));

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
@@ -38,7 +39,7 @@ class SelectiveBackpropPolicyTest {
     void keepsOneOverBetaPlusOneOfAStream(String engine, double beta) {
         Engine.getEngine(engine).setRandomSeed(5);
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            SelectiveBackpropPolicy policy = new SelectiveBackpropPolicy(LOSS, beta, 1024);
+            SelectiveBackpropPolicy policy = new SelectiveBackpropPolicy(LOSS, beta, 1024, new RunRandom(7));
             policy.start(run);
             long kept = 0;
             long seen = 0;
@@ -61,7 +62,7 @@ class SelectiveBackpropPolicyTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void theLargestLossAlwaysTrainsAndUnseenRowsTrainWhateverTheirScore(String engine) {
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            SelectiveBackpropPolicy policy = new SelectiveBackpropPolicy(LOSS, 3, 256);
+            SelectiveBackpropPolicy policy = new SelectiveBackpropPolicy(LOSS, 3, 256, new RunRandom(7));
             policy.start(run);
             for (int b = 0; b < 50; b++) {
                 try (NDManager m = run.newSubManager()) {
@@ -85,7 +86,8 @@ class SelectiveBackpropPolicyTest {
     void exportedStateRestoresTheWindow(String engine) {
         Engine e = Engine.getEngine(engine);
         try (NDManager run = e.newBaseManager()) {
-            SelectiveBackpropPolicy original = new SelectiveBackpropPolicy(LOSS, 1, 300);
+            RunRandom[] randoms = {new RunRandom(7), new RunRandom(7), new RunRandom(7)};
+            SelectiveBackpropPolicy original = new SelectiveBackpropPolicy(LOSS, 1, 300, randoms[0]);
             original.start(run);
             e.setRandomSeed(3);
             for (int b = 0; b < 5; b++) {
@@ -93,7 +95,7 @@ class SelectiveBackpropPolicyTest {
                     original.accept(original.select(batch(m, m.randomUniform(0f, 1f, new Shape(BATCH)), null)));
                 }
             }
-            SelectiveBackpropPolicy restored = new SelectiveBackpropPolicy(LOSS, 1, 300);
+            SelectiveBackpropPolicy restored = new SelectiveBackpropPolicy(LOSS, 1, 300, randoms[1]);
             restored.start(run);
             try (NDManager scratch = run.newSubManager()) {
                 restored.restoreState(original.exportState(scratch));
@@ -105,16 +107,16 @@ class SelectiveBackpropPolicyTest {
             long[][] rows = new long[2][];
             int i = 0;
             for (SelectiveBackpropPolicy policy : new SelectiveBackpropPolicy[] {original, restored}) {
-                e.setRandomSeed(11);
+                randoms[i].reseed(11);
                 try (NDManager m = run.newSubManager()) {
                     rows[i++] = policy.select(batch(m, m.create(losses), null)).rows().toLongArray();
                 }
             }
             assertThat(rows[1]).containsExactly(rows[0]);
             // and a fresh policy, whose window is empty, selects otherwise from the same draws
-            SelectiveBackpropPolicy fresh = new SelectiveBackpropPolicy(LOSS, 1, 300);
+            SelectiveBackpropPolicy fresh = new SelectiveBackpropPolicy(LOSS, 1, 300, randoms[2]);
             fresh.start(run);
-            e.setRandomSeed(11);
+            randoms[2].reseed(11);
             try (NDManager m = run.newSubManager()) {
                 assertThat(fresh.select(batch(m, m.create(losses), null)).rows().toLongArray())
                         .isNotEqualTo(rows[0]);

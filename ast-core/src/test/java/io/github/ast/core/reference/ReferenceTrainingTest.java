@@ -14,6 +14,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.dataset.ArrayDataset;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PreparationWork;
+import io.github.ast.api.RunRandom;
 import io.github.ast.core.policies.RhoLossPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,7 +80,8 @@ class ReferenceTrainingTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void policyRebuildsTheTableOnlyWhenTheDataChangesSize(String engine) throws Exception {
         try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
-            RhoLossPolicy policy = new RhoLossPolicy(recipe(), engine, RhoLossPolicy.Mode.SOFT, 0.1, 1, 64, false);
+            RhoLossPolicy policy = new RhoLossPolicy(recipe(), engine, RhoLossPolicy.Mode.SOFT, 0.1, 1, 64, false,
+                    new RunRandom(7));
             policy.start(m);
             assertThat(policy.prepare(data(m, 400)).backPropagated()).isPositive();
             assertThat(policy.prepare(data(m, 400))).isEqualTo(PreparationWork.NONE);

@@ -100,12 +100,21 @@ public final class CpuTimeMeter implements EnergyMeter {
         }
 
         @Override
+        public void validate(Settings settings) {
+            wattsPerCore(settings);
+        }
+
+        @Override
         public Optional<EnergyMeter> open(Settings settings) {
+            return CpuTimeMeter.open(wattsPerCore(settings)).map(EnergyMeter.class::cast);
+        }
+
+        private static double wattsPerCore(Settings settings) {
             double watts = settings.getDouble("wattsPerCore", DEFAULT_WATTS_PER_CORE);
             if (!(watts > 0)) {
                 throw new ConfigurationException(settings.prefix() + "wattsPerCore=" + watts + " must be > 0");
             }
-            return CpuTimeMeter.open(watts).map(EnergyMeter.class::cast);
+            return watts;
         }
     }
 }

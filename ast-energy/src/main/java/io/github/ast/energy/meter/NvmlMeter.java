@@ -180,13 +180,22 @@ public final class NvmlMeter implements EnergyMeter {
         }
 
         @Override
+        public void validate(Settings settings) {
+            readIntervalMillis(settings);
+        }
+
+        @Override
         public Optional<EnergyMeter> open(Settings settings) {
+            return NvmlMeter.open(PROCESS_RUNNER, readIntervalMillis(settings)).map(EnergyMeter.class::cast);
+        }
+
+        private static int readIntervalMillis(Settings settings) {
             int interval = settings.getInt("readIntervalMillis", (int) DEFAULT_READ_INTERVAL_MILLIS);
             if (interval < 0) {
                 throw new ConfigurationException(settings.prefix() + "readIntervalMillis=" + interval
                         + " must be >= 0");
             }
-            return NvmlMeter.open(PROCESS_RUNNER, interval).map(EnergyMeter.class::cast);
+            return interval;
         }
     }
 }

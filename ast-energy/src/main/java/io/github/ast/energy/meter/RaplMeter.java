@@ -187,6 +187,11 @@ public final class RaplMeter implements EnergyMeter {
         }
 
         @Override
+        public void validate(Settings settings) {
+            settings.getBoolean("includeDram", true);
+        }
+
+        @Override
         public Optional<EnergyMeter> open(Settings settings) {
             Path root = Path.of(settings.getString("root", DEFAULT_ROOT.toString()));
             return RaplMeter.open(root, settings.getBoolean("includeDram", true)).map(EnergyMeter.class::cast);
