@@ -214,7 +214,8 @@ final class BenchmarkSummary {
         }
         StringBuilder text = new StringBuilder("\nRuns were timed on more than one processor (paired ratios compare "
                 + "arms of one seed, timed on one machine; medians of absolute times mix machines): ");
-        text.append(String.join("; ", seeds.entrySet().stream().map(e -> "seeds " + e.getValue().stream()
+        text.append(String.join("; ", seeds.entrySet().stream().map(e -> (e.getValue().size() == 1 ? "seed "
+                : "seeds ") + e.getValue().stream()
                 .map(String::valueOf).collect(Collectors.joining(", ")) + " on " + e.getKey())
                 .toList()));
         return text.append(".\n").toString();

@@ -68,6 +68,6 @@ class BenchmarkSummaryTest {
         assertThat(one.markdown()).doesNotContain("more than one processor");
         BenchmarkSummary two = new BenchmarkSummary(List.of(run("full", 1, 20, null), run("full", 2, 30, "B, avx512f"),
                 run("full", 3, 30, "B, avx512f")), List.of("full"), new double[] {0.9}, new double[] {50, 100});
-        assertThat(two.markdown()).contains("seeds 2, 3 on B, avx512f").contains("seeds 1 on not recorded");
+        assertThat(two.markdown()).contains("seeds 2, 3 on B, avx512f").contains("seed 1 on not recorded");
     }
 }
