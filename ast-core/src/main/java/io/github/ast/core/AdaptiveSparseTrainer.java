@@ -273,8 +273,7 @@ public final class AdaptiveSparseTrainer {
      */
     private void restartRandomness(Engine engine, int engineSeed, long policySeed) {
         engine.setRandomSeed(engineSeed);
-        policy.reseed(policySeed);
-        random.reseed(policySeed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L); // not the policy's own stream
+        reseed(policySeed);
     }
 
     /**
@@ -286,6 +285,19 @@ public final class AdaptiveSparseTrainer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Restarts AST's own randomness, as {@code fit} does at every epoch and every {@code ast.reseedEvery} batches:
+     * the run's generator ({@link RunRandom}: gates, exploration, sampling policies) and the policy's own (the
+     * random fallback). For custom loops that restart their randomness, for example to resume exactly; the engine's
+     * generator stays the loop's.
+     *
+     * @param seed the seed
+     */
+    public void reseed(long seed) {
+        policy.reseed(seed);
+        random.reseed(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L); // not the policy's own stream
     }
 
     /** A non-negative int for {@code Engine.setRandomSeed}, which engines pass on to 32-bit generators. */
@@ -349,8 +361,8 @@ public final class AdaptiveSparseTrainer {
         double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN, 0}
                 : Validation.evaluate(trainer, validationSet, perSampleLoss);
         if (validation[2] > 0) {
-            LOG.warn("Epoch {}: {} validation rows have NaN or infinite inputs or losses; they are left out of the "
-                    + "validation figures", epoch, (long) validation[2]);
+            LOG.warn("Epoch {}: {} validation rows have NaN or infinite inputs; they are left out of the validation "
+                    + "figures", epoch, (long) validation[2]);
         }
         double validationSeconds = (System.nanoTime() - validationStart) / 1e9;
         trainer.notifyListeners(listener -> listener.onEpoch(trainer));
@@ -367,7 +379,9 @@ public final class AdaptiveSparseTrainer {
     /**
      * Starts an epoch of a custom loop (one that calls {@link #trainBatch} itself instead of {@code fit}): whether
      * its scores are fresh (with {@code ast.selection=stale}) and, on the first call, the run's history. Randomness
-     * stays the loop's own: nothing is reseeded.
+     * stays the loop's own: nothing is reseeded. AST's own draws (gates, exploration, sampling policies) come from
+     * the run's generator, started from {@code ast.seed}; a loop that restarts its randomness, to resume exactly,
+     * restarts AST's with {@link #reseed}.
      *
      * @param trainer the DJL trainer
      * @param trainingSet the training data, whose size a history needs

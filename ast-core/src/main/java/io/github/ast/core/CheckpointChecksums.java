@@ -47,7 +47,7 @@ final class CheckpointChecksums {
     static void verify(Path checkpoint) throws IOException {
         Path list = checkpoint.resolve(FILE);
         Map<String, String> expected = new TreeMap<>();
-        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+        for (String line : CheckpointStore.readUtf8(list).split("\n")) {
             int gap = line.indexOf("  ");
             if (gap != 64) {
                 throw new IOException(list + ": line '" + line + "' is not '<sha-256>  <file>'");

@@ -56,12 +56,14 @@ final class CheckpointStore {
             .create();
 
     /** Checkpoint directory names: {@code epoch-0003} at an epoch's end, {@code epoch-0003-batch-000040} within. */
-    private static final Pattern NAME = Pattern.compile("epoch-(\\d+)(?:-batch-(\\d+))?");
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{1,18})(?:-batch-(\\d{1,18}))?");
 
     private final Path directory;
     private final int keep;
     private final Steps steps;
     private final Deletion deletion;
+    /** Whether checkpoints that record no run id (written by an earlier version) count as this run's. */
+    private boolean ownsUnmarked;
 
     CheckpointStore(Path directory, int keep) {
         this(directory, keep, step -> {}, CheckpointStore::deleteRecursively);
@@ -81,6 +83,14 @@ final class CheckpointStore {
         this.keep = keep;
         this.steps = steps;
         this.deletion = deletion;
+    }
+
+    /**
+     * Counts checkpoints that record no run id as this run's own, for retention and overwriting: a run resumed from
+     * a checkpoint an earlier version wrote continues that version's run.
+     */
+    void ownUnmarked() {
+        ownsUnmarked = true;
     }
 
     /** Deletes a checkpoint directory or a leftover of an interrupted write. */
@@ -159,7 +169,7 @@ final class CheckpointStore {
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
             String owner = runIdOf(target);
-            if (state.runId() == null || !state.runId().equals(owner)) {
+            if (!owns(owner, state.runId())) {
                 deletion.delete(temporary);
                 throw new IOException(target + " already exists and was not written by this run (run id " + owner
                         + ", this run " + state.runId() + "): it is not overwritten; move it away to continue");
@@ -233,7 +243,7 @@ final class CheckpointStore {
     private void deleteOlderThan(Path written, String runId) throws IOException {
         Comparator<Path> order = byPosition();
         List<Path> older = checkpoints().stream().filter(p -> order.compare(p, written) < 0)
-                .filter(p -> runId != null && runId.equals(runIdOf(p))).toList();
+                .filter(p -> owns(runIdOf(p), runId)).toList();
         for (Path old : older.subList(0, Math.max(0, older.size() - (keep - 1)))) {
             deleteBestEffort(old, "an old checkpoint");
         }
@@ -247,14 +257,21 @@ final class CheckpointStore {
         }
     }
 
+    private boolean owns(String owner, String runId) {
+        return owner == null ? ownsUnmarked : owner.equals(runId);
+    }
+
     /** Returns the run id a checkpoint's state records, null if it records none or cannot be read. */
     private static String runIdOf(Path checkpoint) {
         try {
             return readState(checkpoint).runId();
         } catch (IOException | RuntimeException e) {
-            return null;
+            return UNREADABLE;
         }
     }
+
+    /** The owner of a checkpoint whose state cannot be read: nobody's, so never deleted or overwritten. */
+    private static final String UNREADABLE = "(unreadable state)";
 
     /** Orders checkpoint names by epoch, then batch, an epoch's end after its batches. */
     private static Comparator<Path> byPosition() {
@@ -296,8 +313,9 @@ final class CheckpointStore {
         for (int i = found.size() - 1; i >= 0; i--) {
             try {
                 Path checkpoint = verified(found.get(i), "its directory");
-                LOG.warn("{} has no {} pointer; resuming from the newest complete checkpoint {} of {}", directory,
-                        LATEST, checkpoint.getFileName(), found.stream().map(p -> p.getFileName().toString()).toList());
+                LOG.warn("{} has no {} pointer; resuming from the newest complete checkpoint {} of {}{}", directory,
+                        LATEST, checkpoint.getFileName(), found.stream().map(p -> p.getFileName().toString()).toList(),
+                        failures.isEmpty() ? "" : "; newer ones failed: " + String.join("; ", failures));
                 return Optional.of(checkpoint);
             } catch (IOException e) {
                 failures.add(e.getMessage());
@@ -314,6 +332,10 @@ final class CheckpointStore {
         }
         if (CheckpointChecksums.recorded(checkpoint)) {
             CheckpointChecksums.verify(checkpoint);
+        } else if (readState(checkpoint).runId() != null) {
+            // Written by this version, which always records checksums: the file was removed.
+            throw new IOException("checkpoint " + checkpoint + " has no " + CheckpointChecksums.FILE + " although it "
+                    + "was written with one: its files cannot be verified");
         } else {
             LOG.warn("Checkpoint {} records no checksums (written by an earlier version): its files are not verified",
                     checkpoint);
@@ -321,7 +343,7 @@ final class CheckpointStore {
         return checkpoint;
     }
 
-    private static String readUtf8(Path file) throws IOException {
+    static String readUtf8(Path file) throws IOException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {

@@ -152,6 +152,8 @@ final class RunCheckpoints {
         resumedBatchSize = state.batchSize();
         if (state.runId() != null) {
             runId = state.runId();
+        } else {
+            store.ownUnmarked(); // an earlier version's run, continued by this one
         }
         if (state.stoppedEarly()) {
             LOG.info("Checkpoint {} ends a run that stopped early after epoch {} (its observer said so): nothing "

@@ -168,11 +168,12 @@ final class TrainingRun implements AutoCloseable {
             policy.accept(selection); // queued: the rows will train, now or later
         }
         Steps done = train(trainer, batch, steps, !fresh);
-        // A failed per-batch step skips the batch; a failed pooled step drops its rows (WeightedStep says so) and
-        // the batch, whose rows were queued, counts as trained.
+        // A failed per-batch step skips the batch. A failed pooled step drops its rows (WeightedStep says so): the
+        // batch that completed it is counted as skipped, with what was forwarded and back-propagated for it.
         if (done.failed() && !pooled) {
             return BatchResult.skipped(size, policy.threshold());
         }
+        boolean skipped = done.failed();
         if (!pooled) {
             policy.accept(selection);
         }
@@ -181,10 +182,10 @@ final class TrainingRun implements AutoCloseable {
         if (fresh) {
             notifyTraining(trainer, batch, batch.getLabels(), scoredOutputs);
             return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(),
-                    false, size, statistics[0], Math.round(statistics[1]), policy.threshold(), energies,
+                    skipped, size, statistics[0], Math.round(statistics[1]), policy.threshold(), energies,
                     scored + done.rows(), done.rows(), selection.maxWeight(), true);
         }
-        return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(), false,
+        return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(), skipped,
                 done.rows(), done.lossSum(), done.correct(), policy.threshold(), energies, done.rows(), done.rows(),
                 selection.maxWeight(), false);
     }

@@ -69,8 +69,9 @@ final class Validation {
 
     /**
      * Evaluates the model on a dataset, firing {@code onValidationBatch} like {@code EasyTrain.validateBatch}. Rows
-     * whose inputs or loss are not finite are left out of the figures and counted: folded in, they would make the
-     * loss NaN on one engine and a finite wrong number on another.
+     * whose inputs are not finite are left out of the figures and counted: folded in, they would make the loss NaN
+     * on one engine and a finite wrong number on another. A non-finite loss of finite inputs stays in (a NaN
+     * validation loss then says the model diverged).
      *
      * @return mean per-sample loss and accuracy over the finite rows, and the number of rows left out
      */
@@ -91,8 +92,7 @@ final class Validation {
                 NDList predictions = trainer.evaluate(batch.getData());
                 perSampleLoss.validate(labels, predictions);
                 NDArray losses = perSampleLoss.compute(labels, predictions);
-                NDArray finite = NonFinite.rows(batch.getData()).toDevice(losses.getDevice(), false)
-                        .logicalOr(NonFinite.values(losses)).logicalNot();
+                NDArray finite = NonFinite.rows(batch.getData()).toDevice(losses.getDevice(), false).logicalNot();
                 float[] counts = NDArrays.stack(new NDList(
                         NDArrays.where(finite, losses, losses.zerosLike()).sum().toType(DataType.FLOAT32, false),
                         count(correct(predictions.head(), labels).logicalAnd(finite)), count(finite)))

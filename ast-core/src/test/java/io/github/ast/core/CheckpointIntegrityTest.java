@@ -86,6 +86,28 @@ class CheckpointIntegrityTest {
         Files.writeString(checkpoint.resolve("extra.ndlist"), "x");
         assertThatThrownBy(() -> new CheckpointStore(dir, 3).latest()).isInstanceOf(IOException.class)
                 .hasMessageContaining("extra.ndlist is not listed in");
+        Files.delete(checkpoint.resolve("extra.ndlist"));
+
+        // Removing the checksums does not turn verification off for a checkpoint this version wrote.
+        Files.delete(checkpoint.resolve(CheckpointChecksums.FILE));
+        assertThatThrownBy(() -> new CheckpointStore(dir, 3).latest()).isInstanceOf(IOException.class)
+                .hasMessageContaining("has no checksums.sha256 although it was written with one");
+    }
+
+    /** A checkpoint an earlier version wrote (no run id, no checksums) resumes, and retention then cleans it up. */
+    @Test
+    void aCheckpointOfAnEarlierVersionResumesAndIsCleanedUp(@TempDir Path dir) throws Exception {
+        float[] uninterrupted = ReliabilityTest.uninterrupted(ENGINE, ReliabilityTest.config(ENGINE), 3).parameters();
+        train(dir, 1, Checkpointing.everyEpoch(dir));
+        Path checkpoint = dir.resolve("epoch-0001");
+        Files.delete(checkpoint.resolve(CheckpointChecksums.FILE));
+        Path state = checkpoint.resolve("state.json");
+        Files.writeString(state, Files.readString(state).replaceAll(",\\s*\"runId\": \"[^\"]*\"", ""));
+        assertThat(CheckpointStore.readState(checkpoint).runId()).isNull();
+
+        Checkpointing keepOne = new Checkpointing(dir, 1, 0, 1, true, null);
+        assertThat(ReliabilityTest.resumed(ENGINE, 3, keepOne).parameters()).containsExactly(uninterrupted);
+        assertThat(children(dir)).containsExactly("epoch-0003", "latest");
     }
 
     @Test

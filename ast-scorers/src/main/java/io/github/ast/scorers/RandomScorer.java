@@ -10,7 +10,7 @@ import io.github.ast.api.spi.ScorerFactory;
 import java.util.Set;
 
 /**
- * Significance = a uniform random number in [0, 1), drawn on the engine, ignoring the model and the data.
+ * Significance = a uniform random number in [0, 1), from the run's generator, ignoring the model and the data.
  *
  * <p>The ablation every selection method needs: the same scoring pass, gate and controller with the information
  * removed, so that what a method gains over it is the selection's and not the mechanics'. Draws from the run's own

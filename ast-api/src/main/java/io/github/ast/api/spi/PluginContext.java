@@ -2,6 +2,7 @@ package io.github.ast.api.spi;
 
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.RunRandom;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,9 @@ public record PluginContext(double targetRate, double initialThreshold, long see
             throw new ConfigurationException("initialThreshold=" + initialThreshold + " must be finite");
         }
         Objects.requireNonNull(settings, "settings");
-        services = Map.copyOf(services);
+        Map<Class<?>, Object> withRandom = new HashMap<>(services);
+        withRandom.putIfAbsent(RunRandom.class, new RunRandom(seed));
+        services = Map.copyOf(withRandom);
         services.forEach((type, service) -> {
             if (!type.isInstance(service)) {
                 throw new IllegalArgumentException("service " + service + " is not a " + type.getName());
@@ -61,12 +64,13 @@ public record PluginContext(double targetRate, double initialThreshold, long see
 
     /**
      * Returns the run's own random numbers: the trainer's (a service it supplies and re-seeds), or, in a context
-     * built without it (a test, a component used on its own), a generator started from {@link #seed()}.
+     * built without it (a test, a component used on its own), one generator started from {@link #seed()} and shared
+     * by every component created from this context.
      *
      * @return the generator
      */
     public RunRandom random() {
-        return service(RunRandom.class).orElseGet(() -> new RunRandom(seed));
+        return (RunRandom) services.get(RunRandom.class);
     }
 
     /**

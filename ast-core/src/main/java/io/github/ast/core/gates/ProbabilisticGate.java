@@ -10,7 +10,7 @@ import io.github.ast.api.spi.PluginContext;
 import java.util.Set;
 
 /**
- * Activates each sample with probability {@code sigmoid((s - threshold) / temperature)}, drawn on the engine.
+ * Activates each sample with probability {@code sigmoid((s - threshold) / temperature)}, drawn from the run's generator.
  *
  * <p>A soft gate keeps some chance for samples just below the threshold, which avoids starving a sample forever
  * because of one noisy score. Random draws come from the run's own generator ({@link RunRandom}), re-seeded by the

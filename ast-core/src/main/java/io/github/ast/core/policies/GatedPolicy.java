@@ -48,7 +48,7 @@ public final class GatedPolicy implements SelectionPolicy {
     private final RunRandom random;
     /** The rate the controller sees once the last selection is accepted. */
     private double pendingRate = Double.NaN;
-    private boolean warnedOfSmallBatches;
+    private boolean sawFirstBatch;
 
     /**
      * Creates the policy.
@@ -94,12 +94,12 @@ public final class GatedPolicy implements SelectionPolicy {
     @Override
     public Selection select(PolicyBatch batch) {
         int size = batch.size();
-        if (size <= minActive && !warnedOfSmallBatches) {
-            warnedOfSmallBatches = true;
+        if (!sawFirstBatch && size <= minActive) { // a short last batch is no reason to warn
             LOG.warn("A batch of {} sample(s) is at or below ast.minActive={}: the fallback trains every sample of "
-                    + "such a batch, so selection saves nothing on it and its scoring pass is extra cost (warned "
-                    + "once). Use larger batches or a smaller ast.minActive", size, minActive);
+                    + "such a batch, so selection saves nothing on it and its scoring pass is extra cost. Use larger "
+                    + "batches or a smaller ast.minActive", size, minActive);
         }
+        sawFirstBatch = true;
         NDManager manager = batch.manager();
         NDArray significance = scorer.score(batch.scoring());
         NDArray gated = gate.select(significance, controller.threshold());
