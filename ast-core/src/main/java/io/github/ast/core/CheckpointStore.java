@@ -50,6 +50,8 @@ final class CheckpointStore {
     private static final String POINTER = ".latest-";
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "model.params";
+    /** The owner of a checkpoint whose state cannot be read: nobody's, so never deleted or overwritten. */
+    private static final String UNREADABLE = "(unreadable state)";
     /** Array files a checkpoint may hold besides the parameters, as {@code <name>.ndlist}. */
     static final java.util.Set<String> ARRAY_FILES = java.util.Set.of("history", "optimizer", "policy", "queue");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
@@ -170,7 +172,7 @@ final class CheckpointStore {
         if (Files.exists(target)) {
             String owner = runIdOf(target);
             if (!owns(owner, state.runId())) {
-                deletion.delete(temporary);
+                deleteBestEffort(temporary, "this run's unpublished checkpoint");
                 throw new IOException(target + " already exists and was not written by this run (run id " + owner
                         + ", this run " + state.runId() + "): it is not overwritten; move it away to continue");
             }
@@ -261,7 +263,10 @@ final class CheckpointStore {
         return owner == null ? ownsUnmarked : owner.equals(runId);
     }
 
-    /** Returns the run id a checkpoint's state records, null if it records none or cannot be read. */
+    /**
+     * Returns the run id a checkpoint's state records: null if it records none (an earlier version wrote it),
+     * {@link #UNREADABLE} if its state cannot be read.
+     */
     private static String runIdOf(Path checkpoint) {
         try {
             return readState(checkpoint).runId();
@@ -269,9 +274,6 @@ final class CheckpointStore {
             return UNREADABLE;
         }
     }
-
-    /** The owner of a checkpoint whose state cannot be read: nobody's, so never deleted or overwritten. */
-    private static final String UNREADABLE = "(unreadable state)";
 
     /** Orders checkpoint names by epoch, then batch, an epoch's end after its batches. */
     private static Comparator<Path> byPosition() {

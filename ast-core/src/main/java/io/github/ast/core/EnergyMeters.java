@@ -35,11 +35,11 @@ public final class EnergyMeters {
      * @throws ConfigurationException for an unknown name or a named meter that is not available here
      */
     public static Optional<EnergyMeter> open(String choice, Settings settings) {
-        validate(choice, settings);
+        List<EnergyMeterFactory> factories = factories();
+        validate(choice, settings, factories);
         if (choice.equals("none")) {
             return Optional.empty();
         }
-        List<EnergyMeterFactory> factories = factories();
         if (choice.equals("auto")) {
             for (EnergyMeterFactory factory : factories) {
                 Optional<EnergyMeter> meter = factory.open(settings);
@@ -69,7 +69,10 @@ public final class EnergyMeters {
      * @throws ConfigurationException naming what is wrong and what is allowed
      */
     public static void validate(String choice, Settings settings) {
-        List<EnergyMeterFactory> factories = factories();
+        validate(choice, settings, factories());
+    }
+
+    private static void validate(String choice, Settings settings, List<EnergyMeterFactory> factories) {
         Set<String> known = new TreeSet<>();
         factories.forEach(f -> known.addAll(f.settingKeys()));
         settings.requireOnly("the energy meters", known);

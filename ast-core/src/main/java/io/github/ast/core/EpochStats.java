@@ -32,8 +32,8 @@ import java.util.Map;
  * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
  * @param scoredBatches batches that had a scoring pass: all of them for the published system, none with stale
  *     scores, some for a policy that scores only while scoring pays
- * @param nonFiniteValidationRows validation rows left out of the validation figures because their inputs or loss
- *     were NaN or infinite
+ * @param nonFiniteValidationRows validation rows left out of the validation figures because their inputs were NaN
+ *     or infinite
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,

@@ -214,7 +214,7 @@ final class ArmRunner {
         clock.pause();
         evaluations.add(evaluate(trainer, budget, clock, epoch, batches, forwarded, backpropagated, rate));
         return new RunRecord(arm.label(), seed, evaluations, epoch, skipped, fallbacks, flipped,
-                (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds, BenchmarkCommand.processor());
+                (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds, BenchmarkCommand.PROCESSOR);
     }
 
     private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock) {

@@ -293,7 +293,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     /**
      * What the timings depend on: processor, cores, Java, and the allocator settings in force. The processor's
      * vector extensions are not part of it, so that configurations begun before they were recorded still resume;
-     * each run records them instead ({@link #processor()}) and the summary names the seeds timed on each.
+     * each run records them instead ({@link #PROCESSOR}) and the summary names the seeds timed on each.
      */
     static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -309,8 +309,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return machine;
     }
 
-    /** Returns the processor's model name and widest vector extension, e.g. "AMD EPYC, avx512f". */
-    static String processor() {
+    /** The processor's model name and widest vector extension, e.g. "AMD EPYC, avx512f", read once. */
+    static final String PROCESSOR = processor();
+
+    private static String processor() {
         List<String> flags = List.of(cpuInfo("flags").orElse("").split(" "));
         String widest = Stream.of("avx512f", "avx2", "avx", "sse4_2").filter(flags::contains).findFirst()
                 .orElse("no AVX recorded");
