@@ -112,6 +112,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the benchmark in --out, skipping finished runs")
     boolean resume;
 
+    @Option(names = "--pause-file", description = "before each run, wait while this file exists: the machine can be "
+            + "used between timed runs without disturbing one")
+    Path pauseFile;
+
     @Option(names = "--render", description = "only rewrite the summary and plots from --out's finished runs")
     boolean render;
 
@@ -200,6 +204,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     if (log.has(arm.label(), seed)) {
                         continue;
                     }
+                    waitWhilePaused();
                     RunRecord run = runner.run(arm, seed);
                     log.append(run);
                     System.out.printf(Locale.ROOT, "%n  %-16s seed %d: %d epochs, %.1f s trained, test acc %.2f%%, "
@@ -211,6 +216,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
             writeOutputs(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
         }
         return 0;
+    }
+
+    /** Holds the next run back while {@code --pause-file} exists, saying so once. */
+    private void waitWhilePaused() throws InterruptedException {
+        if (pauseFile == null || !Files.exists(pauseFile)) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%nPaused: %s exists; the next run starts when it is removed%n", pauseFile);
+        while (Files.exists(pauseFile)) {
+            Thread.sleep(1000);
+        }
     }
 
     /** Loads the data asked for; a missing full set is an error, not a silent fall-back to the small slice. */
