@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Copies each benchmark configuration's generated summary.md into README.md, so no table there is typed by hand.
+"""Copies each benchmark configuration's generated summary.md (and the profile's profile.md) into README.md, so no
+table there is typed by hand.
 
 README.md marks each place as
-    <!-- summary: docs/benchmark/mlp-mxnet-clean -->
+    <!-- summary: docs/benchmark/mlp-mxnet-clean -->   (a folder: its summary.md)
+    <!-- summary: docs/performance/profile.md -->       (a Markdown file)
     ...replaced...
     <!-- end summary -->
 Run from the repository root after a benchmark finished or was resumed: python3 scripts/readme-benchmarks.py
@@ -17,8 +19,8 @@ pattern = re.compile(r"(<!-- summary: (\S+) -->\n)(.*?)(<!-- end summary -->)", 
 
 
 def splice(match):
-    folder = pathlib.Path(match.group(2))
-    summary = folder / "summary.md"
+    path = pathlib.Path(match.group(2))
+    summary = path if path.suffix == ".md" else path / "summary.md"
     if not summary.is_file():
         print(f"{summary} is missing: marked as not run yet", file=sys.stderr)
         return match.group(1) + "_Not run yet: its command starts it, and resumes it when stopped._\n" + match.group(4)
@@ -32,4 +34,4 @@ new, count = pattern.subn(splice, text)
 if count == 0:
     sys.exit("README.md has no '<!-- summary: DIR -->' markers")
 readme.write_text(new, encoding="utf-8")
-print(f"README.md: {count} benchmark summaries copied")
+print(f"README.md: {count} generated summaries copied")

@@ -11,7 +11,12 @@ public record BatchEnergy(double spent, double baseline) {
     /** A zero amount, the start of every sum. */
     public static final BatchEnergy ZERO = new BatchEnergy(0, 0);
 
-    /** Checks that both figures are finite and non-negative. */
+    /**
+     * Checks that both figures are finite and non-negative.
+     *
+     * @param spent energy the sparse step spent, scoring included
+     * @param baseline energy a full-data step would have spent on the same samples
+     */
     public BatchEnergy {
         if (!(spent >= 0) || !(baseline >= 0) || Double.isInfinite(spent) || Double.isInfinite(baseline)) {
             throw new IllegalArgumentException(
@@ -19,12 +24,19 @@ public record BatchEnergy(double spent, double baseline) {
         }
     }
 
-    /** Returns the sum of this and another amount. */
+    /**
+     * Returns the sum of this and another amount.
+     *
+     * @param other the amount to add
+     * @return a new amount whose figures are the sums of both
+     */
     public BatchEnergy plus(BatchEnergy other) {
         return new BatchEnergy(spent + other.spent, baseline + other.baseline);
     }
 
-    /** Returns 1 - spent / baseline, the fraction saved (negative when sparse training cost more); 0 if nothing ran. */
+    /**
+     * {@return 1 - spent / baseline, the fraction saved (negative when sparse training cost more); 0 if nothing ran}
+     */
     public double savings() {
         return baseline == 0 ? 0 : 1 - spent / baseline;
     }

@@ -9,7 +9,13 @@ package io.github.ast.api;
  */
 public record BatchWork(int batchSize, int scored, int trained) {
 
-    /** Checks that the counts are consistent. */
+    /**
+     * Checks that the counts are consistent.
+     *
+     * @param batchSize samples in the batch, >= 0
+     * @param scored samples that went through the scoring pass, at most {@code batchSize}
+     * @param trained samples that went through forward and backward, at most {@code batchSize}
+     */
     public BatchWork {
         if (batchSize < 0 || scored < 0 || trained < 0) {
             throw new IllegalArgumentException("BatchWork counts must be >= 0, got batchSize=" + batchSize
@@ -21,7 +27,7 @@ public record BatchWork(int batchSize, int scored, int trained) {
         }
     }
 
-    /** Returns the samples that were scored but not trained on. */
+    /** {@return the samples that were scored but not trained on} */
     public int skipped() {
         return batchSize - trained;
     }

@@ -9,7 +9,7 @@ package io.github.ast.api;
  */
 public interface Controller {
 
-    /** Returns the threshold the gate should use for the next batch. */
+    /** {@return the threshold the gate should use for the next batch} */
     double threshold();
 
     /**
@@ -31,7 +31,7 @@ public interface Controller {
         throw new UnsupportedOperationException(getClass().getName() + " cannot change its target rate");
     }
 
-    /** Returns a snapshot of the internal state, for logging, inspection and resuming. */
+    /** {@return a snapshot of the internal state, for logging, inspection and resuming} */
     ControllerState state();
 
     /**

@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record ControllerState(String controller, Map<String, Double> values) {
 
-    /** Copies the values so the snapshot cannot change afterwards. */
+    /**
+     * Copies the values so the snapshot cannot change afterwards.
+     *
+     * @param controller the name of the controller that produced it
+     * @param values named state variables, copied in their iteration order
+     */
     public ControllerState {
         Objects.requireNonNull(controller, "controller");
         values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));

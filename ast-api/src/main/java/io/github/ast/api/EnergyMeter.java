@@ -9,10 +9,10 @@ package io.github.ast.api;
  */
 public interface EnergyMeter extends AutoCloseable {
 
-    /** Returns a short description of the source, for example "RAPL package-0+dram" or "CPU time x 10 W/core". */
+    /** {@return a short description of the source, for example "RAPL package-0+dram" or "CPU time x 10 W/core"} */
     String description();
 
-    /** Returns true if the figures are an estimate rather than a hardware measurement. */
+    /** {@return true if the figures are an estimate rather than a hardware measurement} */
     boolean isEstimate();
 
     /**

@@ -11,7 +11,7 @@ import ai.djl.nn.Block;
  */
 public interface EnergyModel {
 
-    /** Returns the unit the model's figures are in, for example "units" or "GFLOP". */
+    /** {@return the unit the model's figures are in, for example "units" or "GFLOP"} */
     String unit();
 
     /**

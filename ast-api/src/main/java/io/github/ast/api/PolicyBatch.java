@@ -15,7 +15,13 @@ import java.util.Objects;
  */
 public record PolicyBatch(ScoringBatch scoring, NDArray unseen, NDArray indices) {
 
-    /** Checks that the mask and the indices, if any, match the batch. */
+    /**
+     * Checks that the mask and the indices, if any, match the batch.
+     *
+     * @param scoring the scored batch
+     * @param unseen boolean mask of shape (batch) of rows that must train, or null
+     * @param indices int64 dataset indices of shape (batch), or null
+     */
     public PolicyBatch {
         Objects.requireNonNull(scoring, "scoring");
         requireRows("unseen", unseen, scoring.size());
@@ -39,12 +45,12 @@ public record PolicyBatch(ScoringBatch scoring, NDArray unseen, NDArray indices)
         }
     }
 
-    /** Returns the number of rows. */
+    /** {@return the number of rows} */
     public int size() {
         return scoring.size();
     }
 
-    /** Returns the manager of the batch's arrays, for the policy's intermediate arrays. */
+    /** {@return the manager of the batch's arrays, for the policy's intermediate arrays} */
     public NDManager manager() {
         return scoring.losses().getManager();
     }

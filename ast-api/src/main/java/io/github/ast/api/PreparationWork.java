@@ -13,7 +13,13 @@ public record PreparationWork(double seconds, long forwarded, long backPropagate
     /** Nothing prepared. */
     public static final PreparationWork NONE = new PreparationWork(0, 0, 0);
 
-    /** Checks that the figures are finite and non-negative, and that every back-propagated row was forwarded. */
+    /**
+     * Checks that the figures are finite and non-negative, and that every back-propagated row was forwarded.
+     *
+     * @param seconds wall-clock seconds
+     * @param forwarded rows forward-propagated, training forwards included
+     * @param backPropagated rows back-propagated, at most {@code forwarded}
+     */
     public PreparationWork {
         if (!(seconds >= 0) || Double.isInfinite(seconds) || forwarded < 0 || backPropagated < 0
                 || backPropagated > forwarded) {

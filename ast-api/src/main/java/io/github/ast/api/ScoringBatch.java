@@ -17,7 +17,14 @@ import java.util.Optional;
  */
 public record ScoringBatch(NDList data, NDList labels, NDList outputs, NDArray losses) {
 
-    /** Checks that all parts are present and agree on the batch size. */
+    /**
+     * Checks that all parts are present and agree on the batch size.
+     *
+     * @param data the batch's inputs, first dimension is the batch
+     * @param labels the batch's labels
+     * @param outputs the model's outputs: predictions first, optionally penultimate activations second
+     * @param losses per-sample losses of shape (batch)
+     */
     public ScoringBatch {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(labels, "labels");
@@ -34,17 +41,17 @@ public record ScoringBatch(NDList data, NDList labels, NDList outputs, NDArray l
         }
     }
 
-    /** Returns the number of samples in the batch. */
+    /** {@return the number of samples in the batch} */
     public int size() {
         return Math.toIntExact(losses.getShape().get(0));
     }
 
-    /** Returns the predictions, the model's first output. */
+    /** {@return the predictions, the model's first output} */
     public NDArray predictions() {
         return outputs.head();
     }
 
-    /** Returns the penultimate activations if the model outputs them as its second output. */
+    /** {@return the penultimate activations if the model outputs them as its second output} */
     public Optional<NDArray> features() {
         return outputs.size() > 1 ? Optional.of(outputs.get(1)) : Optional.empty();
     }

@@ -19,7 +19,17 @@ import ai.djl.ndarray.NDArray;
 public record Selection(NDArray rows, NDArray weights, int count, int gateActive, boolean fallback, double maxWeight,
         String skipReason) {
 
-    /** Checks that a selection has rows and a skip has a reason. */
+    /**
+     * Checks that a selection has rows and a skip has a reason.
+     *
+     * @param rows int64 row indices into the batch, shape (count); null when skipped
+     * @param weights float32 loss weights of the chosen rows, shape (count), or null for weight 1 everywhere
+     * @param count number of rows
+     * @param gateActive rows the policy's own criterion chose before exploration, fallback and unseen rows
+     * @param fallback whether a random fallback replaced the criterion's choice
+     * @param maxWeight the largest weight a row can carry, finite and >= 1 (1 without weights)
+     * @param skipReason why the batch must be skipped, or null
+     */
     public Selection {
         if (skipReason == null && (rows == null || count < 0 || count != rows.size())) {
             throw new IllegalArgumentException("a selection needs rows and their count; got count " + count
@@ -57,7 +67,7 @@ public record Selection(NDArray rows, NDArray weights, int count, int gateActive
         return new Selection(null, null, 0, 0, false, 1, java.util.Objects.requireNonNull(reason, "reason"));
     }
 
-    /** Returns whether the batch is to be skipped. */
+    /** {@return whether the batch is to be skipped} */
     public boolean skipped() {
         return skipReason != null;
     }

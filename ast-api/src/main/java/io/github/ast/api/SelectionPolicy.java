@@ -64,6 +64,17 @@ public interface SelectionPolicy {
     }
 
     /**
+     * Returns whether the policy would choose every row of every batch from now on (the published system at a
+     * target of 100%): the trainer then trains each batch as it is, with no scoring pass and no gather, since
+     * nothing can be skipped. Asked before every batch.
+     *
+     * @return true to train whole batches unscored; false (the default) to have them scored and selected
+     */
+    default boolean trainsEveryRow() {
+        return false;
+    }
+
+    /**
      * Tells the policy how long the previous batch of this epoch took, from its start to this batch's start, as
      * measured by the trainer's clock: everything it made the engine do, asynchronous work included, and the data
      * loading in between. Policies that weigh a scoring pass's cost against its benefit compare batches with and
@@ -125,7 +136,7 @@ public interface SelectionPolicy {
      */
     default void restoreState(NDList saved) {}
 
-    /** Returns the threshold to report in the epoch line, NaN for a policy without one. */
+    /** {@return the threshold to report in the epoch line, NaN for a policy without one} */
     default double threshold() {
         return Double.NaN;
     }

@@ -36,7 +36,7 @@ public final class AdaptivePiController extends PiController {
         this.adaptation = adaptation;
     }
 
-    /** Returns the gain rule. */
+    /** {@return the gain rule} */
     public GainAdaptation adaptation() {
         return adaptation;
     }

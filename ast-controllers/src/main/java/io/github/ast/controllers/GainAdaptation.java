@@ -24,7 +24,13 @@ public record GainAdaptation(double minScale, double shrink, double growth) {
     /** Setting keys read by {@link #from(Settings)}. */
     public static final Set<String> KEYS = Set.of("minGainScale", "gainShrink", "gainGrowth");
 
-    /** Validates every value, naming the bad one and the allowed range. */
+    /**
+     * Validates every value, naming the bad one and the allowed range.
+     *
+     * @param minScale the smallest factor, in (0, 1]
+     * @param shrink factor applied on a change of side, in (0, 1)
+     * @param growth factor applied when the side persists, finite and > 1
+     */
     public GainAdaptation {
         PiSettings.require(minScale > 0 && minScale <= 1, "ast.controller.minGainScale", minScale, "in (0, 1]");
         PiSettings.require(shrink > 0 && shrink < 1, "ast.controller.gainShrink", shrink, "in (0, 1)");

@@ -36,7 +36,7 @@ public class PiController implements Controller {
         this.threshold = settings.initialThreshold();
     }
 
-    /** Returns the settings, with the current target. */
+    /** {@return the settings, with the current target} */
     public PiSettings settings() {
         return settings;
     }
@@ -157,7 +157,7 @@ public class PiController implements Controller {
      */
     protected void addState(Map<String, Double> values) {}
 
-    /** Returns the name this controller is registered under. */
+    /** {@return the name this controller is registered under} */
     protected String name() {
         return "pi";
     }

@@ -38,7 +38,20 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
     public static final Set<String> KEYS = Set.of("kp", "ki", "emaAlpha", "integralClamp", "saturationDecay",
             "minThreshold", "maxThreshold");
 
-    /** Validates every value, naming the bad one by its configuration key and the allowed range. */
+    /**
+     * Validates every value, naming the bad one by its configuration key and the allowed range.
+     *
+     * @param targetRate the activation rate to hold, in (0, 1]
+     * @param initialThreshold the threshold before the first batch, within the bounds
+     * @param kp proportional gain, per percentage point, finite and >= 0
+     * @param ki integral gain, per accumulated percentage point, finite and >= 0
+     * @param emaAlpha weight of the newest observation in the smoothed rate, in (0, 1]
+     * @param integralClamp bound on the magnitude of the integral, finite and > 0
+     * @param saturationDecay fraction of the integral removed on every batch where the threshold hits a bound,
+     *     in [0, 1]
+     * @param minThreshold lower bound of the threshold, finite
+     * @param maxThreshold upper bound of the threshold, finite and > minThreshold
+     */
     public PiSettings {
         require(targetRate > 0 && targetRate <= 1, "ast.targetRate", targetRate, "in (0, 1]");
         require(Double.isFinite(kp) && kp >= 0, "ast.controller.kp", kp, "finite and >= 0");

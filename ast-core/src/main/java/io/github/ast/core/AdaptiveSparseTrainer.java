@@ -1,6 +1,7 @@
 package io.github.ast.core;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
@@ -60,6 +61,8 @@ public final class AdaptiveSparseTrainer {
     /** The run of a custom loop ({@link #trainBatch} outside {@code fit}), opened on its first batch. */
     private TrainingRun customRun;
     private Trainer customTrainer;
+    /** Where the profile command records each phase's time; off otherwise. */
+    private PhaseTimes times = PhaseTimes.OFF;
 
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
@@ -69,6 +72,7 @@ public final class AdaptiveSparseTrainer {
      * @param energy the energy models, primary first
      * @param perSampleLoss the unreduced loss used for scoring
      * @param policy the selection policy, built on the same scorer, gate and controller
+     * @param random the run's own random numbers, shared with the plugins
      */
     @Inject
     public AdaptiveSparseTrainer(AstConfig config, SelectionParts parts, EnergyAccount energy,
@@ -83,43 +87,56 @@ public final class AdaptiveSparseTrainer {
         this.policy = policy;
     }
 
-    /** Returns the configuration. */
+    /** {@return the configuration} */
     public AstConfig config() {
         return config;
     }
 
-    /** Returns the scorer. */
+    /** {@return the scorer} */
     public Scorer scorer() {
         return scorer;
     }
 
-    /** Returns the gate. */
+    /** {@return the gate} */
     public Gate gate() {
         return gate;
     }
 
-    /** Returns the controller, for inspecting its state. */
+    /** {@return the controller, for inspecting its state} */
     public Controller controller() {
         return controller;
     }
 
-    /** Returns the selection policy. */
+    /** {@return the selection policy} */
     public SelectionPolicy policy() {
         return policy;
     }
 
-    /** Returns the primary energy model. */
+    /**
+     * Times every phase of the batches this trainer runs from now on (the profile command's instrument): waits for
+     * the engine at the end of each phase, so profiled batches are slower. {@code fit} records every batch, data
+     * loading included; a custom loop marks its own data loading and calls {@link PhaseTimes#endBatch()}.
+     *
+     * @param recorder the recorder, or {@code null} to stop profiling
+     */
+    public void profileWith(PhaseTimes recorder) {
+        closeCustomRun(); // a custom run keeps the recorder it was opened with
+        this.times = recorder == null ? PhaseTimes.OFF : recorder;
+    }
+
+    /** {@return the primary energy model} */
     public EnergyModel energyModel() {
         return energy.primaryModel();
     }
 
-    /** Returns every energy model the run prices with, primary first. */
+    /** {@return every energy model the run prices with, primary first} */
     public EnergyAccount energyAccount() {
         return energy;
     }
 
     /**
-     * Trains for a number of epochs, validating after each, like {@code EasyTrain.fit}.
+     * Trains for a number of epochs, validating after each, like {@code EasyTrain.fit}, printing each epoch's line
+     * and, on a terminal, a progress bar within it ({@link ConsoleOutput#standard()}).
      *
      * @param trainer a DJL trainer whose model is initialised
      * @param epochs number of epochs, >= 1
@@ -131,12 +148,13 @@ public final class AdaptiveSparseTrainer {
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet)
             throws IOException, TranslateException {
-        return fit(trainer, epochs, trainingSet, validationSet, TrainingObserver.NONE);
+        return fit(trainer, epochs, trainingSet, validationSet, ConsoleOutput.standard());
     }
 
     /**
      * Trains like {@link #fit(Trainer, int, Dataset, Dataset)} and reports every batch and epoch to an observer as
-     * they end, for live output and traces.
+     * they end, for live output and traces, instead of the console: pass
+     * {@code TrainingObserver.all(ConsoleOutput.standard(), yours)} to keep the console output too.
      *
      * @param trainer a DJL trainer whose model is initialised
      * @param epochs number of epochs, >= 1
@@ -195,7 +213,7 @@ public final class AdaptiveSparseTrainer {
                 epochStats, trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         Optional<EnergyMeter> meter = Optional.empty();
         EngineLease lease = EngineLease.acquire(engine);
-        try (TrainingRun run = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize)) {
+        try (TrainingRun run = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times)) {
             CheckpointStore.State resumed = checkpoints == null ? null
                     : checkpoints.resume(trainer, epochs, controller, run);
             EpochTally partial = resumed == null ? null : resumed.partial();
@@ -219,7 +237,7 @@ public final class AdaptiveSparseTrainer {
                         observer, checkpoints);
                 partial = null;
                 epochStats.add(stats);
-                LOG.info(stats.line());
+                LOG.debug(stats.line());
                 observer.onEpoch(stats);
                 boolean last = epoch == epochs || !observer.continueTraining(stats);
                 if (checkpoints != null && (last || epoch % checkpoints.everyEpochs() == 0)) {
@@ -328,8 +346,10 @@ public final class AdaptiveSparseTrainer {
         // The epoch's training seconds and metered joules so far, the part run before a resume included.
         DoubleSupplier seconds = () -> tally.earlierSeconds + (System.nanoTime() - start) / 1e9;
         DoubleSupplier joules = () -> tally.earlierJoules + meter.map(m -> m.joules() - joulesAtStart).orElse(0.0);
+        times.mark();
         while (batches.hasNext()) {
             try (Batch batch = batches.next()) {
+                times.end(PhaseTimes.Phase.DATA, (NDArray) null);
                 if (firstDrawn && checkpoints != null) {
                     checkpoints.firstBatchOfEpoch(batch.getSize());
                 }
@@ -339,13 +359,16 @@ public final class AdaptiveSparseTrainer {
                     restartRandomness(trainer.getManager().getEngine(), engineSeed(seed), seed);
                 }
                 BatchResult result = trainOne(trainer, run, batch);
+                times.endBatch();
                 observer.onBatch(epoch, result);
+                observer.onProgress(epoch, batch.getProgress(), batch.getProgressTotal());
                 tally.add(result);
             }
             if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
                 checkpoints.write(trainer, epoch - 1, epochs, tally.snapshot(seconds.getAsDouble(),
                         joules.getAsDouble()), false, controller, run);
             }
+            times.mark();
         }
         if (tally.batches == 0) {
             throw new IllegalStateException("epoch " + epoch + ": the training set yielded no batch, so nothing was "
@@ -435,7 +458,7 @@ public final class AdaptiveSparseTrainer {
     private TrainingRun customRun(Trainer trainer, long historySize) {
         if (customRun == null || customTrainer != trainer) {
             closeCustomRun();
-            customRun = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize);
+            customRun = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times);
             customTrainer = trainer;
         }
         return customRun;

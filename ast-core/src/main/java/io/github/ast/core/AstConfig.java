@@ -72,7 +72,32 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
     static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter", "policy");
 
-    /** Validates every value; the message names the bad value and what is allowed. */
+    /**
+     * Validates every value; the message names the bad value and what is allowed.
+     *
+     * @param engine the DJL engine the model must run on, or empty (or null) for the default engine
+     * @param scorer scorer name
+     * @param gate gate name
+     * @param controller controller name
+     * @param energyModel energy model name, the one the epoch line's saving comes from
+     * @param energyCompare further energy models priced side by side, or null for none
+     * @param meter energy meter: "auto", "none" or a meter name
+     * @param targetRate fraction of samples to train on, in (0, 1]
+     * @param initialThreshold gate threshold before the first batch, finite
+     * @param minActive fallback size, >= 1
+     * @param splits shares the selected samples are split into for forward and backward, >= 0 (0: one per device)
+     * @param seed random seed for the engine, the sampler and the fallback
+     * @param reseedEvery batches between restarts of the random generators within an epoch, >= 1
+     * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
+     * @param policy selection policy name
+     * @param backwardBatch rows of a pooled step, >= 0 (0: one step per batch)
+     * @param scorerSettings the scorer's settings (keys without prefix), or null for none
+     * @param gateSettings the gate's settings, or null for none
+     * @param controllerSettings the controller's settings, or null for none
+     * @param energySettings the energy models' settings, or null for none
+     * @param meterSettings the meter's settings, or null for none
+     * @param policySettings the policy's settings, or null for none
+     */
     public AstConfig {
         engine = engine == null ? "" : engine.trim();
         scorer = requireName("scorer", scorer);
@@ -125,12 +150,12 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         return builder().build();
     }
 
-    /** Returns a builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns a builder starting from this configuration. */
+    /** {@return a builder starting from this configuration} */
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
@@ -342,98 +367,178 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             }
         }
 
-        /** Sets the engine name, empty for DJL's default. */
+        /**
+         * Sets the engine name, empty for DJL's default.
+         *
+         * @param value the engine name, for example "PyTorch" or "MXNet", or empty
+         * @return this builder
+         */
         public Builder engine(String value) {
             engine = value;
             return this;
         }
 
-        /** Sets the scorer name. */
+        /**
+         * Sets the scorer name.
+         *
+         * @param value the scorer's registered name
+         * @return this builder
+         */
         public Builder scorer(String value) {
             scorer = value;
             return this;
         }
 
-        /** Sets the gate name. */
+        /**
+         * Sets the gate name.
+         *
+         * @param value the gate's registered name
+         * @return this builder
+         */
         public Builder gate(String value) {
             gate = value;
             return this;
         }
 
-        /** Sets the controller name. */
+        /**
+         * Sets the controller name.
+         *
+         * @param value the controller's registered name
+         * @return this builder
+         */
         public Builder controller(String value) {
             controller = value;
             return this;
         }
 
-        /** Sets the energy model name. */
+        /**
+         * Sets the energy model name.
+         *
+         * @param value the primary energy model's registered name
+         * @return this builder
+         */
         public Builder energyModel(String value) {
             energyModel = value;
             return this;
         }
 
-        /** Sets the energy models priced side by side with the primary one. */
+        /**
+         * Sets the energy models priced side by side with the primary one.
+         *
+         * @param value the comparison models' names
+         * @return this builder
+         */
         public Builder energyCompare(List<String> value) {
             energyCompare = value;
             return this;
         }
 
-        /** Sets the energy meter: "auto", "none" or a meter name. */
+        /**
+         * Sets the energy meter: "auto", "none" or a meter name.
+         *
+         * @param value "auto", "none" or a meter name
+         * @return this builder
+         */
         public Builder meter(String value) {
             meter = value;
             return this;
         }
 
-        /** Sets the target activation rate. */
+        /**
+         * Sets the target activation rate.
+         *
+         * @param value the fraction of samples to train on, in (0, 1]
+         * @return this builder
+         */
         public Builder targetRate(double value) {
             targetRate = value;
             return this;
         }
 
-        /** Sets the initial threshold. */
+        /**
+         * Sets the initial threshold.
+         *
+         * @param value the gate threshold before the first batch, finite
+         * @return this builder
+         */
         public Builder initialThreshold(double value) {
             initialThreshold = value;
             return this;
         }
 
-        /** Sets the fallback size. */
+        /**
+         * Sets the fallback size.
+         *
+         * @param value the number of random samples trained when fewer activate, >= 1
+         * @return this builder
+         */
         public Builder minActive(int value) {
             minActive = value;
             return this;
         }
 
-        /** Sets the number of shares the selected samples are split into, 0 for one per device. */
+        /**
+         * Sets the number of shares the selected samples are split into, 0 for one per device.
+         *
+         * @param value the number of shares, >= 0
+         * @return this builder
+         */
         public Builder splits(int value) {
             splits = value;
             return this;
         }
 
-        /** Sets the random seed. */
+        /**
+         * Sets the random seed.
+         *
+         * @param value the seed
+         * @return this builder
+         */
         public Builder seed(long value) {
             seed = value;
             return this;
         }
 
-        /** Sets the number of batches between restarts of the random generators within an epoch. */
+        /**
+         * Sets the number of batches between restarts of the random generators within an epoch.
+         *
+         * @param value batches between restarts, >= 1
+         * @return this builder
+         */
         public Builder reseedEvery(int value) {
             reseedEvery = value;
             return this;
         }
 
-        /** Sets the selection (fresh, history or stale, exploration, rescaling, warm-up, annealing). */
+        /**
+         * Sets the selection (fresh, history or stale, exploration, rescaling, warm-up, annealing).
+         *
+         * @param value the selection configuration
+         * @return this builder
+         */
         public Builder selection(SelectionConfig value) {
             selection = new PendingSelection(value.mode(), value.exploration(), value.rescale(), value.warmupEpochs(),
                     value.annealEpochs(), value.targetStart(), value.staleness());
             return this;
         }
 
-        /** Sets the selection policy's name. */
+        /**
+         * Sets the selection policy's name.
+         *
+         * @param value the policy's registered name
+         * @return this builder
+         */
         public Builder policy(String value) {
             policy = value;
             return this;
         }
 
-        /** Sets the rows of a pooled step, 0 for one step per batch. */
+        /**
+         * Sets the rows of a pooled step, 0 for one step per batch.
+         *
+         * @param value rows per pooled step, >= 0
+         * @return this builder
+         */
         public Builder backwardBatch(int value) {
             backwardBatch = value;
             return this;
@@ -462,7 +567,11 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
-        /** Validates and returns the configuration. */
+        /**
+         * Validates and returns the configuration.
+         *
+         * @return the configuration
+         */
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
                     initialThreshold, minActive, splits, seed, reseedEvery, selection.build(), policy, backwardBatch,

@@ -40,12 +40,29 @@ public record BatchResult(int batchSize, int gateActive, int trained, boolean fa
         return new BatchResult(batchSize, 0, 0, false, true, 0, 0, 0, threshold, Map.of(), 0, 0, 1, false);
     }
 
-    /** Copies the energies. */
+    /**
+     * Copies the energies.
+     *
+     * @param batchSize samples in the batch
+     * @param gateActive samples the gate activated
+     * @param trained samples that were trained on
+     * @param fallback whether the random fallback replaced the gate's choice
+     * @param skipped whether the step was skipped
+     * @param evaluated samples whose loss and correctness this step computed
+     * @param lossSum sum of those samples' per-sample losses
+     * @param correct those samples whose arg-max prediction equals the label
+     * @param threshold the threshold after the controller's update
+     * @param energies the batch's energy by model name, the primary model first; copied
+     * @param forwarded rows forward-propagated while this batch was trained
+     * @param backPropagated rows back-propagated while this batch was trained
+     * @param maxWeight the largest loss weight a row selected here can carry, 1 without weights
+     * @param scored whether the batch had a scoring pass
+     */
     public BatchResult {
         energies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energies));
     }
 
-    /** Returns the primary energy model's figure, zero if the batch was skipped. */
+    /** {@return the primary energy model's figure, zero if the batch was skipped} */
     public BatchEnergy energy() {
         return energies.isEmpty() ? BatchEnergy.ZERO : energies.values().iterator().next();
     }

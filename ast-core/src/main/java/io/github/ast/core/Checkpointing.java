@@ -44,7 +44,16 @@ public record Checkpointing(Path directory, int everyEpochs, int everyBatches, i
     /** The number of checkpoints the factories keep. */
     public static final int DEFAULT_KEEP = 3;
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param directory where checkpoints are written
+     * @param everyEpochs write a checkpoint after every this many epochs, >= 1
+     * @param everyBatches also write one after every this many batches within an epoch, >= 0 (0: epoch ends only)
+     * @param keep how many of the newest checkpoints to keep on disk, >= 1
+     * @param resume start from the latest checkpoint in the directory if there is one
+     * @param optimizer the trainer's optimiser if its state can be checkpointed, else null
+     */
     public Checkpointing {
         Objects.requireNonNull(directory, "directory");
         if (everyEpochs < 1) {

@@ -42,17 +42,17 @@ public final class EnergyAccount {
         this.primary = models.keySet().iterator().next();
     }
 
-    /** Returns the name of the primary model, the one the epoch line's saving comes from. */
+    /** {@return the name of the primary model, the one the epoch line's saving comes from} */
     public String primary() {
         return primary;
     }
 
-    /** Returns the primary model. */
+    /** {@return the primary model} */
     public EnergyModel primaryModel() {
         return models.get(primary);
     }
 
-    /** Returns the unit of each model, by name, primary first. */
+    /** {@return the unit of each model, by name, primary first} */
     public Map<String, String> units() {
         Map<String, String> units = new LinkedHashMap<>();
         models.forEach((name, model) -> units.put(name, model.unit()));

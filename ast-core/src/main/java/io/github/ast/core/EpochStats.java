@@ -41,12 +41,39 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
         int skippedBatches, double trainSeconds, double validationSeconds, long samples, long forwarded,
         long backPropagated, double maxWeight, int scoredBatches, long nonFiniteValidationRows) {
 
-    /** Copies the energies. */
+    /**
+     * Copies the energies.
+     *
+     * @param epoch 1-based epoch number
+     * @param epochs total epochs of the run
+     * @param phase warm-up, sparse or anneal
+     * @param trainLoss mean per-sample loss before each step, over the scoring pass's (or the trained) samples
+     * @param trainAccuracy accuracy over the same samples
+     * @param validationLoss mean per-sample loss on the validation set, NaN without one
+     * @param validationAccuracy accuracy on the validation set, NaN without one
+     * @param activationRate samples trained / samples scored, fallback included
+     * @param gateRate samples the gate activated / samples scored
+     * @param targetRate the target the controller held in this epoch
+     * @param threshold the threshold at the end of the epoch
+     * @param energies the epoch's energy by model name, the primary model first; copied
+     * @param measuredJoules joules the energy meter read over the training loop, NaN without a meter
+     * @param batches batches seen
+     * @param fallbackBatches batches where the random fallback trained instead of the gate's choice
+     * @param skippedBatches batches skipped for empty input or non-finite losses
+     * @param trainSeconds wall-clock seconds of the training loop (scoring included)
+     * @param validationSeconds wall-clock seconds of validation
+     * @param samples the epoch's samples (of batches not skipped)
+     * @param forwarded rows forward-propagated in the epoch
+     * @param backPropagated rows back-propagated in the epoch
+     * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
+     * @param scoredBatches batches that had a scoring pass
+     * @param nonFiniteValidationRows validation rows left out because their inputs were NaN or infinite
+     */
     public EpochStats {
         energies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energies));
     }
 
-    /** Returns the primary energy model's figure. */
+    /** {@return the primary energy model's figure} */
     public BatchEnergy energy() {
         return energies.isEmpty() ? BatchEnergy.ZERO : energies.values().iterator().next();
     }
@@ -77,6 +104,9 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
         }
         if (maxWeight > 1) {
             line.append(String.format(Locale.ROOT, " | Wmax: %.1f", maxWeight));
+        }
+        if (fallbackBatches > 0) {
+            line.append(String.format(Locale.ROOT, " | Fallback: %d batches", fallbackBatches));
         }
         if (skippedBatches > 0) {
             line.append(String.format(Locale.ROOT, " | Skipped: %d batches", skippedBatches));

@@ -17,35 +17,48 @@ import java.util.Map;
 public record RunReport(AstConfig config, Provenance provenance, Map<String, String> energyUnits, String meter,
         boolean meterIsEstimate, List<EpochStats> epochs) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param config the full configuration
+     * @param provenance the software versions
+     * @param energyUnits unit of each energy model's figures, by model name, the primary first; copied
+     * @param meter description of the energy meter, or "none"
+     * @param meterIsEstimate whether the meter's figures are an estimate rather than a measurement
+     * @param epochs per-epoch figures, in order; copied
+     */
     public RunReport {
         energyUnits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energyUnits));
         epochs = List.copyOf(epochs);
     }
 
-    /** Returns the primary energy model's figures summed over all epochs. */
+    /** {@return the primary energy model's figures summed over all epochs} */
     public BatchEnergy totalEnergy() {
         return epochs.stream().map(EpochStats::energy).reduce(BatchEnergy.ZERO, BatchEnergy::plus);
     }
 
-    /** Returns every energy model's figures summed over all epochs. */
+    /** {@return every energy model's figures summed over all epochs} */
     public Map<String, BatchEnergy> totalEnergies() {
         Map<String, BatchEnergy> total = new java.util.LinkedHashMap<>();
         epochs.forEach(e -> total.putAll(EnergyAccount.sum(total, e.energies())));
         return total;
     }
 
-    /** Returns the joules the meter read over all training loops, NaN without a meter. */
+    /** {@return the joules the meter read over all training loops, NaN without a meter} */
     public double totalJoules() {
         return epochs.stream().mapToDouble(EpochStats::measuredJoules).sum();
     }
 
-    /** Returns the primary energy model's unit. */
+    /** {@return the primary energy model's unit} */
     public String energyUnit() {
         return energyUnits.get(config.energyModel());
     }
 
-    /** Returns the last epoch's figures. */
+    /**
+     * {@return the last epoch's figures}
+     *
+     * @throws IllegalStateException if the run has no epochs
+     */
     public EpochStats last() {
         if (epochs.isEmpty()) {
             throw new IllegalStateException("the run has no epochs");

@@ -81,13 +81,23 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
             };
         }
 
-        /** Returns the configured name. */
+        /** {@return the configured name} */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param mode fresh, history or stale
+     * @param exploration probability that a sample the gate left out is trained anyway, in [0, 1)
+     * @param rescale whether to weight explored samples' losses by 1 / exploration; needs exploration > 0
+     * @param warmupEpochs first epochs trained on every sample, >= 0
+     * @param annealEpochs last epochs trained on every sample, >= 0
+     * @param targetStart the first sparse epoch's target rate, NaN for a constant target
+     * @param staleness with {@link Mode#STALE}, epochs a fresh pass's scores are reused for, >= 1
+     */
     public SelectionConfig {
         if (mode == null) {
             throw new ConfigurationException("ast.selection must be fresh, history or stale");

@@ -19,6 +19,16 @@ public interface TrainingObserver {
     default void onBatch(int epoch, BatchResult result) {}
 
     /**
+     * Called after every batch with how far the epoch has come, in the units of DJL's {@code Batch.getProgress()}
+     * (samples, for an {@code ArrayDataset}), for progress bars.
+     *
+     * @param epoch the 1-based epoch
+     * @param done progress so far this epoch
+     * @param total the epoch's whole progress
+     */
+    default void onProgress(int epoch, long done, long total) {}
+
+    /**
      * Called after every epoch, validation included.
      *
      * @param stats the epoch's figures
@@ -34,5 +44,41 @@ public interface TrainingObserver {
      */
     default boolean continueTraining(EpochStats stats) {
         return true;
+    }
+
+    /**
+     * Returns an observer that passes every call to each of these in order, and continues training while all of
+     * them agree to.
+     *
+     * @param observers the observers, for example {@code ConsoleOutput.standard()} and one's own
+     * @return the combination
+     */
+    static TrainingObserver all(TrainingObserver... observers) {
+        java.util.List<TrainingObserver> list = java.util.List.of(observers);
+        return new TrainingObserver() {
+            @Override
+            public void onBatch(int epoch, BatchResult result) {
+                list.forEach(o -> o.onBatch(epoch, result));
+            }
+
+            @Override
+            public void onProgress(int epoch, long done, long total) {
+                list.forEach(o -> o.onProgress(epoch, done, total));
+            }
+
+            @Override
+            public void onEpoch(EpochStats stats) {
+                list.forEach(o -> o.onEpoch(stats));
+            }
+
+            @Override
+            public boolean continueTraining(EpochStats stats) {
+                boolean go = true;
+                for (TrainingObserver o : list) {
+                    go &= o.continueTraining(stats); // every observer is asked
+                }
+                return go;
+            }
+        };
     }
 }

@@ -37,6 +37,7 @@ final class TrainingRun implements AutoCloseable {
     private final NDManager manager;
     private final SampleHistory history;
     private final BackwardAssembler assembler;
+    private final PhaseTimes times;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
     private BatchResult previous;
@@ -51,13 +52,15 @@ final class TrainingRun implements AutoCloseable {
      * @param perSampleLoss the unreduced loss
      * @param trainer the DJL trainer, whose manager the run's arrays live under
      * @param historySize the training set's size when scores come from a history, else -1
+     * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
      */
     TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
-            Trainer trainer, long historySize) {
+            Trainer trainer, long historySize, PhaseTimes times) {
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), perSampleLoss);
-        this.step = new WeightedStep(perSampleLoss, config.splits());
+        this.step = new WeightedStep(perSampleLoss, config.splits(), times);
+        this.times = times;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
         this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
@@ -96,7 +99,10 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
         if (phase != SelectionConfig.Phase.SPARSE) {
-            return fullStep(trainer, batch);
+            return fullStep(trainer, batch, 0);
+        }
+        if (policy.trainsEveryRow()) {
+            return fullStep(trainer, batch, batch.getSize());
         }
         long start = System.nanoTime();
         if (previous != null && !previous.skipped()) {
@@ -107,8 +113,13 @@ final class TrainingRun implements AutoCloseable {
         return previous;
     }
 
-    /** Trains every sample with no scoring pass: a real 100%, for warm-up and annealing. */
-    private BatchResult fullStep(Trainer trainer, Batch batch) {
+    /**
+     * Trains every sample with no scoring pass: a real 100%, for warm-up and annealing, and for a policy that
+     * chooses every row.
+     *
+     * @param gateActive the rows reported as the gate's: 0 outside selection, the batch when the policy chose all
+     */
+    private BatchResult fullStep(Trainer trainer, Batch batch, int gateActive) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
         StepRows rows = new StepRows(batch.getData(), batch.getLabels(), null, indices, size, size);
@@ -118,7 +129,7 @@ final class TrainingRun implements AutoCloseable {
         }
         record(rows, trained);
         notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
-        return new BatchResult(size, 0, size, false, false, size, trained.lossSum(), trained.correct(),
+        return new BatchResult(size, gateActive, size, false, false, size, trained.lossSum(), trained.correct(),
                 policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1, false);
     }
 
@@ -130,11 +141,13 @@ final class TrainingRun implements AutoCloseable {
             return trainSelection(trainer, batch, unscored, indices, null, null);
         }
         ScoreSource.Scores scores = source.scores(trainer, batch, indices, history);
+        times.end(PhaseTimes.Phase.SCORING_FORWARD, scores.losses());
         Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
                 scores.outputs(), scores.losses()), scores.unseen(),
                 indices != null ? indices : SampleHistory.indicesOf(batch)));
         // Read after the policy's own read has waited for the engine: the statistics are ready by then.
         float[] statistics = scores.fresh() ? scores.statistics().toFloatArray() : null;
+        times.end(PhaseTimes.Phase.SELECTION, (NDArray) null);
         if (statistics != null && !Double.isFinite(statistics[0])) {
             LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
                     statistics[0]);
@@ -163,6 +176,7 @@ final class TrainingRun implements AutoCloseable {
         int size = batch.getSize();
         boolean fresh = scoredOutputs != null;
         List<StepRows> steps = assembler.offer(batch, selection, indices);
+        times.end(PhaseTimes.Phase.GATHER, steps.isEmpty() ? null : steps.get(0).data());
         boolean pooled = assembler instanceof PooledAssembler;
         if (pooled) {
             policy.accept(selection); // queued: the rows will train, now or later
@@ -244,10 +258,11 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private static void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
+    private void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
         Device device = labels.head().getDevice();
         BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
+        times.end(PhaseTimes.Phase.LISTENERS, (NDArray) null);
     }
 
     @Override

@@ -30,14 +30,17 @@ final class WeightedStep {
 
     private final PerSampleLoss perSampleLoss;
     private final int splits;
+    private final PhaseTimes times;
 
     /**
      * @param perSampleLoss the unreduced loss, for the history and the weighted loss
      * @param splits shares per step, 0 for one per device
+     * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
      */
-    WeightedStep(PerSampleLoss perSampleLoss, int splits) {
+    WeightedStep(PerSampleLoss perSampleLoss, int splits, PhaseTimes times) {
         this.perSampleLoss = perSampleLoss;
         this.splits = splits;
+        this.times = times;
     }
 
     /** What a training forward produced, read back once: for statistics and the history. */
@@ -65,6 +68,7 @@ final class WeightedStep {
                 NDList data = toDevice(share(rows.data(), ranges, i), device);
                 NDList labels = toDevice(share(rows.labels(), ranges, i), device);
                 NDList predictions = trainer.forward(data, labels);
+                times.end(PhaseTimes.Phase.TRAINING_FORWARD, predictions);
                 if (validateLabels) {
                     perSampleLoss.validate(labels, predictions);
                 }
@@ -106,10 +110,13 @@ final class WeightedStep {
                 }
                 lossByDevice.merge(device, loss, NDArray::add);
             }
+            times.end(PhaseTimes.Phase.LOSSES, lossByDevice.values().iterator().next());
             lossByDevice.values().forEach(collector::backward);
+            times.endBackward(trainer);
             trained = new Trained(predictions, perSample, read[0], Math.round(read[1]));
         }
         trainer.step();
+        times.endOptimizer(trainer);
         return trained;
     }
 

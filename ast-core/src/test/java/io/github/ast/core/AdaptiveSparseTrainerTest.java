@@ -207,16 +207,22 @@ class AdaptiveSparseTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
-    void fullActivationTrainsEverySampleLikeEasyTrain(String engine) throws Exception {
+    void fullActivationTrainsEveryBatchDirectlyWithNoScoringPass(String engine) throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).targetRate(1.0).initialThreshold(0).build();
+        CountingListener listener = new CountingListener();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("synthetic", Device.cpu(), engine);
-                Trainer trainer = trainer(model, new CountingListener())) {
+                Trainer trainer = trainer(model, listener)) {
             RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 1, dataset(m, 64, 1), null);
-            assertThat(report.last().activationRate()).isEqualTo(1.0);
-            assertThat(report.last().validationAccuracy()).isNaN();
-            assertThat(report.last().energy().savings()).isCloseTo(-1.0 / 3, org.assertj.core.api.Assertions.within(
-                    1e-9));
+            EpochStats epoch = report.last();
+            assertThat(epoch.activationRate()).isEqualTo(1.0);
+            assertThat(epoch.validationAccuracy()).isNaN();
+            // Nothing can be skipped at 100%, so nothing is scored: one forward per sample, no extra energy.
+            assertThat(epoch.forwarded()).isEqualTo(SAMPLES);
+            assertThat(epoch.backPropagated()).isEqualTo(SAMPLES);
+            assertThat(epoch.scoredBatches()).isZero();
+            assertThat(epoch.energy().savings()).isZero();
+            assertThat(listener.trainingBatches.get()).isEqualTo(SAMPLES / 64);
         }
     }
 

@@ -25,7 +25,11 @@ public record CarbonIntensity(double gramsPerKwh) {
 
     private static final double JOULES_PER_KWH = 3.6e6;
 
-    /** Validates the intensity. */
+    /**
+     * Validates the intensity.
+     *
+     * @param gramsPerKwh grams of CO₂-equivalent emitted per kWh of electricity, finite and >= 0
+     */
     public CarbonIntensity {
         if (!(gramsPerKwh >= 0) || Double.isInfinite(gramsPerKwh)) {
             throw new ConfigurationException(SETTING + "=" + gramsPerKwh + " must be finite and >= 0 (gCO2eq/kWh)");
@@ -47,7 +51,12 @@ public record CarbonIntensity(double gramsPerKwh) {
         return new CarbonIntensity(value);
     }
 
-    /** Converts joules to kilowatt-hours (1 kWh = 3.6 MJ). */
+    /**
+     * Converts joules to kilowatt-hours (1 kWh = 3.6 MJ).
+     *
+     * @param joules energy in joules
+     * @return the same energy in kilowatt-hours
+     */
     public static double kilowattHours(double joules) {
         return joules / JOULES_PER_KWH;
     }

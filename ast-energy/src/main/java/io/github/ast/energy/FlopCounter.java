@@ -91,7 +91,7 @@ public final class FlopCounter {
         this.rules = List.copyOf(rules);
     }
 
-    /** Returns the counter for DJL's built-in blocks, with the conventions in the class description. */
+    /** {@return the counter for DJL's built-in blocks, with the conventions in the class description} */
     public static FlopCounter standard() {
         return STANDARD;
     }

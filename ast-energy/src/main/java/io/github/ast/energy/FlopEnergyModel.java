@@ -62,12 +62,12 @@ public final class FlopEnergyModel implements EnergyModel {
         this.forwardFlopsPerSample = forwardFlopsPerSample;
     }
 
-    /** Returns the cost of a backward pass in forward passes. */
+    /** {@return the cost of a backward pass in forward passes} */
     public double backwardFactor() {
         return backwardFactor;
     }
 
-    /** Returns the forward FLOPs of one sample once attached, empty before. */
+    /** {@return the forward FLOPs of one sample once attached, empty before} */
     public OptionalLong forwardFlopsPerSample() {
         return forwardFlopsPerSample;
     }

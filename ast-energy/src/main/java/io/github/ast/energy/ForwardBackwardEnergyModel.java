@@ -20,7 +20,12 @@ import java.util.Set;
  */
 public record ForwardBackwardEnergyModel(double forwardCost, double backwardCost) implements EnergyModel {
 
-    /** Validates the costs. */
+    /**
+     * Validates the costs.
+     *
+     * @param forwardCost cost of one sample's forward pass, finite and > 0
+     * @param backwardCost cost of one sample's backward pass, finite and >= 0
+     */
     public ForwardBackwardEnergyModel {
         if (!(forwardCost > 0) || Double.isInfinite(forwardCost)) {
             throw new ConfigurationException("forwardCost=" + forwardCost + " must be finite and > 0");

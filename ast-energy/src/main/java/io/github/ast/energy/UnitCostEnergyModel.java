@@ -21,7 +21,12 @@ import java.util.Set;
  */
 public record UnitCostEnergyModel(double costPerActivation, double costPerSkip) implements EnergyModel {
 
-    /** Validates the costs. */
+    /**
+     * Validates the costs.
+     *
+     * @param costPerActivation cost of one trained sample, finite and > 0
+     * @param costPerSkip cost of one skipped sample, finite and >= 0
+     */
     public UnitCostEnergyModel {
         if (!(costPerActivation > 0) || Double.isInfinite(costPerActivation)) {
             throw new ConfigurationException("costPerActivation=" + costPerActivation + " must be finite and > 0");

@@ -45,7 +45,7 @@ public final class FashionMnist {
      */
     public record Split(NDArray images, NDArray labels) {
 
-        /** Returns the number of samples. */
+        /** {@return the number of samples} */
         public long size() {
             return labels.getShape().get(0);
         }

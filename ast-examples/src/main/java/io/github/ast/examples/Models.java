@@ -60,7 +60,12 @@ public final class Models {
         };
     }
 
-    /** Flatten, 256 and 128 ReLU units, then the classes. */
+    /**
+     * Flatten, 256 and 128 ReLU units, then the classes.
+     *
+     * @param classes number of classes
+     * @return the block, uninitialised
+     */
     public static Block mlp(int classes) {
         return new SequentialBlock().add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
@@ -68,7 +73,12 @@ public final class Models {
                 .add(Linear.builder().setUnits(classes).build());
     }
 
-    /** conv 5x5x32, pool, conv 5x5x64, pool, 128 ReLU units, then the classes. */
+    /**
+     * conv 5x5x32, pool, conv 5x5x64, pool, 128 ReLU units, then the classes.
+     *
+     * @param classes number of classes
+     * @return the block, uninitialised
+     */
     public static Block cnn(int classes) {
         return new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(32).build())

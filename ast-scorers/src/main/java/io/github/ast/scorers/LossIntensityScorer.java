@@ -28,7 +28,7 @@ public final class LossIntensityScorer implements Scorer {
         this.weights = weights;
     }
 
-    /** Returns the configured weights. */
+    /** {@return the configured weights} */
     public Weights weights() {
         return weights;
     }
@@ -53,7 +53,12 @@ public final class LossIntensityScorer implements Scorer {
         /** The reference weights, 0.7 and 0.3. */
         public static final Weights DEFAULT = new Weights(0.7, 0.3);
 
-        /** Validates the weights. */
+        /**
+         * Validates the weights.
+         *
+         * @param loss weight of the normalised loss, finite and non-negative
+         * @param intensity weight of the normalised intensity, finite and non-negative; the two must not both be 0
+         */
         public Weights {
             if (!(loss >= 0) || !(intensity >= 0) || Double.isInfinite(loss) || Double.isInfinite(intensity)) {
                 throw new ConfigurationException("scorer weights must be finite and >= 0, got lossWeight=" + loss

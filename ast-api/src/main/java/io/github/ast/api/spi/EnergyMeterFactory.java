@@ -10,13 +10,13 @@ import java.util.Set;
  */
 public interface EnergyMeterFactory {
 
-    /** Returns the name users may select this meter by, for example "rapl", "nvml", "cpu-time". */
+    /** {@return the name users may select this meter by, for example "rapl", "nvml", "cpu-time"} */
     String name();
 
-    /** Returns the setting keys this meter reads (without prefix); keys no meter reads are configuration errors. */
+    /** {@return the setting keys this meter reads (without prefix); keys no meter reads are configuration errors} */
     Set<String> settingKeys();
 
-    /** Returns the priority: higher is preferred when several meters are available. */
+    /** {@return the priority: higher is preferred when several meters are available} */
     int priority();
 
     /**

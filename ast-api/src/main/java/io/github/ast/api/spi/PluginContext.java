@@ -20,7 +20,16 @@ import java.util.Optional;
 public record PluginContext(double targetRate, double initialThreshold, long seed, Settings settings,
         Map<Class<?>, Object> services) {
 
-    /** Validates the run-wide values and the services' types. */
+    /**
+     * Validates the run-wide values and the services' types.
+     *
+     * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
+     * @param initialThreshold the gate's threshold before the first batch, finite
+     * @param seed the run's random seed
+     * @param settings the component's own settings
+     * @param services objects supplied in code, by the type they are looked up by; each must be an instance of its key,
+     *     and a {@link RunRandom} from {@code seed} is added if absent
+     */
     public PluginContext {
         if (!(targetRate > 0 && targetRate <= 1)) {
             throw new ConfigurationException("targetRate=" + targetRate + " must be in (0, 1]");

@@ -14,10 +14,10 @@ import java.util.Set;
  */
 public interface PluginFactory<T> {
 
-    /** Returns the unique name users select this implementation by, lower-case with dashes. */
+    /** {@return the unique name users select this implementation by, lower-case with dashes} */
     String name();
 
-    /** Returns the setting keys this factory reads (without prefix); any other key is a configuration error. */
+    /** {@return the setting keys this factory reads (without prefix); any other key is a configuration error} */
     Set<String> settingKeys();
 
     /**

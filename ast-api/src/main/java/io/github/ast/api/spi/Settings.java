@@ -33,22 +33,22 @@ public final class Settings {
         return new Settings(prefix, values);
     }
 
-    /** Returns empty settings. */
+    /** {@return empty settings} */
     public static Settings empty() {
         return new Settings("", Map.of());
     }
 
-    /** Returns the keys that were set. */
+    /** {@return the keys that were set} */
     public Set<String> keys() {
         return values.keySet();
     }
 
-    /** Returns all values, keyed without prefix. */
+    /** {@return all values, keyed without prefix} */
     public Map<String, String> asMap() {
         return values;
     }
 
-    /** Returns the prefix used in error messages. */
+    /** {@return the prefix used in error messages} */
     public String prefix() {
         return prefix;
     }

@@ -28,7 +28,13 @@ public record SignificanceStream(String name, int batchSize, LossDistribution lo
     /** Where the sudden-shift stream changes distribution, as a fraction of the run. */
     public static final double SHIFT_AT = 1.0 / 3;
 
-    /** Validates the batch size. */
+    /**
+     * Validates the batch size.
+     *
+     * @param name the name the report prints
+     * @param batchSize samples per batch, >= 1
+     * @param losses the raw per-sample loss distribution
+     */
     public SignificanceStream {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(losses, "losses");
@@ -99,7 +105,11 @@ public record SignificanceStream(String name, int batchSize, LossDistribution lo
         return Math.pow(-Math.log(1 - random.nextDouble()), shape);
     }
 
-    /** Batches of 128 from a fixed heavy-ish tailed distribution ({@code E^1.5}). */
+    /**
+     * Batches of 128 from a fixed heavy-ish tailed distribution ({@code E^1.5}).
+     *
+     * @return the stream named {@code stationary}
+     */
     public static SignificanceStream stationary() {
         return new SignificanceStream("stationary", 128, (random, progress) -> poweredExponential(random, 1.5));
     }
@@ -108,6 +118,8 @@ public record SignificanceStream(String name, int batchSize, LossDistribution lo
      * Batches of 128 whose loss shape drifts over the whole run from concentrated ({@code E^0.3}) to heavy-tailed
      * ({@code E^2.5}), as the model learns most samples and keeps failing a few: the threshold that gives the target
      * keeps moving, so the controller must track a ramp rather than find a point.
+     *
+     * @return the stream named {@code drifting}
      */
     public static SignificanceStream drifting() {
         return new SignificanceStream("drifting", 128,
@@ -117,6 +129,8 @@ public record SignificanceStream(String name, int batchSize, LossDistribution lo
     /**
      * Batches of 128 that switch at {@link #SHIFT_AT} of the run from concentrated ({@code E^0.3}) to heavy-tailed
      * ({@code E^2.5}) losses, as after a learning-rate change or a new data source.
+     *
+     * @return the stream named {@code sudden shift}
      */
     public static SignificanceStream suddenShift() {
         return new SignificanceStream("sudden shift", 128,
@@ -126,18 +140,24 @@ public record SignificanceStream(String name, int batchSize, LossDistribution lo
     /**
      * Batches of 128 of Pareto losses with tail index 1.5 (finite mean, infinite variance): a few huge losses
      * dominate a batch's mean, so the scale of everyone else's score jumps from batch to batch.
+     *
+     * @return the stream named {@code heavy-tailed}
      */
     public static SignificanceStream heavyTailed() {
         return new SignificanceStream("heavy-tailed", 128,
                 (random, progress) -> Math.pow(1 - random.nextDouble(), -1 / 1.5));
     }
 
-    /** The stationary distribution in batches of 8: the observed rate moves in steps of 12.5 points. */
+    /**
+     * The stationary distribution in batches of 8: the observed rate moves in steps of 12.5 points.
+     *
+     * @return the stream named {@code tiny batches}
+     */
     public static SignificanceStream tinyBatches() {
         return new SignificanceStream("tiny batches", 8, (random, progress) -> poweredExponential(random, 1.5));
     }
 
-    /** Returns the five streams the report and the tests use, in report order. */
+    /** {@return the five streams the report and the tests use, in report order} */
     public static List<SignificanceStream> standard() {
         return List.of(stationary(), drifting(), suddenShift(), heavyTailed(), tinyBatches());
     }

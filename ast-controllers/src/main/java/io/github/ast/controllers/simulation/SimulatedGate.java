@@ -9,7 +9,7 @@ import java.util.Random;
  */
 public sealed interface SimulatedGate permits SimulatedGate.Threshold, SimulatedGate.Probabilistic {
 
-    /** Returns the name the report prints. */
+    /** {@return the name the report prints} */
     String name();
 
     /**
@@ -62,7 +62,11 @@ public sealed interface SimulatedGate permits SimulatedGate.Threshold, Simulated
      */
     record Probabilistic(double temperature) implements SimulatedGate {
 
-        /** Validates the temperature. */
+        /**
+         * Validates the temperature.
+         *
+         * @param temperature softness, finite and > 0
+         */
         public Probabilistic {
             if (!(temperature > 0) || Double.isInfinite(temperature)) {
                 throw new IllegalArgumentException(

@@ -21,7 +21,14 @@ import java.util.Random;
  */
 public record Simulation(SignificanceStream stream, SimulatedGate gate, int batches, long seed) {
 
-    /** Validates the run length. */
+    /**
+     * Validates the run length.
+     *
+     * @param stream the significance scores
+     * @param gate the gate between scores and activations
+     * @param batches the length of a full run, >= 2
+     * @param seed the seed of every draw
+     */
     public Simulation {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(gate, "gate");

@@ -52,7 +52,7 @@ public final class SimulationReport {
         System.out.print(markdown(registeredControllers()));
     }
 
-    /** Returns the controller factories on the class path, in registration order. */
+    /** {@return the controller factories on the class path, in registration order} */
     public static List<ControllerFactory> registeredControllers() {
         return ServiceLoader.load(ControllerFactory.class).stream().map(ServiceLoader.Provider::get).toList();
     }

@@ -29,7 +29,7 @@ public interface ScoreHistory extends AutoCloseable {
     }
 
     /**
-     * Rebuilds a history from {@link #export()}, on the engine when it supports indexed assignment.
+     * Rebuilds a history from {@link #export(NDManager)}, on the engine when it supports indexed assignment.
      *
      * @param manager the manager the history's arrays live on
      * @param saved outputs (size, classes), losses (size) and seen flags (size) as float32
@@ -44,7 +44,12 @@ public interface ScoreHistory extends AutoCloseable {
                 : new HostScoreHistory(manager, saved);
     }
 
-    /** Returns whether the engine can assign rows through an index array. */
+    /**
+     * Returns whether the engine can assign rows through an index array.
+     *
+     * @param manager the manager whose engine is probed
+     * @return true if assigning rows through an index array works on that engine
+     */
     static boolean supportsIndexedSet(NDManager manager) {
         try (NDManager probe = manager.newSubManager()) {
             NDArray target = probe.zeros(new Shape(2));
@@ -55,7 +60,7 @@ public interface ScoreHistory extends AutoCloseable {
         }
     }
 
-    /** Returns the number of samples. */
+    /** {@return the number of samples} */
     long size();
 
     /**

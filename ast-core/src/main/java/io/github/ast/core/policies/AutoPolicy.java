@@ -115,7 +115,7 @@ public final class AutoPolicy implements SelectionPolicy {
         }
     }
 
-    /** Returns every change of course so far, in order. */
+    /** {@return every change of course so far, in order} */
     public List<Decision> decisions() {
         return List.copyOf(decisions);
     }

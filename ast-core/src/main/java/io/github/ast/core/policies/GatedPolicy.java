@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * exploration below it (optionally reweighted by 1/p, capped at {@code ast.policy.maxWeight}: a 2% exploration
  * would otherwise weigh a row 50 times), unseen rows added, and a random fallback of
  * {@code ast.minActive} rows when fewer are chosen. The controller sees the gate's rate (exploration included) after
- * every accepted batch.
+ * every accepted batch. At a constant target of 100% nothing can be skipped, so batches train whole, unscored.
  *
  * <p>One host read per batch: the gate, observed and chosen counts and the scores' sum (to catch non-finite ones).
  */
@@ -44,6 +44,7 @@ public final class GatedPolicy implements SelectionPolicy {
     private final int minActive;
     private final double maxWeight;
     private final String scorerName;
+    private final boolean everyRow;
     private final Random fallbackRandom;
     private final RunRandom random;
     /** The rate the controller sees once the last selection is accepted. */
@@ -64,9 +65,10 @@ public final class GatedPolicy implements SelectionPolicy {
      * @param scorerName the scorer's configured name, for messages
      * @param seed the fallback generator's first seed
      * @param random the run's generator, for exploration's draws
+     * @param everyRow whether the target is a constant 100%: every row trains, and batches are not scored
      */
     public GatedPolicy(Scorer scorer, Gate gate, Controller controller, double exploration, boolean rescale,
-            int minActive, double maxWeight, String scorerName, long seed, RunRandom random) {
+            int minActive, double maxWeight, String scorerName, long seed, RunRandom random, boolean everyRow) {
         if (!(exploration >= 0 && exploration < 1)) {
             throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
         }
@@ -89,6 +91,17 @@ public final class GatedPolicy implements SelectionPolicy {
         this.scorerName = scorerName;
         this.fallbackRandom = new Random(seed);
         this.random = random;
+        this.everyRow = everyRow;
+    }
+
+    /**
+     * At a constant target of 100% nothing can be skipped: the trainer trains whole batches, unscored.
+     *
+     * @return whether the target is a constant 100%
+     */
+    @Override
+    public boolean trainsEveryRow() {
+        return everyRow;
     }
 
     @Override
@@ -193,7 +206,7 @@ public final class GatedPolicy implements SelectionPolicy {
                     Services.require(context, Gate.class, name()), Services.require(context, Controller.class, name()),
                     config.selection().exploration(), config.selection().rescale(), config.minActive(),
                     context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), config.scorer(), config.seed(),
-                    context.random());
+                    context.random(), config.targetRate() >= 1 && Double.isNaN(config.selection().targetStart()));
         }
     }
 }

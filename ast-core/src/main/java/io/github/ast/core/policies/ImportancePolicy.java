@@ -68,7 +68,17 @@ public final class ImportancePolicy implements SelectionPolicy {
     public record Options(double presample, double mix, double momentum, double maxWeight, boolean normalise,
             boolean switching, double costRatio) {
 
-        /** Checks every setting, naming its key. */
+        /**
+         * Checks every setting, naming its key.
+         *
+         * @param presample presampled rows per drawn row, finite and > 1
+         * @param mix the uniform distribution's share of the sampling probabilities, in [0, 1]
+         * @param momentum of τ's exponential moving average, in [0, 1)
+         * @param maxWeight the cap on a drawn row's weight, finite and >= 1
+         * @param normalise whether the weights are rescaled to mean 1 per draw
+         * @param switching whether the pay-off switch may turn importance sampling off
+         * @param costRatio a fixed price of scoring, finite and >= 0; NaN to measure it
+         */
         public Options {
             require(presample > 1 && Double.isFinite(presample), "presample", presample, "it must be > 1");
             require(mix >= 0 && mix <= 1, "mix", mix, "it must be in [0, 1]");
@@ -177,7 +187,7 @@ public final class ImportancePolicy implements SelectionPolicy {
         }
     }
 
-    /** Returns the EMA of the variance reduction τ, NaN before the first batch. */
+    /** {@return the EMA of the variance reduction τ, NaN before the first batch} */
     public double tau() {
         return tau;
     }

@@ -114,7 +114,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
         }
     }
 
-    /** Returns the table, null before {@link #prepare}. */
+    /** {@return the table, null before {@link #prepare}} */
     public IrreducibleLosses table() {
         return table;
     }

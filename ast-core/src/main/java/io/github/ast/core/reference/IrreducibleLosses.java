@@ -35,17 +35,17 @@ public final class IrreducibleLosses {
         return new IrreducibleLosses(losses, 0, 0, 0);
     }
 
-    /** Returns the number of samples. */
+    /** {@return the number of samples} */
     public int size() {
         return losses.length;
     }
 
-    /** Returns a copy of the losses, by dataset index. */
+    /** {@return a copy of the losses, by dataset index} */
     public float[] losses() {
         return losses.clone();
     }
 
-    /** Returns what building the table cost. */
+    /** {@return what building the table cost} */
     public PreparationWork cost() {
         return cost;
     }

@@ -54,7 +54,18 @@ import java.util.function.Supplier;
 public record ReferenceTraining(Supplier<Block> network, Shape inputShape, double holdOut, int epochs, int batchSize,
         float learningRate, long seed, PerSampleLoss loss) {
 
-    /** Checks every setting, naming it. */
+    /**
+     * Checks every setting, naming it.
+     *
+     * @param network creates a fresh, uninitialised reference network of two layers or more
+     * @param inputShape one sample's input shape with a leading batch dimension of 1
+     * @param holdOut the fraction each reference model trains on, in (0, 0.5]
+     * @param epochs epochs over that fraction, >= 1
+     * @param batchSize rows per batch, >= 1
+     * @param learningRate Adam's learning rate, finite and > 0
+     * @param seed seeds the held-out split and the batches' order
+     * @param loss the per-sample loss the table holds
+     */
     public ReferenceTraining {
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(inputShape, "inputShape");

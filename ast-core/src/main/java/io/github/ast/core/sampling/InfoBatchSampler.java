@@ -212,12 +212,12 @@ public final class InfoBatchSampler implements Sampler {
         return (int) value;
     }
 
-    /** Returns how many samples the last epoch yielded. */
+    /** {@return how many samples the last epoch yielded} */
     public int keptLastEpoch() {
         return keptLastEpoch;
     }
 
-    /** Returns whether the last epoch trained on all data because of annealing. */
+    /** {@return whether the last epoch trained on all data because of annealing} */
     public boolean annealedLastEpoch() {
         return annealedLastEpoch;
     }

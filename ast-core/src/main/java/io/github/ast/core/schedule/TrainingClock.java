@@ -46,12 +46,12 @@ public final class TrainingClock {
         }
     }
 
-    /** Returns whether the clock is counting. */
+    /** {@return whether the clock is counting} */
     public boolean isRunning() {
         return running;
     }
 
-    /** Returns the seconds counted so far, the current stretch included. */
+    /** {@return the seconds counted so far, the current stretch included} */
     public double seconds() {
         long total = accumulated + (running ? nanos.getAsLong() - startedAt : 0);
         return total / 1e9;

@@ -57,7 +57,7 @@ public final class CpuTimeMeter implements EnergyMeter {
         return Optional.empty();
     }
 
-    /** Returns the assumed power of one busy core, in watts. */
+    /** {@return the assumed power of one busy core, in watts} */
     public double wattsPerCore() {
         return wattsPerCore;
     }

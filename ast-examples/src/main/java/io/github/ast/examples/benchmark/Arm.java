@@ -107,7 +107,16 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                         .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))));
     }
 
-    /** Checks the rate. */
+    /**
+     * Checks the rate.
+     *
+     * @param label see the record
+     * @param kind see the record
+     * @param rate see the record
+     * @param randomScores see the record
+     * @param configure see the record
+     * @param presample see the record
+     */
     public Arm {
         if (!(rate > 0 && rate <= 1)) {
             throw new IllegalArgumentException("arm '" + label + "': rate " + rate + " must be in (0, 1]");
@@ -213,7 +222,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(rate.label("auto"), Kind.AST, rate.value(), false, configure, 1);
     }
 
-    /** Returns the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0. */
+    /** {@return the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0} */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
                 "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random"));
@@ -221,12 +230,12 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return labels;
     }
 
-    /** Returns whether this arm is one of the random controls (no selection, no scoring pass). */
+    /** {@return whether this arm is one of the random controls (no selection, no scoring pass)} */
     public boolean isRandomControl() {
         return kind == Kind.RANDOM_BATCH || kind == Kind.RS2;
     }
 
-    /** Returns a sentence describing the arm, for the summary. */
+    /** {@return a sentence describing the arm, for the summary} */
     public String description() {
         return switch (kind) {
             case FULL -> "plain DJL `EasyTrain.trainBatch` on every sample";

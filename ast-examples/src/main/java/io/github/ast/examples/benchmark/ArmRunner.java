@@ -314,7 +314,7 @@ final class ArmRunner {
      * otherwise let queued work finish after the clock was read, or during a paused evaluation, uncounted. One host
      * read of the parameters' sum.
      */
-    private static void waitForStep(Trainer trainer) {
+    static void waitForStep(Trainer trainer) {
         try (NDManager scope = trainer.getManager().newSubManager()) {
             NDList sums = new NDList();
             trainer.getModel().getBlock().getParameters().values().forEach(p -> {

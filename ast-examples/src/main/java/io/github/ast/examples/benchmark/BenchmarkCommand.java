@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.Provenance;
 import io.github.ast.core.schedule.BudgetTracker;
+import io.github.ast.examples.Cli;
 import io.github.ast.examples.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
  * training split. Each finished run is appended to {@code runs.jsonl}; {@code --resume} continues a stopped
  * benchmark. Writes results.json, results.csv, summary.md and PNG plots from all finished runs.
  */
-@Command(name = "ast-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compares full data, random controls and AST arms at equal training time on Fashion-MNIST.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
@@ -124,7 +125,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     private final String[] args;
 
-    BenchmarkCommand(String[] args) {
+    /**
+     * Creates the command.
+     *
+     * @param args the arguments it is run with, recorded with its results
+     */
+    public BenchmarkCommand(String[] args) {
         this.args = args.clone();
     }
 
@@ -134,13 +140,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * @param args see {@code --help}
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchmarkCommand(args)).execute(args));
+        System.exit(Cli.execute(new CommandLine(new BenchmarkCommand(args)), args));
     }
 
     @Override
     public Integer call() throws Exception {
         if (render) {
-            return renderOnly();
+            render(out);
+            return 0;
         }
         CommandLine.ParseResult parsed = new CommandLine(new BenchmarkCommand(args)).parseArgs(args);
         if (quick) {
@@ -294,7 +301,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("machine", machine());
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("identity", identity);
-        header.put("command", "ast-benchmark " + String.join(" ", args));
+        header.put("command", "ast benchmark " + String.join(" ", args));
         header.put("started", Instant.now().toString());
         header.put("arms", chosen.stream().map(Arm::label).toList());
         header.put("armDescriptions", chosen.stream().collect(java.util.stream.Collectors.toMap(Arm::label,
@@ -343,7 +350,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
     }
 
-    private int renderOnly() throws IOException {
+    /**
+     * Rewrites a benchmark folder's summary, tables and plots from its finished runs alone.
+     *
+     * @param out the folder, holding {@code runs.jsonl}
+     * @throws IOException if it cannot be read or written
+     */
+    static void render(Path out) throws IOException {
         RunLog log = RunLog.read(out.resolve(RunLog.FILE), false);
         JsonObject setup = log.setup();
         Gson gson = new Gson();
@@ -352,7 +365,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         double[] recordedBudgets = gson.fromJson(setup.get("accuracyAt"), double[].class);
         double recordedBudget = setup.getAsJsonObject("identity").get("budgetSeconds").getAsDouble();
         writeOutputs(log, order, recordedTargets, recordedBudgets, recordedBudget, out);
-        return 0;
     }
 
     /** Writes results.json, results.csv, summary.md and the plots from every finished run in the log. */

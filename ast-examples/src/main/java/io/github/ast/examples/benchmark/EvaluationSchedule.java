@@ -23,7 +23,7 @@ final class EvaluationSchedule {
         this.next = Math.min(every, budget);
     }
 
-    /** Returns whether the run has reached its budget at this training time. */
+    /** {@return whether the run has reached its budget at this training time} */
     boolean isOver(double seconds) {
         return seconds >= budget;
     }

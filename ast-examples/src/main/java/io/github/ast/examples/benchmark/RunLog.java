@@ -114,7 +114,7 @@ final class RunLog {
         return new RunLog(file, setup, runs);
     }
 
-    /** Returns whether a run of this arm and seed finished. */
+    /** {@return whether a run of this arm and seed finished} */
     boolean has(String arm, long seed) {
         return runs.stream().anyMatch(r -> r.arm().equals(arm) && r.seed() == seed);
     }
@@ -130,12 +130,12 @@ final class RunLog {
         runs.add(run);
     }
 
-    /** Returns the finished runs, in the order they finished. */
+    /** {@return the finished runs, in the order they finished} */
     List<RunRecord> runs() {
         return List.copyOf(runs);
     }
 
-    /** Returns the setup line. */
+    /** {@return the setup line} */
     JsonObject setup() {
         return setup.deepCopy();
     }

@@ -23,14 +23,28 @@ public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int
         long fallbacks, int flippedLabels, double wallSeconds, List<Float> gateRates, List<Float> thresholds,
         String processor) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param arm see the record
+     * @param seed see the record
+     * @param evaluations see the record
+     * @param epochs see the record
+     * @param skippedBatches see the record
+     * @param fallbacks see the record
+     * @param flippedLabels see the record
+     * @param wallSeconds see the record
+     * @param gateRates see the record
+     * @param thresholds see the record
+     * @param processor see the record
+     */
     public RunRecord {
         evaluations = List.copyOf(evaluations);
         gateRates = List.copyOf(gateRates);
         thresholds = List.copyOf(thresholds);
     }
 
-    /** Returns the last evaluation, at the budget. */
+    /** {@return the last evaluation, at the budget} */
     public Evaluation last() {
         return evaluations.get(evaluations.size() - 1);
     }

@@ -1,4 +1,4 @@
-package io.github.ast.examples;
+package io.github.ast.examples.demo;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -20,12 +20,16 @@ import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.Checkpointing;
+import io.github.ast.core.ConsoleOutput;
 import io.github.ast.core.EnergyMeters;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.RunReport;
-import io.github.ast.core.TrainingObserver;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.energy.CarbonIntensity;
+import io.github.ast.examples.Cli;
+import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Models;
+import io.github.ast.examples.benchmark.ReportCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,66 +41,133 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Trains a CNN (or MLP) on Fashion-MNIST with adaptive sparse training, on PyTorch, MXNet or both, and
  * times a plain DJL {@code EasyTrain} run on all the data next to it, so that the printed saving can be checked
- * against measured wall-clock time. The options are in {@link #USAGE}, which {@code --help} prints.
+ * against measured wall-clock time. {@code ast demo --help} lists the options.
  */
-public final class FashionMnistDemo {
-
-    /** The command line's options, printed by {@code --help}. */
-    static final String USAGE = """
-            Trains on Fashion-MNIST with adaptive sparse training, next to plain full-data training.
-            Options (AST settings go in -Dast.* system properties, see README.md):
-              --engine PyTorch|MXNet|all   engines to run, one after the other (default all)
-              --model cnn|mlp              network (default cnn)
-              --epochs N                   epochs (default 3)
-              --batch N                    batch size (default 128)
-              --limit N                    use only the first N training samples (default: all)
-              --data DIR                   directory with the four IDX .gz files (default: Debian's, else the
-                                           embedded slice)
-              --config FILE                properties file with ast.* settings (system properties ast.* override it)
-              --no-baseline                skip the comparison run on 100% of the data with plain EasyTrain
-              --report DIR                 write each run's configuration, versions and figures as JSON into DIR
-              --checkpoint DIR             checkpoint the AST run into DIR/ENGINE-MODEL and resume from it if it
-                                           holds one
-              --checkpoint-every N         also checkpoint every N batches within an epoch, N a multiple of
-                                           ast.reseedEvery (default: epoch ends only)
-              --help                       print this and exit
-            """;
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains on Fashion-MNIST with adaptive sparse training, next to plain full-data training.",
+            "AST settings go in -Dast.* system properties or a --config file (see README.md)."})
+public final class FashionMnistDemo implements Callable<Integer> {
 
     /** The engines that can train; DJL also registers engines (RPC) that cannot. */
     static final List<String> TRAINING_ENGINES = List.of("PyTorch", "MXNet");
     private static final Shape INPUT = new Shape(1, 1, 28, 28);
 
-    private FashionMnistDemo() {}
+    @Option(names = "--engine", defaultValue = "all", description = "PyTorch, MXNet or all, one after the other "
+            + "(default ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--model", defaultValue = "cnn", description = "cnn or mlp (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--limit", defaultValue = "0", description = "use only the first N training samples (0: all)")
+    long limit;
+
+    @Option(names = "--data", description = "directory with the four IDX .gz files (default: Debian's, else the "
+            + "embedded slice)")
+    Path data;
+
+    @Option(names = "--embedded", description = "train on the slice embedded in ast-examples (6,000 training "
+            + "images) even when the full set is installed")
+    boolean embedded;
+
+    @Option(names = "--config", description = "properties file with ast.* settings (system properties ast.* "
+            + "override it)")
+    Path configFile;
+
+    @Option(names = "--no-baseline", negatable = false, description = "skip the comparison run on 100%% of the data "
+            + "with plain EasyTrain")
+    boolean noBaseline;
+
+    @Option(names = "--report", description = "write each run's configuration, versions and figures as JSON (and "
+            + "report.html) into DIR")
+    Path report;
+
+    @Option(names = "--checkpoint", description = "checkpoint the AST run into DIR/ENGINE-MODEL and resume from it "
+            + "if it holds one")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "also checkpoint every N batches within "
+            + "an epoch, N a multiple of ast.reseedEvery (default: epoch ends only)")
+    int checkpointEvery;
 
     /**
      * Runs the demo.
      *
-     * @param args see the class comment
-     * @throws Exception if loading or training fails
+     * @param args see {@code --help}
      */
-    public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
-            System.out.print(USAGE);
-            return;
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new CommandLine(new FashionMnistDemo()), args));
+    }
+
+    @Override
+    public Integer call() throws IOException, TranslateException {
+        Options options = options();
+        List<String> summary = new ArrayList<>();
+        for (String name : options.engines()) {
+            summary.addAll(runEngine(options, name));
         }
-        try {
-            Options options = Options.parse(args);
-            List<String> summary = new ArrayList<>();
-            for (String engine : options.engines()) {
-                summary.addAll(runEngine(options, engine));
+        System.out.println();
+        System.out.println("Summary");
+        summary.forEach(System.out::println);
+        if (options.report() != null) {
+            System.out.println("Report: " + ReportCommand.write(options.report()).toAbsolutePath());
+        }
+        return 0;
+    }
+
+    private Options options() throws IOException {
+        for (Object[] check : new Object[][] {{"--epochs", (long) epochs}, {"--batch", (long) batch}}) {
+            if ((long) check[1] < 1) {
+                throw new IllegalArgumentException(check[0] + " " + check[1] + " must be a positive integer");
             }
-            System.out.println();
-            System.out.println("Summary");
-            summary.forEach(System.out::println);
-        } catch (IllegalArgumentException | IOException e) {
-            // Bad options, configuration or data: one clear line, no stack trace, non-zero exit.
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
         }
+        if (limit < 0 || checkpointEvery < 0) {
+            throw new IllegalArgumentException("--limit " + limit + " and --checkpoint-every " + checkpointEvery
+                    + " must be >= 0");
+        }
+        Models.byName(model, FashionMnist.CLASSES);
+        if (embedded && data != null) {
+            throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
+        }
+        if (checkpointEvery > 0 && checkpoint == null) {
+            throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery
+                    + " needs --checkpoint DIR to say where checkpoints go");
+        }
+        List<String> engines = selectEngines(engine, List.copyOf(Engine.getAllEngines()));
+        Properties properties = new Properties();
+        if (configFile != null) {
+            try (InputStream in = Files.newInputStream(configFile)) {
+                properties.load(in);
+            }
+        }
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
+                .forEach(n -> properties.setProperty(n, System.getProperty(n)));
+        return new Options(engines, model, epochs, batch, limit, data, embedded,
+                AstConfig.fromProperties(properties), !noBaseline, report, checkpoint, checkpointEvery);
+    }
+
+    private static List<String> selectEngines(String requested, List<String> available) {
+        if ("all".equalsIgnoreCase(requested)) {
+            return TRAINING_ENGINES.stream().filter(available::contains).toList();
+        }
+        String chosen = available.stream().filter(e -> e.equalsIgnoreCase(requested.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--engine " + requested
+                        + " is not available; available: " + available + " or all (= " + TRAINING_ENGINES + ")"));
+        return List.of(chosen);
     }
 
     private static List<String> runEngine(Options options, String engineName) throws IOException, TranslateException {
@@ -104,7 +175,8 @@ public final class FashionMnistDemo {
         AstConfig config = options.config().toBuilder().engine(engineName).build();
         Engine engine = Engine.getEngine(engineName);
         try (NDManager manager = engine.newBaseManager()) {
-            FashionMnist.Data data = FashionMnist.load(manager, options.data());
+            FashionMnist.Data data = options.embedded() ? FashionMnist.loadEmbedded(manager)
+                    : FashionMnist.load(manager, options.data());
             ArrayDataset train = data.train().dataset(options.batch(), true, options.limit());
             ArrayDataset test = data.test().dataset(options.batch(), false, 0);
             System.out.printf(Locale.ROOT, "%n== %s %s | %s | %s: %d train / %d test | %d epochs, batch %d%n",
@@ -122,12 +194,8 @@ public final class FashionMnistDemo {
                     System.out.println("   resuming from the latest checkpoint in " + checkpointing.directory());
                 }
                 try (Trainer trainer = newTrainer(model, optimizer)) {
-                    report = ast.fit(trainer, options.epochs(), train, test, new TrainingObserver() {
-                        @Override
-                        public void onEpoch(EpochStats stats) {
-                            System.out.println("   AST  " + stats.line());
-                        }
-                    }, checkpointing);
+                    report = ast.fit(trainer, options.epochs(), train, test, ConsoleOutput.standard("   AST  "),
+                            checkpointing);
                 }
             }
             if (options.report() != null) {
@@ -233,10 +301,8 @@ public final class FashionMnistDemo {
     private static Trainer newTrainer(Model model, ResumableAdam optimizer) {
         DefaultTrainingConfig config = Models.trainingConfig(optimizer)
                 .addEvaluator(new Accuracy())
-                // DJL's own listeners keep working; its progress bars only where a person watches a terminal.
-                .addTrainingListeners(System.console() != null
-                        ? TrainingListener.Defaults.logging()
-                        : TrainingListener.Defaults.basic());
+                // DJL's own listeners keep working; AST's console output draws the progress bar.
+                .addTrainingListeners(TrainingListener.Defaults.basic());
         Trainer trainer = model.newTrainer(config);
         trainer.initialize(INPUT);
         return trainer;
@@ -263,87 +329,7 @@ public final class FashionMnistDemo {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** Parsed command line. */
+    /** The checked command line. */
     record Options(List<String> engines, String model, int epochs, int batch, long limit, Path data,
-            AstConfig config, boolean baseline, Path report, Path checkpoint, int checkpointEvery) {
-
-        static Options parse(String[] args) throws IOException {
-            String engine = "all";
-            String model = "cnn";
-            int epochs = 3;
-            int batch = 128;
-            long limit = 0;
-            Path data = null;
-            Path configFile = null;
-            boolean baseline = true;
-            Path report = null;
-            Path checkpoint = null;
-            int checkpointEvery = 0;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--engine" -> engine = value(args, ++i, arg);
-                    case "--model" -> model = value(args, ++i, arg);
-                    case "--epochs" -> epochs = positive(value(args, ++i, arg), arg);
-                    case "--batch" -> batch = positive(value(args, ++i, arg), arg);
-                    case "--limit" -> limit = positive(value(args, ++i, arg), arg);
-                    case "--data" -> data = Path.of(value(args, ++i, arg));
-                    case "--config" -> configFile = Path.of(value(args, ++i, arg));
-                    case "--report" -> report = Path.of(value(args, ++i, arg));
-                    case "--no-baseline" -> baseline = false;
-                    case "--checkpoint" -> checkpoint = Path.of(value(args, ++i, arg));
-                    case "--checkpoint-every" -> checkpointEvery = positive(value(args, ++i, arg), arg);
-                    default -> throw new IllegalArgumentException("Unknown option '" + arg + "'; options: --engine,"
-                            + " --model, --epochs, --batch, --limit, --data, --config, --no-baseline, --report,"
-                            + " --checkpoint, --checkpoint-every, --help (run with --help for what they do)");
-                }
-            }
-            Models.byName(model, FashionMnist.CLASSES);
-            if (checkpointEvery > 0 && checkpoint == null) {
-                throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery
-                        + " needs --checkpoint DIR to say where checkpoints go");
-            }
-            List<String> available = List.copyOf(Engine.getAllEngines());
-            List<String> engines = selectEngines(engine, available);
-            Properties properties = new Properties();
-            if (configFile != null) {
-                try (InputStream in = Files.newInputStream(configFile)) {
-                    properties.load(in);
-                }
-            }
-            System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
-                    .forEach(n -> properties.setProperty(n, System.getProperty(n)));
-            return new Options(engines, model, epochs, batch, limit, data, AstConfig.fromProperties(properties),
-                    baseline, report, checkpoint, checkpointEvery);
-        }
-
-        private static List<String> selectEngines(String requested, List<String> available) {
-            if ("all".equalsIgnoreCase(requested)) {
-                return TRAINING_ENGINES.stream().filter(available::contains).toList();
-            }
-            String chosen = available.stream().filter(e -> e.equalsIgnoreCase(requested.trim())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("--engine " + requested
-                            + " is not available; available: " + available + " or all (= " + TRAINING_ENGINES + ")"));
-            return List.of(chosen);
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[index];
-        }
-
-        private static int positive(String text, String option) {
-            try {
-                int value = Integer.parseInt(text);
-                if (value > 0) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(option + " " + text + " must be a positive integer");
-        }
-    }
+            boolean embedded, AstConfig config, boolean baseline, Path report, Path checkpoint, int checkpointEvery) {}
 }

@@ -1,0 +1,86 @@
+package io.github.ast.core;
+
+import ai.djl.training.util.ProgressBar;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * What a user sees of a run without configuring anything: every epoch's line on standard output and, on a terminal,
+ * DJL's {@link ProgressBar} within each epoch. Printed directly rather than logged, so that a project with no SLF4J
+ * provider still sees its training; the trainer's log keeps the lines at DEBUG for log files. The bar stays off when
+ * the output is not a terminal (CI logs, pipes) and when DJL's own switch ({@code DJL_DISABLE_PROGRESS_BAR}) is set.
+ */
+public final class ConsoleOutput implements TrainingObserver {
+
+    private final PrintStream out;
+    private final String prefix;
+    private final boolean progressBar;
+    private ProgressBar bar;
+
+    private ConsoleOutput(PrintStream out, String prefix, boolean progressBar) {
+        this.out = out;
+        this.prefix = prefix;
+        this.progressBar = progressBar;
+    }
+
+    /**
+     * Returns the default output of {@code fit}: epoch lines on {@code System.out}, the progress bar on terminals.
+     *
+     * @return the observer
+     */
+    public static ConsoleOutput standard() {
+        return standard("");
+    }
+
+    /**
+     * Returns the default output with each epoch line after a prefix, for programs that print several runs.
+     *
+     * @param prefix printed before each line, for example {@code "AST  "}
+     * @return the observer
+     */
+    public static ConsoleOutput standard(String prefix) {
+        return new ConsoleOutput(System.out, prefix, System.console() != null && !progressBarDisabled());
+    }
+
+    /**
+     * Returns an observer that prints epoch lines only, each after a prefix, to a stream.
+     *
+     * @param out where the lines go
+     * @param prefix printed before each line, for example {@code "AST  "}
+     * @return the observer
+     */
+    public static ConsoleOutput linesTo(PrintStream out, String prefix) {
+        return new ConsoleOutput(out, prefix, false);
+    }
+
+    /** {@return whether this observer draws a progress bar} */
+    public boolean drawsProgressBar() {
+        return progressBar;
+    }
+
+    private static boolean progressBarDisabled() {
+        String value = System.getenv("DJL_DISABLE_PROGRESS_BAR");
+        return Boolean.parseBoolean(value != null ? value : System.getProperty("DJL_DISABLE_PROGRESS_BAR"))
+                || Boolean.getBoolean("disableProgressBar");
+    }
+
+    @Override
+    public void onProgress(int epoch, long done, long total) {
+        if (!progressBar || total <= 0) {
+            return;
+        }
+        if (bar == null) {
+            bar = new ProgressBar(String.format(Locale.ROOT, "Epoch %d", epoch), total);
+        }
+        bar.update(done);
+    }
+
+    @Override
+    public void onEpoch(EpochStats stats) {
+        if (bar != null) {
+            bar.end();
+            bar = null;
+        }
+        out.println(prefix + stats.line());
+    }
+}

@@ -1,0 +1,385 @@
+package io.github.ast.examples.benchmark;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListener.BatchData;
+import ai.djl.translate.TranslateException;
+import com.google.gson.GsonBuilder;
+import io.github.ast.api.PerSampleLoss;
+import io.github.ast.core.AdaptiveSparseTrainer;
+import io.github.ast.core.AdaptiveSparseTraining;
+import io.github.ast.core.AstConfig;
+import io.github.ast.core.PhaseTimes;
+import io.github.ast.core.PhaseTimes.Phase;
+import io.github.ast.core.SelectionConfig;
+import io.github.ast.examples.Cli;
+import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Models;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a batch's time goes, per engine: the unprofiled milliseconds per batch of a plain DJL loop, of the scoring
+ * pass alone, of a small step, and of AST's loops (100%, 10% per batch, 10% pooled, 10% from free scores), medians
+ * of several passes over the same batches; then each loop once more with {@link PhaseTimes} on, for the mean of
+ * every phase per batch. Every case starts from a fresh model initialised with the same seed and trains one untimed epoch
+ * first (JIT, the engines' caches, and a full history for the free-score case). Writes {@code profile.json} and
+ * {@code profile.md}; the targets of issue 16 are derived from the unprofiled figures.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Per-phase profile of AST's loop against a plain DJL loop, on each engine")
+public final class ProfileCommand implements Callable<Integer> {
+
+    @Option(names = "--engine", defaultValue = "all",
+            description = "PyTorch, MXNet or all, profiled one after the other (default ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--samples", defaultValue = "12800",
+            description = "the first N training images are the profile's data (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--passes", defaultValue = "3",
+            description = "timed passes over the data per case; the median is reported (default ${DEFAULT-VALUE})")
+    int passes;
+
+    @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's)")
+    Path data;
+
+    @Option(names = "--embedded", description = "profile on the embedded slice (6,000 images) instead")
+    boolean embedded;
+
+    @Option(names = "--out", defaultValue = "docs/performance", description = "output directory (default "
+            + "${DEFAULT-VALUE})")
+    Path out;
+
+    private final String[] args;
+
+    /**
+     * Creates the command.
+     *
+     * @param args the arguments it is run with, recorded with its results
+     */
+    public ProfileCommand(String[] args) {
+        this.args = args.clone();
+    }
+
+    /**
+     * Runs the profile.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new CommandLine(new ProfileCommand(args)), args));
+    }
+
+    /** The selected rate of the sparse cases. */
+    static final double RATE = 0.1;
+
+    /** One loop to profile: how a batch trains, with or without a phase recorder. */
+    private interface Loop {
+        /** Trains the batch; with {@code times} on, marks the phases it passes. */
+        void train(Trainer trainer, Batch batch, PhaseTimes times);
+
+        /** Starts an epoch (AST's loops: its history, on the first). */
+        default void startEpoch(Trainer trainer, ArrayDataset dataset, int epoch) throws IOException,
+                TranslateException {}
+
+        /** Ends an epoch (AST's pooled loops train what is queued). */
+        default void finishEpoch(Trainer trainer) {}
+    }
+
+    /** A case: its name, what it is, and how to build its loop on a fresh trainer. */
+    private record Case(String name, String description, LoopFactory loop) {}
+
+    private interface LoopFactory {
+        /** Builds the loop for an engine; AST's loops report their phases to {@code times}. */
+        Loop create(String engine, PhaseTimes times);
+    }
+
+    private static List<Case> cases() {
+        PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("plain", "plain DJL: EasyTrain.trainBatch + trainer.step on every row", (engine, times) ->
+                ProfileCommand::plainStep));
+        cases.add(new Case("scoring", "the scoring pass alone: gradient-free forward, per-sample loss, one read",
+                (engine, recorder) -> (trainer, batch, times) -> {
+                    NDList outputs = trainer.evaluate(batch.getData());
+                    NDArray losses = loss.compute(batch.getLabels(), outputs);
+                    times.end(Phase.SCORING_FORWARD, losses);
+                    losses.sum().toFloatArray();
+                    times.end(Phase.SELECTION, (NDArray) null);
+                }));
+        cases.add(new Case("random-10", "plain step on a uniformly random 10% of the rows (random-batch@0.1)",
+                (engine, times) -> ProfileCommand::smallStep));
+        cases.add(ast("ast-100", "AST at a 100% target (the benchmark's ast-100): nothing can be skipped, so batches "
+                + "train directly, unscored", b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)));
+        cases.add(ast("scored-100", "AST's scoring loop at 100%: scoring pass, gate passing every row, step on all "
+                + "(a target schedule from 100% to 100% keeps the scoring pass)", b -> b.gate("threshold")
+                        .targetRate(1.0).initialThreshold(0).selection(new SelectionConfig(
+                                SelectionConfig.Mode.FRESH, 0, false, 0, 0, 1.0))));
+        cases.add(ast("ast-10", "the published system at 10%, per-batch steps", b -> b));
+        cases.add(ast("ast-10-pooled", "the published system at 10%, selected rows pooled into 128-row steps",
+                b -> b.backwardBatch(128)));
+        cases.add(ast("free-10-pooled", "free scores at 10%: the gate on each sample's last training loss (no "
+                + "scoring pass), pooled into 128-row steps", b -> b.backwardBatch(128)
+                        .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0, false, 0, 0))));
+        return cases;
+    }
+
+    private static Case ast(String name, String description, UnaryOperator<AstConfig.Builder> configure) {
+        return new Case(name, description, (engine, times) -> {
+            AstConfig config = configure.apply(AstConfig.builder().engine(engine).seed(42)).build();
+            AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
+            ast.profileWith(times);
+            return new Loop() {
+                @Override
+                public void train(Trainer trainer, Batch batch, PhaseTimes unused) {
+                    ast.trainBatch(trainer, batch);
+                }
+
+                @Override
+                public void startEpoch(Trainer trainer, ArrayDataset dataset, int epoch) throws IOException,
+                        TranslateException {
+                    ast.startEpoch(trainer, dataset, epoch);
+                }
+
+                @Override
+                public void finishEpoch(Trainer trainer) {
+                    ast.finishEpoch(trainer);
+                }
+            };
+        });
+    }
+
+    /** EasyTrain.trainBatch and the optimiser step, or, profiled, the same steps with a mark after each. */
+    private static void plainStep(Trainer trainer, Batch batch, PhaseTimes times) {
+        if (!times.isOn()) {
+            EasyTrain.trainBatch(trainer, batch);
+            trainer.step();
+            return;
+        }
+        NDList data = batch.getData();
+        NDList labels = batch.getLabels();
+        NDList predictions;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            predictions = trainer.forward(data, labels);
+            times.end(Phase.TRAINING_FORWARD, predictions.head());
+            NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+            times.end(Phase.LOSSES, loss);
+            collector.backward(loss);
+            times.endBackward(trainer);
+        }
+        notifyAndStep(trainer, batch, labels, predictions, times);
+    }
+
+    /** The listeners, as {@code EasyTrain.trainBatch} notifies them, and the optimiser step. */
+    private static void notifyAndStep(Trainer trainer, Batch batch, NDList labels, NDList predictions,
+            PhaseTimes times) {
+        BatchData batchData = new BatchData(batch, Map.of(labels.head().getDevice(), labels),
+                Map.of(predictions.head().getDevice(), predictions));
+        trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
+        times.end(Phase.LISTENERS, (NDArray) null);
+        trainer.step();
+        times.endOptimizer(trainer);
+    }
+
+    /** A step on {@code RATE} of the rows, drawn on the engine, as the benchmark's random-batch arm trains. */
+    private static void smallStep(Trainer trainer, Batch batch, PhaseTimes times) {
+        int size = batch.getSize();
+        int keep = (int) Math.max(1, Math.round(RATE * size));
+        NDArray rows = batch.getManager().randomUniform(0f, 1f, new Shape(size)).argSort().get("0:" + keep);
+        NDList data = new NDList(batch.getData().head().get(new NDIndex("{}", rows)));
+        NDList labels = new NDList(batch.getLabels().head().get(new NDIndex("{}", rows)));
+        times.end(Phase.GATHER, data.head());
+        NDList predictions;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            predictions = trainer.forward(data, labels);
+            times.end(Phase.TRAINING_FORWARD, predictions.head());
+            NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+            times.end(Phase.LOSSES, loss);
+            collector.backward(loss);
+            times.endBackward(trainer);
+        }
+        notifyAndStep(trainer, batch, labels, predictions, times);
+    }
+
+    /**
+     * What one case measured on one engine.
+     *
+     * @param name the case
+     * @param description what it runs
+     * @param unprofiledMs milliseconds per batch of each timed pass, no phase waits
+     * @param unprofiledMedianMs their median
+     * @param profiledMeanMs the mean batch of the profiled pass, phase waits included
+     * @param phaseMeanMs each phase's mean milliseconds per batch in the profiled pass, and {@code OTHER}: the
+     *     profiled mean minus the phases' sum (bookkeeping on the host: controller, energy, history, results). Means,
+     *     not medians: a pooled loop steps on one batch in ten, which a median would hide.
+     */
+    record CaseResult(String name, String description, double[] unprofiledMs, double unprofiledMedianMs,
+            double profiledMeanMs, Map<String, Double> phaseMeanMs) {}
+
+    /** One engine's cases. */
+    record EngineProfile(String engine, String engineVersion, List<CaseResult> cases) {
+
+        /** {@return the case of that name} */
+        CaseResult get(String name) {
+            return cases.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    /** The whole profile, as written to {@code profile.json}. */
+    record Profile(String command, Map<String, Object> machine, String model, long samples, int batch, int passes,
+            List<EngineProfile> engines) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (passes < 1 || samples < batch || batch < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--passes " + passes + " must be >= 1, "
+                    + "--batch " + batch + " >= 1 and --samples " + samples + " >= --batch");
+        }
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpu", BenchmarkCommand.PROCESSOR);
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("environment", mallocSettings());
+        List<EngineProfile> profiles = new ArrayList<>();
+        for (String name : "all".equalsIgnoreCase(engine) ? List.of("PyTorch", "MXNet") : List.of(engine)) {
+            profiles.add(profile(name));
+        }
+        Profile result = new Profile("ast profile " + String.join(" ", args), machine, model, samples, batch, passes,
+                profiles);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("profile.json"), new GsonBuilder().setPrettyPrinting()
+                .serializeSpecialFloatingPointValues().create().toJson(result), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("profile.md"), ProfileReport.markdown(result), StandardCharsets.UTF_8);
+        System.out.println(ProfileReport.markdown(result));
+        return 0;
+    }
+
+    private static Map<String, String> mallocSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_")).sorted(Map.Entry
+                .comparingByKey()).forEach(e -> settings.put(e.getKey(), e.getValue()));
+        return settings;
+    }
+
+    private EngineProfile profile(String engineName) throws IOException, TranslateException {
+        Engine engine = Engine.getEngine(engineName);
+        List<CaseResult> results = new ArrayList<>();
+        try (NDManager manager = engine.newBaseManager()) {
+            FashionMnist.Data loaded = embedded ? FashionMnist.loadEmbedded(manager)
+                    : FashionMnist.load(manager, data != null ? data : FashionMnist.DEBIAN_DIRECTORY);
+            long n = Math.min(samples, loaded.train().size());
+            FashionMnist.Split split = loaded.train().slice(0, n);
+            for (Case c : cases()) {
+                System.out.printf(Locale.ROOT, "%s: %s%n", engineName, c.name());
+                results.add(profileCase(engineName, c, split));
+            }
+        }
+        return new EngineProfile(engineName, engine.getVersion(), results);
+    }
+
+    private CaseResult profileCase(String engineName, Case c, FashionMnist.Split split) throws IOException,
+            TranslateException {
+        Engine.getEngine(engineName).setRandomSeed(42);
+        try (Model model = Model.newInstance("profile", Device.cpu(), engineName)) {
+            model.setBlock(Models.byName(this.model, FashionMnist.CLASSES));
+            try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer())
+                    .addEvaluator(new Accuracy()).addTrainingListeners(TrainingListener.Defaults.basic()))) {
+                trainer.initialize(new Shape(1, 1, 28, 28));
+                ArrayDataset dataset = new ArrayDataset.Builder().setData(split.images()).optLabels(split.labels())
+                        .setSampling(batch, true).build();
+                PhaseTimes times = PhaseTimes.recorder();
+                Loop loop = c.loop().create(engineName, times);
+                pass(trainer, dataset, loop, 1, times, null); // untimed: warm-up, and a full history
+                double[] unprofiled = new double[passes];
+                for (int p = 0; p < passes; p++) {
+                    unprofiled[p] = pass(trainer, dataset, loop, 2 + p, times, null);
+                }
+                List<Double> totals = new ArrayList<>();
+                times.start();
+                pass(trainer, dataset, loop, 2 + passes, times, totals);
+                times.stop();
+                Map<String, Double> phases = new LinkedHashMap<>();
+                double phaseSum = 0;
+                for (Map.Entry<Phase, double[]> phase : times.millisPerBatch().entrySet()) {
+                    double mean = mean(phase.getValue());
+                    phases.put(phase.getKey().name(), mean);
+                    phaseSum += mean;
+                }
+                double profiled = mean(totals.stream().mapToDouble(Double::doubleValue).toArray());
+                phases.put("OTHER", profiled - phaseSum);
+                return new CaseResult(c.name(), c.description(), unprofiled, Stats.median(unprofiled), profiled,
+                        phases);
+            }
+        }
+    }
+
+    private static double mean(double[] values) {
+        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    /**
+     * One epoch over the dataset; returns the milliseconds per batch, measured to the moment the last step's updates
+     * are computed. With {@code totals}, each batch waits for its step and its own time is added there.
+     */
+    private static double pass(Trainer trainer, ArrayDataset dataset, Loop loop, int epoch, PhaseTimes times,
+            List<Double> totals) throws IOException, TranslateException {
+        int batches = 0;
+        loop.startEpoch(trainer, dataset, epoch);
+        long start = System.nanoTime();
+        Iterator<Batch> iterator = trainer.iterateDataset(dataset).iterator();
+        times.mark();
+        long batchStart = System.nanoTime();
+        while (iterator.hasNext()) {
+            try (Batch next = iterator.next()) {
+                times.end(Phase.DATA, (NDArray) null);
+                loop.train(trainer, next, times);
+                batches++;
+            }
+            if (totals != null) {
+                ArmRunner.waitForStep(trainer);
+                long now = System.nanoTime();
+                totals.add((now - batchStart) / 1e6);
+                times.endBatch();
+                batchStart = now;
+                times.mark();
+            }
+        }
+        loop.finishEpoch(trainer);
+        ArmRunner.waitForStep(trainer);
+        return (System.nanoTime() - start) / 1e6 / batches;
+    }
+}
