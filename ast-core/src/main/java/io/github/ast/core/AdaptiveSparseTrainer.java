@@ -377,6 +377,7 @@ public final class AdaptiveSparseTrainer {
         BatchResult flush = run.finishEpoch(trainer);
         if (flush != null) {
             tally.addFlush(flush);
+            times.endBatch(); // the flush's phases, recorded as one more entry
         }
         double trainSeconds = seconds.getAsDouble();
         double trainJoules = meter.isPresent() ? joules.getAsDouble() : Double.NaN;

@@ -39,7 +39,26 @@ public final class ConsoleOutput implements TrainingObserver {
      * @return the observer
      */
     public static ConsoleOutput standard(String prefix) {
-        return new ConsoleOutput(System.out, prefix, System.console() != null && !progressBarDisabled());
+        return new ConsoleOutput(System.out, prefix, isTerminal() && !progressBarDisabled());
+    }
+
+    /**
+     * Whether standard input and output are a terminal: {@code System.console()} says so up to Java 21; from Java 22
+     * it returns a console for pipes too, and {@code Console.isTerminal()} (absent from Java 17) says it.
+     */
+    private static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        if (Runtime.version().feature() < 22) {
+            return true;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /**

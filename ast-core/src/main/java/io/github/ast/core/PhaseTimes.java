@@ -1,10 +1,14 @@
 package io.github.ast.core;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +83,7 @@ public final class PhaseTimes {
             throw new IllegalStateException("the default recorder never times; create one with recorder()");
         }
         on = true;
+        Arrays.fill(batchNanos, 0);
     }
 
     /** Stops timing; what was recorded stays. */
@@ -109,7 +114,7 @@ public final class PhaseTimes {
             return;
         }
         if (produced != null) {
-            produced.toFloatArray();
+            waitFor(produced);
         }
         add(phase);
     }
@@ -135,8 +140,8 @@ public final class PhaseTimes {
         }
         for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
             if (parameter.requiresGradient()) {
-                try (NDArray gradient = parameter.getArray().getGradient(); NDArray sum = gradient.sum()) {
-                    sum.toFloatArray();
+                try (NDArray gradient = parameter.getArray().getGradient()) {
+                    waitFor(gradient);
                 }
                 break;
             }
@@ -153,12 +158,35 @@ public final class PhaseTimes {
         if (!on) {
             return;
         }
-        for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
-            try (NDArray sum = parameter.getArray().sum()) {
-                sum.toFloatArray();
-            }
-        }
+        awaitParameters(trainer);
         add(Phase.OPTIMIZER);
+    }
+
+    /**
+     * Waits until every parameter's pending update is written, with one host read of their sums: how a timed loop
+     * on an asynchronous engine (MXNet) makes sure the work it timed is done.
+     *
+     * @param trainer the trainer whose model's parameters are waited for
+     */
+    public static void awaitParameters(Trainer trainer) {
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDList sums = new NDList();
+            for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
+                NDArray sum = parameter.getArray().sum().toType(DataType.FLOAT32, false);
+                sum.attach(scope);
+                sums.add(sum);
+            }
+            NDArray stacked = NDArrays.stack(sums);
+            stacked.attach(scope);
+            stacked.toByteBuffer();
+        }
+    }
+
+    /** Waits for an array with a one-element read, whatever its type, instead of copying all of it. */
+    private static void waitFor(NDArray array) {
+        try (NDArray flat = array.flatten(); NDArray first = flat.get(0)) {
+            first.toByteBuffer();
+        }
     }
 
     private void add(Phase phase) {

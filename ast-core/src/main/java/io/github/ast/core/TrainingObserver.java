@@ -1,5 +1,8 @@
 package io.github.ast.core;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * Receives a run's figures as they happen: every batch's result and every epoch's statistics. For live output,
  * traces of the threshold and activation rate, and benchmarks; DJL's {@code TrainingListener}s keep receiving their
@@ -54,7 +57,10 @@ public interface TrainingObserver {
      * @return the combination
      */
     static TrainingObserver all(TrainingObserver... observers) {
-        java.util.List<TrainingObserver> list = java.util.List.of(observers);
+        for (int i = 0; i < observers.length; i++) {
+            Objects.requireNonNull(observers[i], "observer " + i + " of TrainingObserver.all is null");
+        }
+        List<TrainingObserver> list = List.of(observers);
         return new TrainingObserver() {
             @Override
             public void onBatch(int epoch, BatchResult result) {

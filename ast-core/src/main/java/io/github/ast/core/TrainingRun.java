@@ -261,6 +261,7 @@ final class TrainingRun implements AutoCloseable {
     private void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
         Device device = labels.head().getDevice();
         BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
+        times.mark(); // what ran since the last phase (history, policy, energy) stays unattributed
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
         times.end(PhaseTimes.Phase.LISTENERS, (NDArray) null);
     }

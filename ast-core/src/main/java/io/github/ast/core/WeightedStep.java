@@ -75,6 +75,7 @@ final class WeightedStep {
                 shareLabels.add(labels);
                 sharePredictions.add(predictions);
                 sharePerSample.add(perSampleLoss.compute(labels, predictions));
+                times.end(PhaseTimes.Phase.LOSSES, sharePerSample.get(i));
             }
             NDList predictions = gather(sharePredictions, devices[0]);
             NDArray perSample = concat(sharePerSample, devices[0]);
@@ -110,7 +111,9 @@ final class WeightedStep {
                 }
                 lossByDevice.merge(device, loss, NDArray::add);
             }
-            times.end(PhaseTimes.Phase.LOSSES, lossByDevice.values().iterator().next());
+            if (times.isOn()) {
+                times.end(PhaseTimes.Phase.LOSSES, lossByDevice.values().iterator().next());
+            }
             lossByDevice.values().forEach(collector::backward);
             times.endBackward(trainer);
             trained = new Trained(predictions, perSample, read[0], Math.round(read[1]));

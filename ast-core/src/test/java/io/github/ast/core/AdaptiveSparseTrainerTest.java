@@ -228,6 +228,22 @@ class AdaptiveSparseTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
+    void scoreAtFullTargetKeepsTheScoringPassAt100Percent(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).targetRate(1.0).initialThreshold(0)
+                .setting("policy.scoreAtFullTarget", "true").build();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("synthetic", Device.cpu(), engine);
+                Trainer trainer = trainer(model, new CountingListener())) {
+            EpochStats epoch = AdaptiveSparseTraining.create(config).fit(trainer, 1, dataset(m, 64, 1), null,
+                    TrainingObserver.NONE).last();
+            assertThat(epoch.scoredBatches()).isEqualTo(SAMPLES / 64);
+            assertThat(epoch.forwarded()).isEqualTo(2L * SAMPLES); // scoring and training forwards
+            assertThat(epoch.activationRate()).isEqualTo(1.0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
     void historySelectionSkipsTheScoringPassAfterAWarmUp(String engine) throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).targetRate(0.25)
                 .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0.05, false, 1, 0)).build();

@@ -6,7 +6,8 @@ import picocli.CommandLine;
 
 /**
  * How every command of the examples ends: bad options print picocli's message and usage; bad values, configuration
- * or data one {@code error:} line with no stack trace; both exit with 2. Anything else is a bug and keeps its trace.
+ * or data ({@link IllegalArgumentException}, I/O errors) one {@code error:} line with no stack trace; both exit with
+ * 2. Anything else is a bug and keeps its trace.
  */
 public final class Cli {
 
@@ -21,10 +22,9 @@ public final class Cli {
      */
     public static int execute(CommandLine command, String... args) {
         return command.setExecutionExceptionHandler((e, line, parsed) -> {
-            // ConfigurationException is an IllegalArgumentException; a benchmark folder of another setup is an
-            // IllegalStateException.
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof IOException || e instanceof UncheckedIOException) {
+            // ConfigurationException is an IllegalArgumentException; everything else keeps its trace.
+            if (e instanceof IllegalArgumentException || e instanceof IOException
+                    || e instanceof UncheckedIOException) {
                 line.getErr().println("error: " + e.getMessage());
                 return 2;
             }

@@ -183,7 +183,8 @@ public final class GatedPolicy implements SelectionPolicy {
     /**
      * Creates {@link GatedPolicy} under the name {@code gated}, the default: from the run's scorer, gate and
      * controller, the {@code ast.exploration}, {@code ast.rescale} and {@code ast.minActive} settings, and its own
-     * {@code ast.policy.maxWeight} (default {@value #DEFAULT_MAX_WEIGHT}).
+     * {@code ast.policy.maxWeight} (default {@value #DEFAULT_MAX_WEIGHT}) and {@code ast.policy.scoreAtFullTarget}
+     * (default false: at a constant 100% target batches train unscored; true keeps the scoring pass, to measure it).
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -196,7 +197,7 @@ public final class GatedPolicy implements SelectionPolicy {
 
         @Override
         public Set<String> settingKeys() {
-            return Set.of("maxWeight");
+            return Set.of("maxWeight", "scoreAtFullTarget");
         }
 
         @Override
@@ -206,7 +207,8 @@ public final class GatedPolicy implements SelectionPolicy {
                     Services.require(context, Gate.class, name()), Services.require(context, Controller.class, name()),
                     config.selection().exploration(), config.selection().rescale(), config.minActive(),
                     context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), config.scorer(), config.seed(),
-                    context.random(), config.targetRate() >= 1 && Double.isNaN(config.selection().targetStart()));
+                    context.random(), config.targetRate() >= 1 && Double.isNaN(config.selection().targetStart())
+                            && !context.settings().getBoolean("scoreAtFullTarget", false));
         }
     }
 }

@@ -87,7 +87,8 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                 + " target rate from the base configuration (10% by default)", b -> b));
         AST_ARMS.put("seed:random", new AstArm("seed with its scores replaced by uniform random numbers (same "
                 + "scoring pass, gate and controller): the ablation", b -> b.scorer("random")));
-        AST_ARMS.put("ast-100", new AstArm("AST's loop at 100% activation: its overhead over plain training",
+        AST_ARMS.put("ast-100", new AstArm("AST at a 100% target: nothing can be skipped, so every batch trains "
+                + "directly, unscored (its overhead over plain training)",
                 b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)));
         AST_ARMS.put("stale-sb", new AstArm("StaleSB: Selective Backprop (β 1, pooled) scoring afresh every second "
                 + "epoch and reusing each sample's last loss in between", b -> selectiveBackprop(1, false).apply(b)

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -24,6 +23,7 @@ import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.BatchResult;
+import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.core.reference.ReferenceTraining;
@@ -200,7 +200,7 @@ final class ArmRunner {
                 }
             }
             if (batches == batchesAtEpochStart) {
-                throw new IllegalStateException("arm " + arm.label() + ": an epoch yielded no batch; the training "
+                throw new IllegalArgumentException("arm " + arm.label() + ": an epoch yielded no batch; the training "
                         + "set is empty");
             }
             Counts last = step.finishEpoch(trainer);
@@ -312,20 +312,10 @@ final class ArmRunner {
     /**
      * Waits until the step's updates are computed, on every arm alike: engines that run asynchronously (MXNet) would
      * otherwise let queued work finish after the clock was read, or during a paused evaluation, uncounted. One host
-     * read of the parameters' sum.
+     * read of the parameters' sum ({@link PhaseTimes#awaitParameters}).
      */
-    static void waitForStep(Trainer trainer) {
-        try (NDManager scope = trainer.getManager().newSubManager()) {
-            NDList sums = new NDList();
-            trainer.getModel().getBlock().getParameters().values().forEach(p -> {
-                NDArray sum = p.getArray().sum();
-                sum.attach(scope);
-                sums.add(sum);
-            });
-            NDArray stacked = NDArrays.stack(sums);
-            stacked.attach(scope);
-            stacked.toFloatArray();
-        }
+    private static void waitForStep(Trainer trainer) {
+        PhaseTimes.awaitParameters(trainer);
     }
 
     /** Trains on {@code round(rate * batch)} uniformly random rows, chosen on the engine, with no scoring pass. */

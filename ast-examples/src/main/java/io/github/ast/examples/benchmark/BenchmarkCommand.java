@@ -178,6 +178,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             BenchmarkData splits = BenchmarkData.split(data(manager), validation, limit, noise);
             Map<String, Object> header = header(setup, splits, chosen, budgets, djlEngine);
             RunLog log = RunLog.open(out, header, resume);
+            requireSameAst100(log, chosen);
             System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s: %d train / %d validation / %d test, noise %.2f; "
                     + "arms %s; %d seed(s) from %d; %.0f s per run, evaluation every %.1f s, %s learning rate%n",
                     engine, model, splits.source(), splits.train().size(), splits.validation().size(),
@@ -223,6 +224,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
             writeOutputs(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
         }
         return 0;
+    }
+
+    /** Marks logs whose {@code ast-100} runs train unscored, as a 100% target has since the profile issue. */
+    private static final String AST_100_KEY = "ast100";
+    private static final String AST_100_UNSCORED = "unscored: a 100% target trains every batch directly";
+
+    /**
+     * Refuses to add {@code ast-100} runs to a log whose {@code ast-100} runs were timed with the scoring pass (before
+     * a 100% target trained unscored): the two would be pooled under one label.
+     */
+    private static void requireSameAst100(RunLog log, List<Arm> chosen) {
+        boolean older = !log.setup().has(AST_100_KEY);
+        boolean hasOld = log.runs().stream().anyMatch(r -> r.arm().equals("ast-100"));
+        if (older && hasOld && chosen.stream().anyMatch(a -> a.label().equals("ast-100"))) {
+            throw new IllegalArgumentException(log.file() + " holds ast-100 runs timed with the scoring pass, before a "
+                    + "100% target trained unscored; new ast-100 runs would be pooled with them. Leave ast-100 out of "
+                    + "--arms here, or start another --out");
+        }
     }
 
     /** Holds the next run back while {@code --pause-file} exists, saying so once. */
@@ -310,6 +329,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         header.put("firstSeed", firstSeed);
         header.put("targets", targets);
         header.put("accuracyAt", budgets);
+        header.put(AST_100_KEY, AST_100_UNSCORED);
         return header;
     }
 

@@ -33,12 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +82,10 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--embedded", description = "profile on the embedded slice (6,000 images) instead")
     boolean embedded;
 
+    @Option(names = "--compare", description = "a benchmark folder of the same model (repeatable): its full, ast-100 "
+            + "and seed arms' milliseconds per batch are set beside the profile's plain, ast-100 and ast-10")
+    List<Path> compare = new ArrayList<>();
+
     @Option(names = "--out", defaultValue = "docs/performance", description = "output directory (default "
             + "${DEFAULT-VALUE})")
     Path out;
@@ -107,10 +113,10 @@ public final class ProfileCommand implements Callable<Integer> {
     /** The selected rate of the sparse cases. */
     static final double RATE = 0.1;
 
-    /** One loop to profile: how a batch trains, with or without a phase recorder. */
+    /** One loop to profile: how a batch trains; its phases go to the recorder it was built with. */
     private interface Loop {
-        /** Trains the batch; with {@code times} on, marks the phases it passes. */
-        void train(Trainer trainer, Batch batch, PhaseTimes times);
+        /** Trains the batch. */
+        void train(Trainer trainer, Batch batch);
 
         /** Starts an epoch (AST's loops: its history, on the first). */
         default void startEpoch(Trainer trainer, ArrayDataset dataset, int epoch) throws IOException,
@@ -120,42 +126,42 @@ public final class ProfileCommand implements Callable<Integer> {
         default void finishEpoch(Trainer trainer) {}
     }
 
-    /** A case: its name, what it is, and how to build its loop on a fresh trainer. */
-    private record Case(String name, String description, LoopFactory loop) {}
+    /** A case: its name, what it is, and how to build its loop, reporting to a recorder, on a fresh trainer. */
+    private record Case(String name, String description, BiFunction<String, PhaseTimes, Loop> loop) {}
 
-    private interface LoopFactory {
-        /** Builds the loop for an engine; AST's loops report their phases to {@code times}. */
-        Loop create(String engine, PhaseTimes times);
-    }
-
-    private static List<Case> cases() {
+    private static List<Case> cases(int batch) {
         PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
+        int kept = keptRows(batch);
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("plain", "plain DJL: EasyTrain.trainBatch + trainer.step on every row", (engine, times) ->
-                ProfileCommand::plainStep));
+                (trainer, b) -> plainStep(trainer, b, times)));
         cases.add(new Case("scoring", "the scoring pass alone: gradient-free forward, per-sample loss, one read",
-                (engine, recorder) -> (trainer, batch, times) -> {
-                    NDList outputs = trainer.evaluate(batch.getData());
-                    NDArray losses = loss.compute(batch.getLabels(), outputs);
+                (engine, times) -> (trainer, b) -> {
+                    NDList outputs = trainer.evaluate(b.getData());
+                    NDArray losses = loss.compute(b.getLabels(), outputs);
                     times.end(Phase.SCORING_FORWARD, losses);
-                    losses.sum().toFloatArray();
+                    losses.sum().toByteBuffer();
                     times.end(Phase.SELECTION, (NDArray) null);
                 }));
-        cases.add(new Case("random-10", "plain step on a uniformly random 10% of the rows (random-batch@0.1)",
-                (engine, times) -> ProfileCommand::smallStep));
+        cases.add(new Case("random-10", "plain step on " + kept + " uniformly random rows of each batch "
+                + "(random-batch@0.1)", (engine, times) -> (trainer, b) -> smallStep(trainer, b, kept, times)));
         cases.add(ast("ast-100", "AST at a 100% target (the benchmark's ast-100): nothing can be skipped, so batches "
                 + "train directly, unscored", b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)));
-        cases.add(ast("scored-100", "AST's scoring loop at 100%: scoring pass, gate passing every row, step on all "
-                + "(a target schedule from 100% to 100% keeps the scoring pass)", b -> b.gate("threshold")
-                        .targetRate(1.0).initialThreshold(0).selection(new SelectionConfig(
-                                SelectionConfig.Mode.FRESH, 0, false, 0, 0, 1.0))));
+        cases.add(ast("scored-100", "AST's scoring loop at 100% (ast.policy.scoreAtFullTarget=true): scoring pass, "
+                + "gate passing every row, step on all", b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)
+                        .setting("policy.scoreAtFullTarget", "true")));
         cases.add(ast("ast-10", "the published system at 10%, per-batch steps", b -> b));
-        cases.add(ast("ast-10-pooled", "the published system at 10%, selected rows pooled into 128-row steps",
-                b -> b.backwardBatch(128)));
+        cases.add(ast("ast-10-pooled", "the published system at 10%, selected rows pooled into steps of " + batch
+                + " rows", b -> b.backwardBatch(batch)));
         cases.add(ast("free-10-pooled", "free scores at 10%: the gate on each sample's last training loss (no "
-                + "scoring pass), pooled into 128-row steps", b -> b.backwardBatch(128)
+                + "scoring pass), pooled into steps of " + batch + " rows", b -> b.backwardBatch(batch)
                         .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0, false, 0, 0))));
         return cases;
+    }
+
+    /** The rows a random 10% step keeps of a batch, at least one. */
+    static int keptRows(int batch) {
+        return (int) Math.max(1, Math.round(RATE * batch));
     }
 
     private static Case ast(String name, String description, UnaryOperator<AstConfig.Builder> configure) {
@@ -165,7 +171,7 @@ public final class ProfileCommand implements Callable<Integer> {
             ast.profileWith(times);
             return new Loop() {
                 @Override
-                public void train(Trainer trainer, Batch batch, PhaseTimes unused) {
+                public void train(Trainer trainer, Batch batch) {
                     ast.trainBatch(trainer, batch);
                 }
 
@@ -190,8 +196,22 @@ public final class ProfileCommand implements Callable<Integer> {
             trainer.step();
             return;
         }
-        NDList data = batch.getData();
-        NDList labels = batch.getLabels();
+        step(trainer, batch, batch.getData(), batch.getLabels(), times);
+    }
+
+    /** A step on {@code kept} rows drawn uniformly on the engine, as the benchmark's random-batch arm trains. */
+    private static void smallStep(Trainer trainer, Batch batch, int kept, PhaseTimes times) {
+        int size = batch.getSize();
+        NDArray rows = batch.getManager().randomUniform(0f, 1f, new Shape(size)).argSort()
+                .get("0:" + Math.min(kept, size));
+        NDList data = new NDList(batch.getData().head().get(new NDIndex("{}", rows)));
+        NDList labels = new NDList(batch.getLabels().head().get(new NDIndex("{}", rows)));
+        times.end(Phase.GATHER, data.head());
+        step(trainer, batch, data, labels, times);
+    }
+
+    /** What {@code EasyTrain.trainBatch} and {@code trainer.step()} do, with the phases marked. */
+    private static void step(Trainer trainer, Batch batch, NDList data, NDList labels, PhaseTimes times) {
         NDList predictions;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             predictions = trainer.forward(data, labels);
@@ -201,38 +221,12 @@ public final class ProfileCommand implements Callable<Integer> {
             collector.backward(loss);
             times.endBackward(trainer);
         }
-        notifyAndStep(trainer, batch, labels, predictions, times);
-    }
-
-    /** The listeners, as {@code EasyTrain.trainBatch} notifies them, and the optimiser step. */
-    private static void notifyAndStep(Trainer trainer, Batch batch, NDList labels, NDList predictions,
-            PhaseTimes times) {
         BatchData batchData = new BatchData(batch, Map.of(labels.head().getDevice(), labels),
                 Map.of(predictions.head().getDevice(), predictions));
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
         times.end(Phase.LISTENERS, (NDArray) null);
         trainer.step();
         times.endOptimizer(trainer);
-    }
-
-    /** A step on {@code RATE} of the rows, drawn on the engine, as the benchmark's random-batch arm trains. */
-    private static void smallStep(Trainer trainer, Batch batch, PhaseTimes times) {
-        int size = batch.getSize();
-        int keep = (int) Math.max(1, Math.round(RATE * size));
-        NDArray rows = batch.getManager().randomUniform(0f, 1f, new Shape(size)).argSort().get("0:" + keep);
-        NDList data = new NDList(batch.getData().head().get(new NDIndex("{}", rows)));
-        NDList labels = new NDList(batch.getLabels().head().get(new NDIndex("{}", rows)));
-        times.end(Phase.GATHER, data.head());
-        NDList predictions;
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            predictions = trainer.forward(data, labels);
-            times.end(Phase.TRAINING_FORWARD, predictions.head());
-            NDArray loss = trainer.getLoss().evaluate(labels, predictions);
-            times.end(Phase.LOSSES, loss);
-            collector.backward(loss);
-            times.endBackward(trainer);
-        }
-        notifyAndStep(trainer, batch, labels, predictions, times);
     }
 
     /**
@@ -242,10 +236,11 @@ public final class ProfileCommand implements Callable<Integer> {
      * @param description what it runs
      * @param unprofiledMs milliseconds per batch of each timed pass, no phase waits
      * @param unprofiledMedianMs their median
-     * @param profiledMeanMs the mean batch of the profiled pass, phase waits included
-     * @param phaseMeanMs each phase's mean milliseconds per batch in the profiled pass, and {@code OTHER}: the
-     *     profiled mean minus the phases' sum (bookkeeping on the host: controller, energy, history, results). Means,
-     *     not medians: a pooled loop steps on one batch in ten, which a median would hide.
+     * @param profiledMeanMs milliseconds per batch of the profiled pass, phase waits included
+     * @param phaseMeanMs each phase's milliseconds per batch in the profiled pass (its sum over the epoch, the pooled
+     *     flush included, over the batches), and {@code OTHER}: the profiled figure minus the phases' sum (host
+     *     bookkeeping: controller, energy, history, results). Means, not medians: a pooled loop steps on one batch
+     *     in ten, which a median would hide.
      */
     record CaseResult(String name, String description, double[] unprofiledMs, double unprofiledMedianMs,
             double profiledMeanMs, Map<String, Double> phaseMeanMs) {}
@@ -261,25 +256,44 @@ public final class ProfileCommand implements Callable<Integer> {
 
     /** The whole profile, as written to {@code profile.json}. */
     record Profile(String command, Map<String, Object> machine, String model, long samples, int batch, int passes,
-            List<EngineProfile> engines) {}
+            List<EngineProfile> engines, List<BenchmarkRates> benchmarks) {}
 
     @Override
     public Integer call() throws Exception {
-        if (passes < 1 || samples < batch || batch < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--passes " + passes + " must be >= 1, "
-                    + "--batch " + batch + " >= 1 and --samples " + samples + " >= --batch");
+        if (passes < 1) {
+            throw new IllegalArgumentException("--passes " + passes + " must be >= 1");
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch " + batch + " must be >= 1");
+        }
+        if (samples < batch) {
+            throw new IllegalArgumentException("--samples " + samples + " must be at least --batch " + batch);
         }
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", BenchmarkCommand.PROCESSOR);
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("environment", mallocSettings());
+        List<BenchmarkRates> benchmarks = new ArrayList<>();
+        for (Path folder : compare) {
+            BenchmarkRates rates = BenchmarkRates.of(folder);
+            if (!rates.model().equals(model)) {
+                throw new IllegalArgumentException("--compare " + folder + " is a benchmark of the " + rates.model()
+                        + "; the profile runs the " + model);
+            }
+            benchmarks.add(rates);
+        }
+        List<String> names = "all".equalsIgnoreCase(engine) ? List.of("PyTorch", "MXNet")
+                : List.of("PyTorch", "MXNet").stream().filter(e -> e.equalsIgnoreCase(engine)).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--engine " + engine + " is unknown; use PyTorch, MXNet or all");
+        }
         List<EngineProfile> profiles = new ArrayList<>();
-        for (String name : "all".equalsIgnoreCase(engine) ? List.of("PyTorch", "MXNet") : List.of(engine)) {
+        for (String name : names) {
             profiles.add(profile(name));
         }
         Profile result = new Profile("ast profile " + String.join(" ", args), machine, model, samples, batch, passes,
-                profiles);
+                profiles, benchmarks);
         Files.createDirectories(out);
         Files.writeString(out.resolve("profile.json"), new GsonBuilder().setPrettyPrinting()
                 .serializeSpecialFloatingPointValues().create().toJson(result), StandardCharsets.UTF_8);
@@ -303,7 +317,7 @@ public final class ProfileCommand implements Callable<Integer> {
                     : FashionMnist.load(manager, data != null ? data : FashionMnist.DEBIAN_DIRECTORY);
             long n = Math.min(samples, loaded.train().size());
             FashionMnist.Split split = loaded.train().slice(0, n);
-            for (Case c : cases()) {
+            for (Case c : cases(batch)) {
                 System.out.printf(Locale.ROOT, "%s: %s%n", engineName, c.name());
                 results.add(profileCase(engineName, c, split));
             }
@@ -314,32 +328,32 @@ public final class ProfileCommand implements Callable<Integer> {
     private CaseResult profileCase(String engineName, Case c, FashionMnist.Split split) throws IOException,
             TranslateException {
         Engine.getEngine(engineName).setRandomSeed(42);
-        try (Model model = Model.newInstance("profile", Device.cpu(), engineName)) {
-            model.setBlock(Models.byName(this.model, FashionMnist.CLASSES));
-            try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer())
+        try (Model network = Model.newInstance("profile", Device.cpu(), engineName)) {
+            network.setBlock(Models.byName(model, FashionMnist.CLASSES));
+            try (Trainer trainer = network.newTrainer(Models.trainingConfig(Models.optimizer())
                     .addEvaluator(new Accuracy()).addTrainingListeners(TrainingListener.Defaults.basic()))) {
                 trainer.initialize(new Shape(1, 1, 28, 28));
                 ArrayDataset dataset = new ArrayDataset.Builder().setData(split.images()).optLabels(split.labels())
                         .setSampling(batch, true).build();
                 PhaseTimes times = PhaseTimes.recorder();
-                Loop loop = c.loop().create(engineName, times);
-                pass(trainer, dataset, loop, 1, times, null); // untimed: warm-up, and a full history
+                Loop loop = c.loop().apply(engineName, times);
+                pass(trainer, dataset, loop, 1, times); // untimed: warm-up, and a full history
                 double[] unprofiled = new double[passes];
                 for (int p = 0; p < passes; p++) {
-                    unprofiled[p] = pass(trainer, dataset, loop, 2 + p, times, null);
+                    unprofiled[p] = pass(trainer, dataset, loop, 2 + p, times);
                 }
-                List<Double> totals = new ArrayList<>();
                 times.start();
-                pass(trainer, dataset, loop, 2 + passes, times, totals);
+                double profiled = pass(trainer, dataset, loop, 2 + passes, times);
                 times.stop();
+                long batches = dataset.size() / batch + (dataset.size() % batch == 0 ? 0 : 1);
                 Map<String, Double> phases = new LinkedHashMap<>();
                 double phaseSum = 0;
                 for (Map.Entry<Phase, double[]> phase : times.millisPerBatch().entrySet()) {
-                    double mean = mean(phase.getValue());
-                    phases.put(phase.getKey().name(), mean);
-                    phaseSum += mean;
+                    // Per data batch: the epoch's flush (pooled loops) is one more entry, spread over the batches.
+                    double perBatch = Arrays.stream(phase.getValue()).sum() / batches;
+                    phases.put(phase.getKey().name(), perBatch);
+                    phaseSum += perBatch;
                 }
-                double profiled = mean(totals.stream().mapToDouble(Double::doubleValue).toArray());
                 phases.put("OTHER", profiled - phaseSum);
                 return new CaseResult(c.name(), c.description(), unprofiled, Stats.median(unprofiled), profiled,
                         phases);
@@ -347,39 +361,29 @@ public final class ProfileCommand implements Callable<Integer> {
         }
     }
 
-    private static double mean(double[] values) {
-        return java.util.Arrays.stream(values).average().orElse(Double.NaN);
-    }
-
     /**
-     * One epoch over the dataset; returns the milliseconds per batch, measured to the moment the last step's updates
-     * are computed. With {@code totals}, each batch waits for its step and its own time is added there.
+     * One epoch over the dataset, its pooled rows' flush included; returns the milliseconds per batch, measured to
+     * the moment the last update is computed. With the recorder on, every batch (and the flush) ends its record.
      */
-    private static double pass(Trainer trainer, ArrayDataset dataset, Loop loop, int epoch, PhaseTimes times,
-            List<Double> totals) throws IOException, TranslateException {
+    private static double pass(Trainer trainer, ArrayDataset dataset, Loop loop, int epoch, PhaseTimes times)
+            throws IOException, TranslateException {
         int batches = 0;
         loop.startEpoch(trainer, dataset, epoch);
         long start = System.nanoTime();
         Iterator<Batch> iterator = trainer.iterateDataset(dataset).iterator();
         times.mark();
-        long batchStart = System.nanoTime();
         while (iterator.hasNext()) {
             try (Batch next = iterator.next()) {
                 times.end(Phase.DATA, (NDArray) null);
-                loop.train(trainer, next, times);
+                loop.train(trainer, next);
                 batches++;
             }
-            if (totals != null) {
-                ArmRunner.waitForStep(trainer);
-                long now = System.nanoTime();
-                totals.add((now - batchStart) / 1e6);
-                times.endBatch();
-                batchStart = now;
-                times.mark();
-            }
+            times.endBatch();
+            times.mark();
         }
         loop.finishEpoch(trainer);
-        ArmRunner.waitForStep(trainer);
+        PhaseTimes.awaitParameters(trainer);
+        times.endBatch(); // the flush: its phases, and the final wait as unattributed time
         return (System.nanoTime() - start) / 1e6 / batches;
     }
 }

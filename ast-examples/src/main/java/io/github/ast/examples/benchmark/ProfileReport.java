@@ -22,15 +22,20 @@ final class ProfileReport {
                         Locale.ROOT), profile.batch(), profile.samples(), profile.machine().get("cpu"),
                 profile.machine().get("cores"), profile.command()));
         md.append("*Unprofiled* is the median of ").append(profile.passes()).append(" timed epochs (after an untimed "
-                + "one), each timed to the moment its last update is computed. The phases come from one more epoch "
-                + "in which every phase waits for the engine at its end; their medians do not add up to the "
-                + "*profiled* median exactly, and profiling removes the overlap of asynchronous engines (MXNet), so "
-                + "compare phases with phases and totals with totals. *Other* is the profiled median minus the sum "
-                + "of the phases' medians: host bookkeeping (controller, energy, history, results).\n\n");
+                + "one), each timed to the moment its last update is computed, per batch. The phases come from one "
+                + "more epoch in which every phase waits for the engine at its end: each phase's time over the "
+                + "epoch (a pooled loop's final flush included) per batch, so pooled steps on one batch in ten "
+                + "count in full. Profiling removes the overlap of asynchronous engines (MXNet), so the *profiled* "
+                + "figure exceeds the unprofiled one there: compare phases with phases and totals with totals. "
+                + "*Other* is the profiled figure minus the phases' sum: host bookkeeping (controller, energy, "
+                + "history, results, the loop).\n\n");
         for (EngineProfile engine : profile.engines()) {
             md.append("## ").append(engine.engine()).append(' ').append(engine.engineVersion()).append("\n\n");
             phaseTable(md, engine);
-            targets(md, engine);
+            targets(md, engine, profile);
+        }
+        if (!profile.benchmarks().isEmpty()) {
+            agreement(md, profile);
         }
         return md.toString();
     }
@@ -59,7 +64,7 @@ final class ProfileReport {
         md.append('\n');
     }
 
-    private static void targets(StringBuilder md, EngineProfile engine) {
+    private static void targets(StringBuilder md, EngineProfile engine, Profile profile) {
         double plain = engine.get("plain").unprofiledMedianMs();
         double scoring = engine.get("scoring").unprofiledMedianMs();
         double f = scoring / plain;
@@ -84,8 +89,38 @@ final class ProfileReport {
                 100 * pooled / bound, pooled), "≥ 95%", pooled / bound >= 0.95);
         row(md, "free scores at 10%, pooled: speed-up per epoch", String.format(Locale.ROOT, "%.2f×", free), "≥ 7×",
                 free >= 7);
-        md.append(String.format(Locale.ROOT, "%nFor comparison, `random-10` (no scoring, 13-row steps) runs an "
-                + "epoch %.2f× as fast as plain.%n%n", random));
+        md.append(String.format(Locale.ROOT, "%nFor comparison, `random-10` (no scoring, %d-row steps) runs an "
+                + "epoch %.2f× as fast as plain.%n%n", ProfileCommand.keptRows(profile.batch()), random));
+    }
+
+    /** The benchmark's arms beside the profile's cases, each as a ratio to its own plain loop. */
+    private static void agreement(StringBuilder md, Profile profile) {
+        md.append("## The profile against the benchmark\n\n")
+                .append("Milliseconds per batch and the ratio to plain training, from the profile (`plain`, `ast-100`, "
+                        + "`ast-10`) and from benchmark folders (`full`, `ast-100`, `seed`). The benchmark waits for "
+                        + "every step and trains on its whole training split, the profile on the first ")
+                .append(String.format(Locale.ROOT, "%,d images", profile.samples()))
+                .append(", so compare the ratios.\n\n| engine | source | plain / full | ast-100 | ast-100 ratio | "
+                        + "ast-10 / seed | ratio |\n|---|---|---:|---:|---:|---:|---:|\n");
+        for (BenchmarkRates b : profile.benchmarks()) {
+            EngineProfile engine = profile.engines().stream().filter(e -> e.engine().equals(b.engine())).findFirst()
+                    .orElse(null);
+            if (engine != null) {
+                agreementRow(md, b.engine(), "profile", engine.get("plain").unprofiledMedianMs(),
+                        engine.get("ast-100").unprofiledMedianMs(), engine.get("ast-10").unprofiledMedianMs());
+            }
+            Double full = b.msPerBatch().get("full");
+            agreementRow(md, b.engine(), "`" + b.folder() + "`", full == null ? Double.NaN : full,
+                    b.msPerBatch().getOrDefault("ast-100", Double.NaN), b.msPerBatch().getOrDefault("seed",
+                            Double.NaN));
+        }
+        md.append('\n');
+    }
+
+    private static void agreementRow(StringBuilder md, String engine, String source, double plain, double full100,
+            double ten) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f× | %.1f | %.2f× |%n", engine, source, plain,
+                full100, full100 / plain, ten, ten / plain));
     }
 
     private static void row(StringBuilder md, String target, String measured, String goal, boolean met) {

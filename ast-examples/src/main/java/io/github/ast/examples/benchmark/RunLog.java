@@ -51,7 +51,7 @@ final class RunLog {
      * @param resume whether to continue an existing log
      * @return the log
      * @throws IOException if the file cannot be read or written
-     * @throws IllegalStateException if a log exists and resume is off, or its setup differs
+     * @throws IllegalArgumentException if a log exists and resume is off, or its setup differs
      */
     static RunLog open(Path directory, Map<String, Object> setup, boolean resume) throws IOException {
         Path file = directory.resolve(FILE);
@@ -64,14 +64,14 @@ final class RunLog {
             return new RunLog(file, wanted, new ArrayList<>());
         }
         if (!resume) {
-            throw new IllegalStateException(file + " already holds a benchmark; continue it with --resume, or choose "
+            throw new IllegalArgumentException(file + " already holds a benchmark; continue it with --resume, or choose "
                     + "another --out");
         }
         RunLog existing = read(file, true);
         JsonElement had = existing.setup.get("identity");
         JsonElement now = wanted.get("identity");
         if (!Objects.equals(had, now)) {
-            throw new IllegalStateException(file + " was written by another setup; it cannot be resumed with this "
+            throw new IllegalArgumentException(file + " was written by another setup; it cannot be resumed with this "
                     + "one.\n  written: " + had + "\n  now:     " + now + "\nUse the same options, or another --out");
         }
         return existing;
@@ -136,6 +136,11 @@ final class RunLog {
     }
 
     /** {@return the setup line} */
+    /** {@return the log's file} */
+    Path file() {
+        return file;
+    }
+
     JsonObject setup() {
         return setup.deepCopy();
     }

@@ -44,13 +44,18 @@ public final class AstCli implements Runnable {
      * @return the command with its subcommands
      */
     static CommandLine commandLine(String... args) {
-        String[] tail = args.length > 1 ? Arrays.copyOfRange(args, 1, args.length) : new String[0];
         return new CommandLine(new AstCli())
                 .addSubcommand("demo", new FashionMnistDemo())
-                .addSubcommand("benchmark", new BenchmarkCommand(tail))
-                .addSubcommand("profile", new ProfileCommand(tail))
+                .addSubcommand("benchmark", new BenchmarkCommand(after("benchmark", args)))
+                .addSubcommand("profile", new ProfileCommand(after("profile", args)))
                 .addSubcommand("controllers", new ControllersCommand())
                 .addSubcommand("report", new ReportCommand());
+    }
+
+    /** The arguments after a subcommand's name, or none when it is not on the command line. */
+    static String[] after(String subcommand, String[] args) {
+        int at = Arrays.asList(args).indexOf(subcommand);
+        return at < 0 ? new String[0] : Arrays.copyOfRange(args, at + 1, args.length);
     }
 
     @Override

@@ -130,15 +130,10 @@ public final class FashionMnistDemo implements Callable<Integer> {
     }
 
     private Options options() throws IOException {
-        for (Object[] check : new Object[][] {{"--epochs", (long) epochs}, {"--batch", (long) batch}}) {
-            if ((long) check[1] < 1) {
-                throw new IllegalArgumentException(check[0] + " " + check[1] + " must be a positive integer");
-            }
-        }
-        if (limit < 0 || checkpointEvery < 0) {
-            throw new IllegalArgumentException("--limit " + limit + " and --checkpoint-every " + checkpointEvery
-                    + " must be >= 0");
-        }
+        requireAtLeast("--epochs", epochs, 1);
+        requireAtLeast("--batch", batch, 1);
+        requireAtLeast("--limit", limit, 0);
+        requireAtLeast("--checkpoint-every", checkpointEvery, 0);
         Models.byName(model, FashionMnist.CLASSES);
         if (embedded && data != null) {
             throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
@@ -158,6 +153,12 @@ public final class FashionMnistDemo implements Callable<Integer> {
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
         return new Options(engines, model, epochs, batch, limit, data, embedded,
                 AstConfig.fromProperties(properties), !noBaseline, report, checkpoint, checkpointEvery);
+    }
+
+    private static void requireAtLeast(String option, long value, long least) {
+        if (value < least) {
+            throw new IllegalArgumentException(option + " " + value + " must be >= " + least);
+        }
     }
 
     private static List<String> selectEngines(String requested, List<String> available) {

@@ -26,9 +26,13 @@ class BenchmarkCommandTest {
         List<String> args = new ArrayList<>(List.of("--engine", "MXNet", "--model", "mlp", "--budget", "0.6",
                 "--eval-every", "0.2", "--embedded", "--limit", "2048", "--validation", "1000", "--arms",
                 "full,random-batch@0.5,seed", "--jit-warmup", "0", "--targets", "0.3,0.99", "--out", out.toString()));
+        if (List.of(extra).contains("--arms")) {
+            int at = args.indexOf("--arms");
+            args.subList(at, at + 2).clear(); // the test's own arms instead
+        }
         args.addAll(List.of(extra));
         String[] array = args.toArray(String[]::new);
-        return new CommandLine(new BenchmarkCommand(array)).execute(array);
+        return io.github.ast.examples.Cli.execute(new CommandLine(new BenchmarkCommand(array)), array);
     }
 
     private static List<String> lines(Path out) throws IOException {
@@ -120,5 +124,25 @@ class BenchmarkCommandTest {
         String[] render = {"--render", "--out", out.toString()};
         assertThat(new CommandLine(new BenchmarkCommand(render)).execute(render)).isZero();
         assertThat(Files.readString(out.resolve("summary.md"))).isEqualTo(summary);
+
+        // The folder's HTML report: one page with the summary's tables, the plots inside it and the setup.
+        String html = Files.readString(ReportCommand.write(out));
+        assertThat(html).contains("<table>", "<td>random-batch@0.5</td>", "data:image/png;base64,",
+                "<th>astConfig.ast.targetRate</th>").doesNotContain("|---");
+    }
+
+    @Test
+    void refusesToPoolAst100RunsTimedWithTheScoringPassWithNewOnes(@TempDir Path out) throws IOException {
+        assertThat(run(out, "--seeds", "1", "--arms", "full,ast-100")).isZero();
+        // A log begun before a 100% target trained unscored: its header has no "ast100" marker.
+        List<String> lines = new ArrayList<>(lines(out));
+        JsonObject header = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        header.remove("ast100");
+        lines.set(0, header.toString());
+        Files.write(out.resolve(RunLog.FILE), lines, StandardCharsets.UTF_8);
+        assertThat(run(out, "--seeds", "2", "--resume", "--arms", "full,ast-100")).isEqualTo(2);
+        assertThat(lines(out)).hasSize(3);
+        assertThat(run(out, "--seeds", "2", "--resume", "--arms", "full")).isZero();
+        assertThat(lines(out)).hasSize(4);
     }
 }
