@@ -10,6 +10,7 @@ import io.github.ast.core.AstConfig;
 import io.github.ast.core.Provenance;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
+import io.github.ast.examples.DataOptions;
 import io.github.ast.examples.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -96,12 +98,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "train on the first N of the rest (0: all)")
     long limit;
 
-    @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's)")
-    Path data;
-
-    @Option(names = "--embedded", description = "train on the slice embedded in ast-examples (6,000 training images) "
-            + "instead: for trying the command out, its figures say little")
-    boolean embedded;
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Option(names = "--out", defaultValue = "benchmark-results", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
@@ -175,7 +173,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
         Engine djlEngine = Engine.getEngine(engine);
         try (NDManager manager = djlEngine.newBaseManager()) {
-            BenchmarkData splits = BenchmarkData.split(data(manager), validation, limit, noise);
+            BenchmarkData splits = BenchmarkData.split(dataOptions.load(manager, false), validation, limit, noise);
             Map<String, Object> header = header(setup, splits, chosen, budgets, djlEngine);
             RunLog log = RunLog.open(out, header, resume);
             requireSameAst100(log, chosen);
@@ -253,22 +251,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         while (Files.exists(pauseFile)) {
             Thread.sleep(1000);
         }
-    }
-
-    /** Loads the data asked for; a missing full set is an error, not a silent fall-back to the small slice. */
-    private FashionMnist.Data data(NDManager manager) throws IOException {
-        if (embedded) {
-            if (data != null) {
-                throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
-            }
-            return FashionMnist.loadEmbedded(manager);
-        }
-        if (data == null && !Files.isDirectory(FashionMnist.DEBIAN_DIRECTORY)) {
-            throw new IllegalArgumentException("Fashion-MNIST is not in " + FashionMnist.DEBIAN_DIRECTORY
-                    + ": install Debian's package dataset-fashion-mnist, pass --data DIR, or pass --embedded to "
-                    + "try the command on the small embedded slice");
-        }
-        return FashionMnist.load(manager, data != null ? data : FashionMnist.DEBIAN_DIRECTORY);
     }
 
     /** Parses arm labels, where a bare rate continues the previous label's kind ({@code rs2@0.1,0.3}). */

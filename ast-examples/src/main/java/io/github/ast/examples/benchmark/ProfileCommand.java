@@ -26,6 +26,7 @@ import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.PhaseTimes.Phase;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.examples.Cli;
+import io.github.ast.examples.DataOptions;
 import io.github.ast.examples.FashionMnist;
 import io.github.ast.examples.Models;
 import java.io.IOException;
@@ -44,6 +45,7 @@ import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,11 +78,8 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "timed passes over the data per case; the median is reported (default ${DEFAULT-VALUE})")
     int passes;
 
-    @Option(names = "--data", description = "directory with the IDX .gz files (default: Debian's)")
-    Path data;
-
-    @Option(names = "--embedded", description = "profile on the embedded slice (6,000 images) instead")
-    boolean embedded;
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Option(names = "--compare", description = "a benchmark folder of the same model (repeatable): its full, ast-100 "
             + "and seed arms' milliseconds per batch are set beside the profile's plain, ast-100 and ast-10")
@@ -313,8 +312,7 @@ public final class ProfileCommand implements Callable<Integer> {
         Engine engine = Engine.getEngine(engineName);
         List<CaseResult> results = new ArrayList<>();
         try (NDManager manager = engine.newBaseManager()) {
-            FashionMnist.Data loaded = embedded ? FashionMnist.loadEmbedded(manager)
-                    : FashionMnist.load(manager, data != null ? data : FashionMnist.DEBIAN_DIRECTORY);
+            FashionMnist.Data loaded = dataOptions.load(manager, false);
             long n = Math.min(samples, loaded.train().size());
             FashionMnist.Split split = loaded.train().slice(0, n);
             for (Case c : cases(batch)) {

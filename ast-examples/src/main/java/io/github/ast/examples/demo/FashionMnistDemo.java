@@ -27,6 +27,7 @@ import io.github.ast.core.RunReport;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.energy.CarbonIntensity;
 import io.github.ast.examples.Cli;
+import io.github.ast.examples.DataOptions;
 import io.github.ast.examples.FashionMnist;
 import io.github.ast.examples.Models;
 import io.github.ast.examples.benchmark.ReportCommand;
@@ -44,6 +45,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,13 +78,8 @@ public final class FashionMnistDemo implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N training samples (0: all)")
     long limit;
 
-    @Option(names = "--data", description = "directory with the four IDX .gz files (default: Debian's, else the "
-            + "embedded slice)")
-    Path data;
-
-    @Option(names = "--embedded", description = "train on the slice embedded in ast-examples (6,000 training "
-            + "images) even when the full set is installed")
-    boolean embedded;
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Option(names = "--config", description = "properties file with ast.* settings (system properties ast.* "
             + "override it)")
@@ -135,9 +132,6 @@ public final class FashionMnistDemo implements Callable<Integer> {
         requireAtLeast("--limit", limit, 0);
         requireAtLeast("--checkpoint-every", checkpointEvery, 0);
         Models.byName(model, FashionMnist.CLASSES);
-        if (embedded && data != null) {
-            throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
-        }
         if (checkpointEvery > 0 && checkpoint == null) {
             throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery
                     + " needs --checkpoint DIR to say where checkpoints go");
@@ -151,8 +145,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
         }
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
-        return new Options(engines, model, epochs, batch, limit, data, embedded,
-                AstConfig.fromProperties(properties), !noBaseline, report, checkpoint, checkpointEvery);
+        return new Options(engines, model, epochs, batch, limit, dataOptions, AstConfig.fromProperties(properties), !noBaseline, report, checkpoint, checkpointEvery);
     }
 
     private static void requireAtLeast(String option, long value, long least) {
@@ -176,8 +169,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
         AstConfig config = options.config().toBuilder().engine(engineName).build();
         Engine engine = Engine.getEngine(engineName);
         try (NDManager manager = engine.newBaseManager()) {
-            FashionMnist.Data data = options.embedded() ? FashionMnist.loadEmbedded(manager)
-                    : FashionMnist.load(manager, options.data());
+            FashionMnist.Data data = options.data().load(manager, true);
             ArrayDataset train = data.train().dataset(options.batch(), true, options.limit());
             ArrayDataset test = data.test().dataset(options.batch(), false, 0);
             System.out.printf(Locale.ROOT, "%n== %s %s | %s | %s: %d train / %d test | %d epochs, batch %d%n",
@@ -331,6 +323,6 @@ public final class FashionMnistDemo implements Callable<Integer> {
     }
 
     /** The checked command line. */
-    record Options(List<String> engines, String model, int epochs, int batch, long limit, Path data,
-            boolean embedded, AstConfig config, boolean baseline, Path report, Path checkpoint, int checkpointEvery) {}
+    record Options(List<String> engines, String model, int epochs, int batch, long limit, DataOptions data,
+            AstConfig config, boolean baseline, Path report, Path checkpoint, int checkpointEvery) {}
 }
