@@ -27,7 +27,8 @@ def project(path, dependencies):
   <artifactId>readme-snippet</artifactId>
   <version>1</version>
   <properties>
-    <maven.compiler.release>17</maven.compiler.release>
+    <maven.compiler.source>17</maven.compiler.source>
+    <maven.compiler.target>17</maven.compiler.target>
     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
   </properties>
 {dependencies}
@@ -42,8 +43,16 @@ if without == pom:
     sys.exit("the pom snippet names no org.slf4j provider to leave out")
 project(work / "no-slf4j-provider", without)
 PY
-run() {  # run DIR: builds and runs the project, printing its output
-  (cd "$1" && mvn -B -q -o compile exec:java -Dexec.mainClass=Train -Dai.djl.offline=true 2>&1)
+exec_java="org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass=Train -Dai.djl.offline=true"
+run() {  # run NAME DIR [wrapper...]: builds and runs the project, printing its output; fails saying so
+  local name=$1 dir=$2 out
+  shift 2
+  if ! out=$(cd "$dir" && "$@" mvn -B -q compile $exec_java 2>&1); then
+    echo "readme-snippet: the $name run failed; it printed:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$out"
 }
 expect() {  # expect NAME OUTPUT PATTERN
   if ! grep -qE "$3" <<<"$2"; then
@@ -52,11 +61,14 @@ expect() {  # expect NAME OUTPUT PATTERN
     exit 1
   fi
 }
-out=$(run "$work/as-written")
+terminal() {  # runs a command on a pseudo-terminal, as a user at a console does
+  script -qec "$*" /dev/null
+}
+out=$(run as-written "$work/as-written")
 expect "as-written" "$out" '^Epoch 3/3 \| Loss: '
 expect "as-written" "$out" '^trained [0-9]+% of the samples'
-out=$(run "$work/no-slf4j-provider")
+out=$(run no-SLF4J-provider "$work/no-slf4j-provider")
 expect "no-SLF4J-provider" "$out" '^Epoch 3/3 \| Loss: '
-out=$(cd "$work/as-written" && script -qec "mvn -B -q -o exec:java -Dexec.mainClass=Train -Dai.djl.offline=true" /dev/null)
+out=$(run terminal "$work/as-written" terminal)
 expect "terminal" "$out" 'Epoch 1: +[0-9]+% \|'
 echo "readme-snippet: the README's project builds and prints epoch lines (with and without an SLF4J provider) and a progress bar on a terminal"
