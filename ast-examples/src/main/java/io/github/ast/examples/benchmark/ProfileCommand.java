@@ -17,6 +17,7 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.translate.TranslateException;
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.core.AdaptiveSparseTrainer;
@@ -84,6 +85,9 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "a benchmark folder of the same model (repeatable): its full, ast-100 "
             + "and seed arms' milliseconds per batch are set beside the profile's plain, ast-100 and ast-10")
     List<Path> compare = new ArrayList<>();
+
+    @Option(names = "--render", description = "only rewrite profile.md from --out's profile.json")
+    boolean render;
 
     @Option(names = "--out", defaultValue = "docs/performance", description = "output directory (default "
             + "${DEFAULT-VALUE})")
@@ -259,6 +263,12 @@ public final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (render) {
+            Profile recorded = new Gson().fromJson(Files.readString(out.resolve("profile.json")), Profile.class);
+            Files.writeString(out.resolve("profile.md"), ProfileReport.markdown(recorded), StandardCharsets.UTF_8);
+            System.out.println("Written to " + out.resolve("profile.md").toAbsolutePath());
+            return 0;
+        }
         if (passes < 1) {
             throw new IllegalArgumentException("--passes " + passes + " must be >= 1");
         }

@@ -20,7 +20,7 @@ final class ProfileReport {
         md.append(String.format(Locale.ROOT, "%s, batch %d, Adam, the first %,d Fashion-MNIST training images; "
                 + "milliseconds per batch. Machine: %s, %s cores. Command: `%s`.%n%n", profile.model().toUpperCase(
                         Locale.ROOT), profile.batch(), profile.samples(), profile.machine().get("cpu"),
-                profile.machine().get("cores"), profile.command()));
+                cores(profile.machine().get("cores")), profile.command()));
         md.append("*Unprofiled* is the median of ").append(profile.passes()).append(" timed epochs (after an untimed "
                 + "one), each timed to the moment its last update is computed, per batch. The phases come from one "
                 + "more epoch in which every phase waits for the engine at its end: each phase's time over the "
@@ -30,7 +30,7 @@ final class ProfileReport {
                 + "*Other* is the profiled figure minus the phases' sum: host bookkeeping (controller, energy, "
                 + "history, results, the loop).\n\n");
         for (EngineProfile engine : profile.engines()) {
-            md.append("## ").append(engine.engine()).append(' ').append(engine.engineVersion()).append("\n\n");
+            md.append("### ").append(engine.engine()).append(' ').append(engine.engineVersion()).append("\n\n");
             phaseTable(md, engine);
             targets(md, engine, profile);
         }
@@ -95,7 +95,7 @@ final class ProfileReport {
 
     /** The benchmark's arms beside the profile's cases, each as a ratio to its own plain loop. */
     private static void agreement(StringBuilder md, Profile profile) {
-        md.append("## The profile against the benchmark\n\n")
+        md.append("### The profile against the benchmark\n\n")
                 .append("Milliseconds per batch and the ratio to plain training, from the profile (`plain`, `ast-100`, "
                         + "`ast-10`) and from benchmark folders (`full`, `ast-100`, `seed`). The benchmark waits for "
                         + "every step and trains on its whole training split, the profile on the first ")
@@ -126,6 +126,11 @@ final class ProfileReport {
     private static void row(StringBuilder md, String target, String measured, String goal, boolean met) {
         md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(goal).append(" | ")
                 .append(met ? "yes" : "**no**").append(" |\n");
+    }
+
+    /** The core count, an integer also after a round trip through JSON (which reads numbers as doubles). */
+    private static String cores(Object value) {
+        return value instanceof Number n ? Integer.toString(n.intValue()) : String.valueOf(value);
     }
 
     private static String ms(Double value) {
