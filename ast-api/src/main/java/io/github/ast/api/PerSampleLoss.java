@@ -34,6 +34,40 @@ public interface PerSampleLoss {
     default void validate(NDList labels, NDList predictions) {}
 
     /**
+     * Checks on the host what needs no engine read (shapes), and returns on the engine how many labels are invalid,
+     * for the trainer to read with the figures it reads anyway: one wait for the engine instead of two. When the
+     * count is not 0 the trainer calls {@link #validate} for the message, before any update. The default validates
+     * on the host, as {@link #validate} does, and returns null.
+     *
+     * @param labels the batch's labels
+     * @param predictions the model's output
+     * @return a float32 scalar, the number of invalid labels; or null when {@link #validate} checked everything
+     * @throws IllegalArgumentException if the labels' shape does not fit the predictions
+     */
+    default NDArray countInvalidLabels(NDList labels, NDList predictions) {
+        validate(labels, predictions);
+        return null;
+    }
+
+    /**
+     * Computes per-sample losses of labels not checked yet ({@link #countInvalidLabels}): an engine that fails on an
+     * invalid label (PyTorch's one-hot) is answered with {@link #validate}'s message instead of its own.
+     *
+     * @param labels the batch's labels
+     * @param predictions the model's output
+     * @return a float32 array of shape (batch)
+     * @throws IllegalArgumentException naming the bad label, when the engine refused it
+     */
+    default NDArray computeUnchecked(NDList labels, NDList predictions) {
+        try {
+            return compute(labels, predictions);
+        } catch (ai.djl.engine.EngineException e) {
+            validate(labels, predictions);
+            throw e;
+        }
+    }
+
+    /**
      * Returns softmax cross-entropy from logits with integer class labels: {@code -log softmax(logits)[label]}.
      *
      * @return the loss
@@ -49,14 +83,29 @@ public interface PerSampleLoss {
             }
 
             @Override
-            public void validate(NDList labels, NDList predictions) {
-                NDArray label = labels.head();
+            public NDArray countInvalidLabels(NDList labels, NDList predictions) {
+                requireShape(labels, predictions);
+                NDArray values = labels.head().toType(DataType.FLOAT32, false);
                 long classes = predictions.head().getShape().get(1);
+                // Negative, too large, or not an integer (NaN and infinities included: x - round(x) is NaN).
+                return values.lt(0f).logicalOr(values.gte((float) classes))
+                        .logicalOr(values.sub(values.round()).neq(0f)).toType(DataType.FLOAT32, false).sum();
+            }
+
+            private void requireShape(NDList labels, NDList predictions) {
+                NDArray label = labels.head();
                 if (label.getShape().dimension() != 1 || label.size() != predictions.head().getShape().get(0)) {
                     throw new IllegalArgumentException("labels of shape " + label.getShape() + " do not fit "
                             + "predictions of shape " + predictions.head().getShape() + "; softmax cross-entropy "
                             + "needs one class index per sample");
                 }
+            }
+
+            @Override
+            public void validate(NDList labels, NDList predictions) {
+                NDArray label = labels.head();
+                long classes = predictions.head().getShape().get(1);
+                requireShape(labels, predictions);
                 // One host read: the smallest and largest label, and the largest distance to an integer.
                 NDArray values = label.toType(DataType.FLOAT32, false);
                 float[] range = NDArrays.stack(new NDList(values.min(), values.max(),

@@ -36,7 +36,8 @@ final class ScoreSource {
      * @param outputs the model's outputs for the whole batch (placeholders for unseen rows)
      * @param losses per-sample losses, shape (batch)
      * @param unseen boolean mask of rows the history never saw, or null
-     * @param statistics with a scoring forward, float32 (loss sum, correct predictions), not yet read; else null
+     * @param statistics with a scoring forward, float32 (loss sum, correct predictions and, when the loss counts them
+     *     on the engine, invalid labels), not yet read; else null
      */
     record Scores(NDList outputs, NDArray losses, NDArray unseen, NDArray statistics) {
 
@@ -79,11 +80,29 @@ final class ScoreSource {
         }
         NDList labels = batch.getLabels();
         NDList predictions = evaluateAcrossDevices(trainer, batch.getData());
-        perSampleLoss.validate(labels, predictions);
-        NDArray losses = perSampleLoss.compute(labels, predictions);
-        NDArray statistics = NDArrays.stack(new NDList(losses.sum().toType(DataType.FLOAT32, false),
-                Validation.count(Validation.correct(predictions.head(), labels))));
-        return new Scores(predictions, losses, null, statistics);
+        NDArray invalid = perSampleLoss.countInvalidLabels(labels, predictions);
+        NDArray losses = invalid == null ? perSampleLoss.compute(labels, predictions)
+                : perSampleLoss.computeUnchecked(labels, predictions);
+        NDList figures = new NDList(losses.sum().toType(DataType.FLOAT32, false),
+                Validation.count(Validation.correct(predictions.head(), labels)));
+        if (invalid != null) {
+            figures.add(invalid);
+        }
+        return new Scores(predictions, losses, null, NDArrays.stack(figures));
+    }
+
+    /**
+     * Throws, naming the labels, when a scoring pass's statistics counted invalid ones: before the batch trains.
+     *
+     * @param scores the batch's fresh scores
+     * @param read their statistics, read
+     * @param labels the batch's labels
+     */
+    void requireValidLabels(Scores scores, float[] read, NDList labels) {
+        if (read.length > 2 && read[2] > 0) {
+            perSampleLoss.validate(labels, scores.outputs());
+            throw new IllegalArgumentException(Math.round(read[2]) + " labels do not fit the model's outputs");
+        }
     }
 
     /**

@@ -147,6 +147,9 @@ final class TrainingRun implements AutoCloseable {
                 indices != null ? indices : SampleHistory.indicesOf(batch)));
         // Read after the policy's own read has waited for the engine: the statistics are ready by then.
         float[] statistics = scores.fresh() ? scores.statistics().toFloatArray() : null;
+        if (statistics != null) {
+            source.requireValidLabels(scores, statistics, batch.getLabels());
+        }
         times.end(PhaseTimes.Phase.SELECTION, (NDArray) null);
         if (statistics != null && !Double.isFinite(statistics[0])) {
             LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,

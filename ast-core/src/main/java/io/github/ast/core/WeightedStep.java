@@ -63,26 +63,40 @@ final class WeightedStep {
             List<NDList> shareLabels = new ArrayList<>();
             List<NDList> sharePredictions = new ArrayList<>();
             List<NDArray> sharePerSample = new ArrayList<>();
+            NDArray invalidLabels = null; // counted on the engine, read with the step's figures
             for (int i = 0; i < ranges.size(); i++) {
                 Device device = devices[i % devices.length];
                 NDList data = toDevice(share(rows.data(), ranges, i), device);
                 NDList labels = toDevice(share(rows.labels(), ranges, i), device);
                 NDList predictions = trainer.forward(data, labels);
                 times.end(PhaseTimes.Phase.TRAINING_FORWARD, predictions);
-                if (validateLabels) {
-                    perSampleLoss.validate(labels, predictions);
+                NDArray invalid = validateLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
+                if (invalid != null) {
+                    invalid = invalid.toDevice(devices[0], false);
+                    invalidLabels = invalidLabels == null ? invalid : invalidLabels.add(invalid);
                 }
                 shareLabels.add(labels);
                 sharePredictions.add(predictions);
-                sharePerSample.add(perSampleLoss.compute(labels, predictions));
+                sharePerSample.add(validateLabels ? perSampleLoss.computeUnchecked(labels, predictions)
+                        : perSampleLoss.compute(labels, predictions));
                 times.end(PhaseTimes.Phase.LOSSES, sharePerSample.get(i));
             }
             NDList predictions = gather(sharePredictions, devices[0]);
             NDArray perSample = concat(sharePerSample, devices[0]);
             NDList labels = gather(shareLabels, devices[0]);
-            float[] read = NDArrays.stack(new NDList(perSample.sum().toType(DataType.FLOAT32, false),
+            NDList figures = new NDList(perSample.sum().toType(DataType.FLOAT32, false),
                     Validation.count(Validation.correct(predictions.head(), labels)),
-                    NonFinite.count(rows.data()).toDevice(devices[0], false))).toFloatArray();
+                    NonFinite.count(rows.data()).toDevice(devices[0], false));
+            if (invalidLabels != null) {
+                figures.add(invalidLabels);
+            }
+            float[] read = NDArrays.stack(figures).toFloatArray();
+            if (invalidLabels != null && read[3] > 0) {
+                for (int i = 0; i < shareLabels.size(); i++) {
+                    perSampleLoss.validate(shareLabels.get(i), sharePredictions.get(i)); // throws, naming them
+                }
+                throw new IllegalArgumentException(Math.round(read[3]) + " labels do not fit the model's outputs");
+            }
             if (read[2] > 0) {
                 LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
                         + "gradients non-finite even where the loss is finite (sum {})", rows.count(),

@@ -619,6 +619,16 @@ class ReliabilityTest {
                 assertThat(result.skipped()).isFalse();
                 assertThat(result.trained()).isEqualTo(1);
             }
+            // At a 100% target batches train unscored: the training step checks the labels, as clearly.
+            AdaptiveSparseTrainer full = AdaptiveSparseTraining.create(AstConfig.builder().engine(engine)
+                    .targetRate(1.0).build());
+            for (float[] bad : new float[][] {{0, 1, 7, 2}, {0, -1, 2, 1}, {0, Float.NaN, 2, 1}}) {
+                try (Batch labels = batch(m, m.ones(new Shape(4, FEATURES)), m.create(bad))) {
+                    assertThatThrownBy(() -> full.trainBatch(trainer, labels))
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("labels range over")
+                            .hasMessageEndingWith("labels must be integers in [0, 2]");
+                }
+            }
         }
     }
 
