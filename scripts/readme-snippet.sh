@@ -27,11 +27,19 @@ def project(path, dependencies):
   <artifactId>readme-snippet</artifactId>
   <version>1</version>
   <properties>
-    <maven.compiler.source>17</maven.compiler.source>
-    <maven.compiler.target>17</maven.compiler.target>
+    <maven.compiler.release>17</maven.compiler.release>
     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
   </properties>
 {dependencies}
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-compiler-plugin</artifactId>
+        <version>3.13.0</version>
+      </plugin>
+    </plugins>
+  </build>
 </project>
 """, encoding="utf-8")
     source = path / "src/main/java"
@@ -43,26 +51,26 @@ if without == pom:
     sys.exit("the pom snippet names no org.slf4j provider to leave out")
 project(work / "no-slf4j-provider", without)
 PY
-exec_java="org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass=Train -Dai.djl.offline=true"
+exec_java=(org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.mainClass=Train -Dai.djl.offline=true)
 run() {  # run NAME DIR [wrapper...]: builds and runs the project, printing its output; fails saying so
   local name=$1 dir=$2 out
   shift 2
-  if ! out=$(cd "$dir" && "$@" mvn -B -q compile $exec_java 2>&1); then
+  if ! out=$(cd "$dir" && "$@" mvn -B -q compile "${exec_java[@]}" 2>&1); then
     echo "readme-snippet: the $name run failed; it printed:" >&2
-    echo "$out" >&2
+    printf '%s\n' "$out" >&2
     exit 1
   fi
-  echo "$out"
+  printf '%s\n' "$out"
 }
 expect() {  # expect NAME OUTPUT PATTERN
   if ! grep -qE "$3" <<<"$2"; then
     echo "readme-snippet: the $1 run printed no line matching '$3'; it printed:" >&2
-    echo "$2" >&2
+    printf '%s\n' "$2" >&2
     exit 1
   fi
 }
 terminal() {  # runs a command on a pseudo-terminal, as a user at a console does
-  script -qec "$*" /dev/null
+  script -qec "$(printf '%q ' "$@")" /dev/null
 }
 out=$(run as-written "$work/as-written")
 expect "as-written" "$out" '^Epoch 3/3 \| Loss: '

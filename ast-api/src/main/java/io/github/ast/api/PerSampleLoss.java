@@ -36,8 +36,9 @@ public interface PerSampleLoss {
     /**
      * Checks on the host what needs no engine read (shapes), and returns on the engine how many labels are invalid,
      * for the trainer to read with the figures it reads anyway: one wait for the engine instead of two. When the
-     * count is not 0 the trainer calls {@link #validate} for the message, before any update. The default validates
-     * on the host, as {@link #validate} does, and returns null.
+     * count is not 0 the trainer calls {@link #validate} for the message, before any update (the selection policy
+     * has seen the batch by then; the run fails with the message). The default validates on the host, as
+     * {@link #validate} does, and returns null.
      *
      * @param labels the batch's labels
      * @param predictions the model's output
@@ -50,8 +51,9 @@ public interface PerSampleLoss {
     }
 
     /**
-     * Computes per-sample losses of labels not checked yet ({@link #countInvalidLabels}): an engine that fails on an
-     * invalid label (PyTorch's one-hot) is answered with {@link #validate}'s message instead of its own.
+     * Computes per-sample losses of labels not checked yet ({@link #countInvalidLabels}). A loss should not fail on an
+     * invalid label (the count reports it); by default, an engine that does (PyTorch's one-hot) is answered with
+     * {@link #validate}'s message instead of its own.
      *
      * @param labels the batch's labels
      * @param predictions the model's output
@@ -76,10 +78,23 @@ public interface PerSampleLoss {
         return new PerSampleLoss() {
             @Override
             public NDArray compute(NDList labels, NDList predictions) {
-                NDArray logits = predictions.head();
+                return crossEntropy(predictions.head(), labels.head().toType(DataType.INT32, false));
+            }
+
+            private NDArray crossEntropy(NDArray logits, NDArray classIndices) {
                 int classes = Math.toIntExact(logits.getShape().get(1));
-                NDArray oneHot = labels.head().toType(DataType.INT32, false).oneHot(classes);
-                return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg();
+                return logits.logSoftmax(1).mul(classIndices.oneHot(classes)).sum(new int[] {1}).neg();
+            }
+
+            /**
+             * The loss of labels counted but not yet checked: class indices clamped into range, so that no engine
+             * fails on them (a device-side assert would poison a CUDA context); the count reports them.
+             */
+            @Override
+            public NDArray computeUnchecked(NDList labels, NDList predictions) {
+                long classes = predictions.head().getShape().get(1);
+                return crossEntropy(predictions.head(), labels.head().toType(DataType.INT32, false)
+                        .clip(0, classes - 1));
             }
 
             @Override

@@ -86,7 +86,7 @@ final class ScoreSource {
         NDList figures = new NDList(losses.sum().toType(DataType.FLOAT32, false),
                 Validation.count(Validation.correct(predictions.head(), labels)));
         if (invalid != null) {
-            figures.add(invalid);
+            figures.add(Validation.figure(invalid, losses.getDevice()));
         }
         return new Scores(predictions, losses, null, NDArrays.stack(figures));
     }

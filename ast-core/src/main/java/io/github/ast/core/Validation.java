@@ -123,4 +123,13 @@ final class Validation {
     static NDArray count(NDArray mask) {
         return mask.toType(DataType.FLOAT32, false).sum();
     }
+
+    /**
+     * Returns a figure a plugin computed (a count of invalid labels) as a float32 scalar on a device, whatever type,
+     * shape of one element or device the plugin returned, for stacking with the trainer's own figures.
+     */
+    static NDArray figure(NDArray value, Device device) {
+        NDArray scalar = value.getShape().isScalar() ? value : value.reshape(new Shape());
+        return scalar.toType(DataType.FLOAT32, false).toDevice(device, false);
+    }
 }

@@ -72,7 +72,7 @@ final class WeightedStep {
                 times.end(PhaseTimes.Phase.TRAINING_FORWARD, predictions);
                 NDArray invalid = validateLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
                 if (invalid != null) {
-                    invalid = invalid.toDevice(devices[0], false);
+                    invalid = Validation.figure(invalid, devices[0]);
                     invalidLabels = invalidLabels == null ? invalid : invalidLabels.add(invalid);
                 }
                 shareLabels.add(labels);

@@ -21,6 +21,17 @@ public final class DataOptions {
     boolean embedded;
 
     /**
+     * Checks that at most one data set is named, so that a command can refuse bad options before any work.
+     *
+     * @throws IllegalArgumentException if both {@code --embedded} and {@code --data} are given
+     */
+    public void requireOneSource() {
+        if (embedded && data != null) {
+            throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
+        }
+    }
+
+    /**
      * Loads the data asked for.
      *
      * @param manager where the arrays live
@@ -31,10 +42,8 @@ public final class DataOptions {
      * @throws IllegalArgumentException if both options are given, or the full set is missing and may not be replaced
      */
     public FashionMnist.Data load(NDManager manager, boolean fallBackToEmbedded) throws IOException {
+        requireOneSource();
         if (embedded) {
-            if (data != null) {
-                throw new IllegalArgumentException("--embedded and --data " + data + " name two data sets; pass one");
-            }
             return FashionMnist.loadEmbedded(manager);
         }
         if (data == null && !fallBackToEmbedded && !Files.isDirectory(FashionMnist.DEBIAN_DIRECTORY)) {
@@ -42,6 +51,8 @@ public final class DataOptions {
                     + ": install Debian's package dataset-fashion-mnist, pass --data DIR, or pass --embedded to "
                     + "try the command on the small embedded slice");
         }
-        return FashionMnist.load(manager, data);
+        // Naming Debian's directory makes a missing file an error; only the demo may fall back to the slice.
+        return FashionMnist.load(manager, data != null ? data : fallBackToEmbedded ? null
+                : FashionMnist.DEBIAN_DIRECTORY);
     }
 }

@@ -11,7 +11,6 @@ import io.github.ast.core.Provenance;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
-import io.github.ast.examples.FashionMnist;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -132,6 +132,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
         requireAtLeast("--limit", limit, 0);
         requireAtLeast("--checkpoint-every", checkpointEvery, 0);
         Models.byName(model, FashionMnist.CLASSES);
+        dataOptions.requireOneSource();
         if (checkpointEvery > 0 && checkpoint == null) {
             throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery
                     + " needs --checkpoint DIR to say where checkpoints go");
@@ -145,7 +146,8 @@ public final class FashionMnistDemo implements Callable<Integer> {
         }
         System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
-        return new Options(engines, model, epochs, batch, limit, dataOptions, AstConfig.fromProperties(properties), !noBaseline, report, checkpoint, checkpointEvery);
+        return new Options(engines, model, epochs, batch, limit, dataOptions, AstConfig.fromProperties(properties),
+                !noBaseline, report, checkpoint, checkpointEvery);
     }
 
     private static void requireAtLeast(String option, long value, long least) {
