@@ -8,7 +8,7 @@ import java.util.Locale;
  * What a user sees of a run without configuring anything: every epoch's line on standard output and, on a terminal,
  * DJL's {@link ProgressBar} within each epoch. Printed directly rather than logged, so that a project with no SLF4J
  * provider still sees its training; the trainer's log keeps the lines at DEBUG for log files. The bar stays off when
- * the output is not a terminal (CI logs, pipes) and when DJL's own switch ({@code DJL_DISABLE_PROGRESS_BAR}) is set.
+ * the output is not a terminal (CI logs, pipes); DJL's bar itself honours its switch ({@code DJL_DISABLE_PROGRESS_BAR}).
  */
 public final class ConsoleOutput implements TrainingObserver {
 
@@ -39,7 +39,7 @@ public final class ConsoleOutput implements TrainingObserver {
      * @return the observer
      */
     public static ConsoleOutput standard(String prefix) {
-        return new ConsoleOutput(System.out, prefix, isTerminal() && !progressBarDisabled());
+        return new ConsoleOutput(System.out, prefix, isTerminal());
     }
 
     /**
@@ -72,15 +72,9 @@ public final class ConsoleOutput implements TrainingObserver {
         return new ConsoleOutput(out, prefix, false);
     }
 
-    /** {@return whether this observer draws a progress bar} */
+    /** {@return whether this observer drives a progress bar (on a terminal; DJL's switch can still silence it)} */
     public boolean drawsProgressBar() {
         return progressBar;
-    }
-
-    private static boolean progressBarDisabled() {
-        String value = System.getenv("DJL_DISABLE_PROGRESS_BAR");
-        return Boolean.parseBoolean(value != null ? value : System.getProperty("DJL_DISABLE_PROGRESS_BAR"))
-                || Boolean.getBoolean("disableProgressBar");
     }
 
     @Override

@@ -99,9 +99,8 @@ final class ScoreSource {
      * @param labels the batch's labels
      */
     void requireValidLabels(Scores scores, float[] read, NDList labels) {
-        if (read.length > 2 && read[2] > 0) {
-            perSampleLoss.validate(labels, scores.outputs());
-            throw new IllegalArgumentException(Math.round(read[2]) + " labels do not fit the model's outputs");
+        if (read.length > 2) {
+            Validation.requireValidLabels(read[2], perSampleLoss, List.of(labels), List.of(scores.outputs()));
         }
     }
 

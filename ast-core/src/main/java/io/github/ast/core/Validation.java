@@ -16,6 +16,7 @@ import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /** Checks on what the loop is given (configuration, batches), and the validation pass after each epoch. */
@@ -122,6 +123,25 @@ final class Validation {
     /** Returns a mask's true count as a float32 scalar, for stacking with other figures into one host read. */
     static NDArray count(NDArray mask) {
         return mask.toType(DataType.FLOAT32, false).sum();
+    }
+
+    /**
+     * Fails a batch whose figures counted invalid labels: the loss's {@code validate} names them (and throws); should
+     * it not, a message with the count.
+     *
+     * @param invalid the count read with the batch's figures
+     * @param perSampleLoss the loss that counted them
+     * @param labels each share's labels
+     * @param predictions each share's outputs
+     */
+    static void requireValidLabels(float invalid, PerSampleLoss perSampleLoss, List<NDList> labels,
+            List<NDList> predictions) {
+        if (invalid > 0) {
+            for (int i = 0; i < labels.size(); i++) {
+                perSampleLoss.validate(labels.get(i), predictions.get(i));
+            }
+            throw new IllegalArgumentException(Math.round(invalid) + " labels do not fit the model's outputs");
+        }
     }
 
     /**

@@ -91,11 +91,8 @@ final class WeightedStep {
                 figures.add(invalidLabels);
             }
             float[] read = NDArrays.stack(figures).toFloatArray();
-            if (invalidLabels != null && read[3] > 0) {
-                for (int i = 0; i < shareLabels.size(); i++) {
-                    perSampleLoss.validate(shareLabels.get(i), sharePredictions.get(i)); // throws, naming them
-                }
-                throw new IllegalArgumentException(Math.round(read[3]) + " labels do not fit the model's outputs");
+            if (invalidLabels != null) {
+                Validation.requireValidLabels(read[3], perSampleLoss, shareLabels, sharePredictions);
             }
             if (read[2] > 0) {
                 LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
