@@ -14,4 +14,14 @@ public class ConfigurationException extends IllegalArgumentException {
     public ConfigurationException(String message) {
         super(message);
     }
+
+    /**
+     * Creates the exception for a value an engine or a model refused.
+     *
+     * @param message what is wrong and what is allowed
+     * @param cause what the engine or model said
+     */
+    public ConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -224,12 +224,12 @@ public final class AdaptiveSparseTrainer {
                 long epochSeed = config.seed() * 1_000_003L + epoch;
                 restartRandomness(engine, (int) epochSeed, epochSeed);
                 SelectionConfig.Phase phase = selection.phase(epoch, epochs);
-                run.startEpoch(epoch, phase);
+                EpochTally tally = partial == null ? new EpochTally() : partial;
+                run.startEpoch(epoch, phase, tally.batches);
                 policy.startEpoch(epoch, epochs);
                 if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
                     controller.retarget(selection.targetRate(epoch, epochs, config.targetRate()));
                 }
-                EpochTally tally = partial == null ? new EpochTally() : partial;
                 if (epoch == first) {
                     tally.addPreparation(prepared.work(), prepared.joules());
                 }
@@ -273,13 +273,12 @@ public final class AdaptiveSparseTrainer {
 
     /** The training set's size when scores come from a history, -1 when every batch is scored afresh. */
     private long historySize(Dataset trainingSet) {
-        if (config.selection().mode() == SelectionConfig.Mode.FRESH) {
+        if (!keepsHistory()) {
             return -1;
         }
         if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
-            throw new ConfigurationException("ast.selection=" + config.selection().mode().label() + " needs a "
-                    + "RandomAccessDataset (ArrayDataset ...) whose batches carry dataset indices; got "
-                    + trainingSet.getClass().getName());
+            throw new ConfigurationException(historySetting() + " needs a RandomAccessDataset (ArrayDataset ...) "
+                    + "whose batches carry dataset indices; got " + trainingSet.getClass().getName());
         }
         return randomAccess.size();
     }
@@ -418,7 +417,7 @@ public final class AdaptiveSparseTrainer {
     public PreparationWork startEpoch(Trainer trainer, Dataset trainingSet, int epoch) throws IOException,
             TranslateException {
         boolean opened = customRun == null || customTrainer != trainer;
-        customRun(trainer, historySize(trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE);
+        customRun(trainer, historySize(trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE, 0);
         policy.startEpoch(epoch, -1);
         return opened ? policy.prepare(trainingSet) : PreparationWork.NONE;
     }
@@ -435,11 +434,9 @@ public final class AdaptiveSparseTrainer {
      * @return what the step did
      */
     public BatchResult trainBatch(Trainer trainer, Batch batch) {
-        if ((customRun == null || customTrainer != trainer)
-                && config.selection().mode() != SelectionConfig.Mode.FRESH) {
-            throw new ConfigurationException("ast.selection=" + config.selection().mode().label() + " keeps a score "
-                    + "history the size of the training set: call startEpoch(trainer, trainingSet, epoch) before the "
-                    + "first trainBatch");
+        if ((customRun == null || customTrainer != trainer) && keepsHistory()) {
+            throw new ConfigurationException(historySetting() + " keeps a score history the size of the training "
+                    + "set: call startEpoch(trainer, trainingSet, epoch) before the first trainBatch");
         }
         return trainOne(trainer, customRun(trainer, -1), batch);
     }
@@ -453,6 +450,18 @@ public final class AdaptiveSparseTrainer {
      */
     public BatchResult finishEpoch(Trainer trainer) {
         return customRun == null || customTrainer != trainer ? null : customRun.finishEpoch(trainer);
+    }
+
+    /** Whether scores come from a history on some batches: history or stale selection, or scoring every k-th. */
+    private boolean keepsHistory() {
+        return config.selection().mode() != SelectionConfig.Mode.FRESH || config.scoring().needsHistory();
+    }
+
+    /** The setting that makes the run keep a history, for messages. */
+    private String historySetting() {
+        return config.selection().mode() != SelectionConfig.Mode.FRESH
+                ? "ast.selection=" + config.selection().mode().label()
+                : "ast.scoreEvery=" + config.scoring().every();
     }
 
     /** The custom loop's run, opened for this trainer (a new trainer starts a new run). */

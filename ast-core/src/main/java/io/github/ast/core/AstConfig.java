@@ -38,6 +38,8 @@ import java.util.TreeMap;
  * @param policy selection policy name: {@code gated} (the published system, default) or another registered one
  * @param backwardBatch 0 (default): each batch trains the rows it selected in one step; {@code n >= 1}: selected
  *     rows queue across batches and train in steps of exactly {@code n} rows (the remainder at the epoch's end)
+ * @param scoring how often and at what resolution batches get a fresh scoring forward ({@code ast.scoreEvery},
+ *     {@code ast.scoreDownsample}); every batch at full resolution by default
  * @param scorerSettings the scorer's settings (keys without prefix)
  * @param gateSettings the gate's settings
  * @param controllerSettings the controller's settings
@@ -48,7 +50,7 @@ import java.util.TreeMap;
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
         List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
         int splits, long seed, int reseedEvery, SelectionConfig selection, String policy, int backwardBatch,
-        Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        ScoringPass scoring, Map<String, String> scorerSettings, Map<String, String> gateSettings,
         Map<String, String> controllerSettings, Map<String, String> energySettings,
         Map<String, String> meterSettings, Map<String, String> policySettings) {
 
@@ -67,7 +69,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
             "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "reseedEvery", "selection",
             "exploration", "rescale", "warmupEpochs", "annealEpochs", "targetStart", "staleness", "policy",
-            "backwardBatch");
+            "backwardBatch", "scoreEvery", "scoreDownsample");
 
     /** The kinds of settings, as in {@code ast.<kind>.<key>}. */
     static final List<String> SETTING_KINDS = List.of("scorer", "gate", "controller", "energy", "meter", "policy");
@@ -91,6 +93,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
      * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
      * @param policy selection policy name
      * @param backwardBatch rows of a pooled step, >= 0 (0: one step per batch)
+     * @param scoring how often and at what resolution batches are scored afresh; null for every batch at full
+     *     resolution; anything else needs fresh or stale selection (a history-only run has no scoring forward)
      * @param scorerSettings the scorer's settings (keys without prefix), or null for none
      * @param gateSettings the gate's settings, or null for none
      * @param controllerSettings the controller's settings, or null for none
@@ -131,6 +135,12 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             throw new ConfigurationException("ast.reseedEvery=" + reseedEvery + " must be >= 1 (batches between "
                     + "restarts of the random generators within an epoch)");
         }
+        scoring = scoring == null ? ScoringPass.EVERY_BATCH : scoring;
+        if (!scoring.equals(ScoringPass.EVERY_BATCH) && selection.mode() == SelectionConfig.Mode.HISTORY) {
+            throw new ConfigurationException("ast.scoreEvery=" + scoring.every() + " and ast.scoreDownsample="
+                    + scoring.downsample() + " shape a scoring forward, which ast.selection=history never runs; use "
+                    + "ast.selection=fresh or stale, or leave both at 1");
+        }
         scorerSettings = copy(scorerSettings);
         gateSettings = copy(gateSettings);
         controllerSettings = copy(controllerSettings);
@@ -160,7 +170,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
                 .minActive(minActive).splits(splits).seed(seed).reseedEvery(reseedEvery).selection(selection)
-                .policy(policy).backwardBatch(backwardBatch);
+                .policy(policy).backwardBatch(backwardBatch).scoring(scoring);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
@@ -214,6 +224,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "staleness" -> b.selection(b.selection.withStaleness(parseInt(name, value)));
                 case "policy" -> b.policy(value);
                 case "backwardBatch" -> b.backwardBatch(parseInt(name, value));
+                case "scoreEvery" -> b.scoreEvery = parseInt(name, value);
+                case "scoreDownsample" -> b.scoreDownsample = parseInt(name, value);
                 default -> throw new ConfigurationException(
                         "Unknown property " + name + "; known: " + new java.util.TreeSet<>(SCALAR_KEYS)
                                 + " and ast.<scorer|gate|controller|energy|meter|policy>.<setting>");
@@ -260,6 +272,12 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
         if (backwardBatch != 0) {
             p.put("ast.backwardBatch", Integer.toString(backwardBatch));
+        }
+        if (scoring.every() != 1) {
+            p.put("ast.scoreEvery", Integer.toString(scoring.every()));
+        }
+        if (scoring.downsample() != 1) {
+            p.put("ast.scoreDownsample", Integer.toString(scoring.downsample()));
         }
         scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
@@ -357,6 +375,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private int reseedEvery = DEFAULT_RESEED_EVERY;
         private String policy = DEFAULT_POLICY;
         private int backwardBatch;
+        private int scoreEvery = 1;
+        private int scoreDownsample = 1;
         private PendingSelection selection = new PendingSelection(SelectionConfig.Mode.FRESH, 0, false, 0, 0,
                 Double.NaN, SelectionConfig.DEFAULT_STALENESS);
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
@@ -544,6 +564,18 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             return this;
         }
 
+        /**
+         * Sets how often and at what resolution batches get a fresh scoring forward.
+         *
+         * @param value every k-th batch, images pooled by d; {@link ScoringPass#EVERY_BATCH} by default
+         * @return this builder
+         */
+        public Builder scoring(ScoringPass value) {
+            scoreEvery = value.every();
+            scoreDownsample = value.downsample();
+            return this;
+        }
+
         private Builder selection(PendingSelection value) {
             selection = value;
             return this;
@@ -575,7 +607,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
                     initialThreshold, minActive, splits, seed, reseedEvery, selection.build(), policy, backwardBatch,
-                    settings.get("scorer"), settings.get("gate"), settings.get("controller"), settings.get("energy"),
+                    new ScoringPass(scoreEvery, scoreDownsample), settings.get("scorer"), settings.get("gate"), settings.get("controller"), settings.get("energy"),
                     settings.get("meter"), settings.get("policy"));
         }
     }

@@ -5,8 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PerSampleLoss;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,17 +18,21 @@ import java.util.List;
  * Where a batch's scores come from: a fresh gradient-free forward over the whole batch ({@code ast.selection=fresh},
  * the published system), the outputs and losses the history last recorded for each sample ({@code history}: no
  * scoring forward at all), or fresh every {@code ast.staleness} epochs and from history in between ({@code stale}:
- * StaleSB). The scoring pass's statistics stay on the engine until the policy's own host read has synchronised,
- * so a batch costs one wait, as before the stages were split.
+ * StaleSB). Within a fresh epoch, {@link ScoringPass} can make the pass cheaper: only every k-th batch scored
+ * afresh (the history in between), or the images average-pooled before the forward. The scoring pass's statistics
+ * stay on the engine until the policy's own host read has synchronised, so a batch costs one wait, as before the
+ * stages were split.
  */
 final class ScoreSource {
 
     private final SelectionConfig selection;
+    private final ScoringPass pass;
     private final PerSampleLoss perSampleLoss;
     private boolean freshThisEpoch;
 
-    ScoreSource(SelectionConfig selection, PerSampleLoss perSampleLoss) {
+    ScoreSource(SelectionConfig selection, ScoringPass pass, PerSampleLoss perSampleLoss) {
         this.selection = selection;
+        this.pass = pass;
         this.perSampleLoss = perSampleLoss;
         this.freshThisEpoch = selection.mode() != SelectionConfig.Mode.HISTORY;
     }
@@ -60,9 +67,9 @@ final class ScoreSource {
         };
     }
 
-    /** Returns whether the current epoch's batches get a scoring forward. */
+    /** Returns whether every batch of the current epoch gets a scoring forward. */
     boolean fresh() {
-        return freshThisEpoch;
+        return freshThisEpoch && pass.every() == 1;
     }
 
     /**
@@ -72,14 +79,15 @@ final class ScoreSource {
      * @param batch the batch
      * @param indices its dataset indices, or null without a history
      * @param history the run's history, or null
+     * @param position the batch's 0-based position in its epoch
      * @return the scores
      */
-    Scores scores(Trainer trainer, Batch batch, NDArray indices, SampleHistory history) {
-        if (!freshThisEpoch) {
+    Scores scores(Trainer trainer, Batch batch, NDArray indices, SampleHistory history, long position) {
+        if (!freshThisEpoch || !pass.scores(position)) {
             return history.gather(batch, indices);
         }
         NDList labels = batch.getLabels();
-        NDList predictions = evaluateAcrossDevices(trainer, batch.getData());
+        NDList predictions = forward(trainer, batch.getData());
         NDArray invalid = perSampleLoss.countInvalidLabels(labels, predictions);
         NDArray losses = invalid == null ? perSampleLoss.compute(labels, predictions)
                 : perSampleLoss.computeUnchecked(labels, predictions);
@@ -89,6 +97,31 @@ final class ScoreSource {
             figures.add(Validation.figure(invalid, losses.getDevice()));
         }
         return new Scores(predictions, losses, null, NDArrays.stack(figures));
+    }
+
+    /** The scoring forward, on images pooled by {@code ast.scoreDownsample} when it is above 1. */
+    private NDList forward(Trainer trainer, NDList data) {
+        int factor = pass.downsample();
+        if (factor == 1) {
+            return evaluateAcrossDevices(trainer, data);
+        }
+        Shape shape = data.head().getShape();
+        if (shape.dimension() != 4 || shape.get(2) < factor || shape.get(3) < factor) {
+            throw new ConfigurationException("ast.scoreDownsample=" + factor + " needs images of shape (batch, "
+                    + "channels, height, width) at least " + factor + " x " + factor + "; the batch's input has shape "
+                    + shape);
+        }
+        Shape window = new Shape(factor, factor);
+        NDList pooled = new NDList(Pool.avgPool2d(data.head(), window, window, new Shape(0, 0), false, true));
+        data.stream().skip(1).forEach(pooled::add);
+        try {
+            return evaluateAcrossDevices(trainer, pooled);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("ast.scoreDownsample=" + factor + ": the model rejected the scoring "
+                    + "forward's images of shape " + pooled.head().getShape() + " (pooled from " + shape + "); only a "
+                    + "model that accepts smaller images, with global pooling before its classifier, can score at "
+                    + "reduced resolution. Use ast.scoreDownsample=1 with this model. Engine: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -39,6 +39,8 @@ final class TrainingRun implements AutoCloseable {
     private final BackwardAssembler assembler;
     private final PhaseTimes times;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
+    /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
+    private long position;
     /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
     private BatchResult previous;
     private long previousStart;
@@ -58,7 +60,7 @@ final class TrainingRun implements AutoCloseable {
             Trainer trainer, long historySize, PhaseTimes times) {
         this.policy = policy;
         this.energy = energy;
-        this.source = new ScoreSource(config.selection(), perSampleLoss);
+        this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
         this.step = new WeightedStep(perSampleLoss, config.splits(), times);
         this.times = times;
         this.manager = trainer.getManager().newSubManager();
@@ -73,9 +75,12 @@ final class TrainingRun implements AutoCloseable {
      *
      * @param epoch 1-based epoch
      * @param phase warm-up, sparse or anneal
+     * @param firstBatch the position of the first batch this run trains in it: 0, or the batches a resumed epoch
+     *     trained before its checkpoint
      */
-    void startEpoch(int epoch, SelectionConfig.Phase phase) {
+    void startEpoch(int epoch, SelectionConfig.Phase phase, long firstBatch) {
         this.phase = phase;
+        this.position = firstBatch;
         previous = null; // a batch's time is only measured to the next batch of its epoch
         source.startEpoch(epoch);
     }
@@ -98,6 +103,7 @@ final class TrainingRun implements AutoCloseable {
 
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
+        long at = position++;
         if (phase != SelectionConfig.Phase.SPARSE) {
             return fullStep(trainer, batch, 0);
         }
@@ -108,7 +114,7 @@ final class TrainingRun implements AutoCloseable {
         if (previous != null && !previous.skipped()) {
             policy.batchTime(previous.scored(), start - previousStart);
         }
-        previous = sparseStep(trainer, batch);
+        previous = sparseStep(trainer, batch, at);
         previousStart = start;
         return previous;
     }
@@ -133,14 +139,14 @@ final class TrainingRun implements AutoCloseable {
                 policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1, false);
     }
 
-    private BatchResult sparseStep(Trainer trainer, Batch batch) {
+    private BatchResult sparseStep(Trainer trainer, Batch batch, long position) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
         Selection unscored = policy.selectUnscored(size, batch.getManager());
         if (unscored != null) {
             return trainSelection(trainer, batch, unscored, indices, null, null);
         }
-        ScoreSource.Scores scores = source.scores(trainer, batch, indices, history);
+        ScoreSource.Scores scores = source.scores(trainer, batch, indices, history, position);
         times.end(PhaseTimes.Phase.SCORING_FORWARD, scores.losses());
         Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
                 scores.outputs(), scores.losses()), scores.unseen(),
@@ -157,7 +163,7 @@ final class TrainingRun implements AutoCloseable {
             return BatchResult.skipped(size, policy.threshold());
         }
         if (statistics != null && history != null) {
-            history.record(indices, scores.outputs().head(), scores.losses()); // a stale run's fresh epoch
+            history.record(indices, scores.outputs().head(), scores.losses()); // a scored batch of a history run
         }
         if (selection.skipped()) {
             LOG.warn("Skipped a batch of {} samples: {}", size, selection.skipReason());

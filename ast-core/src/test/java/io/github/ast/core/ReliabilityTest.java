@@ -229,12 +229,14 @@ class ReliabilityTest {
      * pooled into steps of 48 rows (its window of recent losses and the queue of rows waiting for a step are
      * checkpointed), fresh and stale (epoch 2 selects from the history epoch 1's scoring passes recorded), and
      * importance sampling whose switch turns it on and off (its τ and batch counts are checkpointed), and RHO-LOSS
-     * (its table of irreducible losses is checkpointed: the resumed run does not train the reference again).
+     * (its table of irreducible losses is checkpointed: the resumed run does not train the reference again), and the
+     * published system scoring one batch in 3 (the resumed epoch continues at batch 10, which a restart at 0 would
+     * score afresh).
      */
     @ParameterizedTest
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history", "PyTorch, sb", "MXNet, sb",
         "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance",
-        "PyTorch, rho-loss", "MXNet, rho-loss"})
+        "PyTorch, rho-loss", "MXNet, rho-loss", "PyTorch, score-every", "MXNet, score-every"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
         AstConfig.Builder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
@@ -248,6 +250,8 @@ class ReliabilityTest {
                     .build();
             case "stale-sb" -> pooled.selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
                     .build();
+            case "score-every" -> AstConfig.builder().engine(engine).targetRate(0.25).meter("none").reseedEvery(5)
+                    .scoring(new ScoringPass(3, 1)).build();
             default -> AstConfig.builder().engine(engine).targetRate(0.25).meter("none").gate("probabilistic")
                     .minActive(20).reseedEvery(5).build();
         };

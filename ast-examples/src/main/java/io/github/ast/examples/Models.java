@@ -23,6 +23,19 @@ public final class Models {
 
     private Models() {}
 
+    /** The networks {@link #byName} knows, for messages and options' help. */
+    public static final String NAMES = "mlp, cnn or cnn-gap";
+
+    /**
+     * Returns whether a network accepts images smaller than 28 x 28, as scoring at reduced resolution needs.
+     *
+     * @param name a network's name
+     * @return true for cnn-gap only: the others end in a classifier of fixed input size
+     */
+    public static boolean acceptsSmallerImages(String name) {
+        return name.equals("cnn-gap");
+    }
+
     /**
      * Returns the examples' optimiser: Adam with a fixed learning rate of 1e-3, as {@link ResumableAdam} (DJL's Adam
      * bit for bit) so that checkpoints can carry its state.
@@ -47,7 +60,7 @@ public final class Models {
     /**
      * Returns a network by name.
      *
-     * @param name "mlp" or "cnn"
+     * @param name "mlp", "cnn" or "cnn-gap"
      * @param classes number of classes
      * @return the block
      * @throws IllegalArgumentException for another name
@@ -56,7 +69,8 @@ public final class Models {
         return switch (name) {
             case "mlp" -> mlp(classes);
             case "cnn" -> cnn(classes);
-            default -> throw new IllegalArgumentException("--model " + name + " is unknown; use mlp or cnn");
+            case "cnn-gap" -> cnnGap(classes);
+            default -> throw new IllegalArgumentException("--model " + name + " is unknown; use " + NAMES);
         };
     }
 
@@ -86,6 +100,27 @@ public final class Models {
                 .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(64).build())
                 .add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /**
+     * The CNN with padded convolutions and global average pooling before its classifier, so that it accepts images
+     * of any size from 4 x 4 up: the model for scoring at reduced resolution ({@code ast.scoreDownsample}), which
+     * the fixed-size classifier of {@link #cnn} rejects.
+     *
+     * @param classes number of classes
+     * @return the block, uninitialised
+     */
+    public static Block cnnGap(int classes) {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(32)
+                        .build())
+                .add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(64)
+                        .build())
+                .add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(classes).build());
     }

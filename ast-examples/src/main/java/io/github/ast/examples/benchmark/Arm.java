@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.ScoringPass;
 import io.github.ast.core.SelectionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.function.UnaryOperator;
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
  * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
  * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code auto@0.3},
- * {@code auto@0.3:random}.
+ * {@code auto@0.3:random}, {@code seed-every@4}, {@code seed-down@2}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
  * benchmark's batch size, so that they train full-size steps.
@@ -149,6 +150,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             if (prefix.equals("auto")) {
                 return auto(text, label.substring(at + 1));
             }
+            if (prefix.equals("seed-every") || prefix.equals("seed-down")) {
+                return cheaperScoring(text, prefix, label.substring(at + 1), baseRate);
+            }
             Kind kind = switch (prefix) {
                 case "random-batch" -> Kind.RANDOM_BATCH;
                 case "rs2" -> Kind.RS2;
@@ -223,10 +227,34 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(rate.label("auto"), Kind.AST, rate.value(), false, configure, 1);
     }
 
-    /** {@return the known labels, with {@code r} standing for a rate in (0, 1] and {@code b} for a β > 0} */
+    /**
+     * The published system with a cheaper scoring pass: a scoring forward on every k-th batch only
+     * ({@code seed-every@k}), or on images pooled by d ({@code seed-down@d}, for models that accept them).
+     */
+    private static Arm cheaperScoring(String text, String prefix, String value, double baseRate) {
+        int factor;
+        try {
+            factor = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("arm '" + text + "': '" + value + "' is not a whole number; write e.g. "
+                    + prefix + "@2", e);
+        }
+        if (factor < 2) {
+            throw new IllegalArgumentException("arm '" + text + "': " + factor + " must be >= 2 (1 is the seed arm)");
+        }
+        boolean every = prefix.equals("seed-every");
+        ScoringPass pass = every ? new ScoringPass(factor, 1) : new ScoringPass(1, factor);
+        return new Arm(prefix + "@" + factor, Kind.AST, baseRate, false, b -> b.scoring(pass), 1);
+    }
+
+    /**
+     * {@return the known labels, with {@code r} standing for a rate in (0, 1], {@code b} for a β > 0 and {@code k}
+     * for a whole number >= 2}
+     */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random"));
+                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "seed-every@k",
+                "seed-down@k"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -251,6 +279,11 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     + "every batch in full-size steps, importance sampling by %s only while its measured pay-off test "
                     + "holds, all data for the last 12.5%% of the budget", 100 * rate,
                     label.endsWith(":random") ? "random scores (the ablation)" : "loss")
+                    : label.startsWith("seed-every@") ? "the published system with a scoring forward on one batch in "
+                    + label.substring(label.indexOf('@') + 1) + " (ast.scoreEvery), each sample's last recorded loss "
+                    + "in between"
+                    : label.startsWith("seed-down@") ? "the published system scoring images average-pooled by "
+                    + label.substring(label.indexOf('@') + 1) + " (ast.scoreDownsample), for models that accept them"
                     : label.startsWith("sb@") ? String.format(Locale.ROOT, "Selective Backprop: keep probability "
                     + "CDF(loss)^β over the last 1024 losses (expected %.0f%% kept), pooled into full-size steps%s",
                     100 * rate, label.endsWith(":random") ? "; ablation: random scores" : "")

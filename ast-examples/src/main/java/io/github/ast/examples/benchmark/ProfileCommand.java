@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -25,6 +26,7 @@ import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.PhaseTimes.Phase;
+import io.github.ast.core.ScoringPass;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
@@ -65,7 +67,7 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "PyTorch, MXNet or all, profiled one after the other (default ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "mlp or cnn (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--samples", defaultValue = "12800",
@@ -85,6 +87,11 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--compare", description = "a benchmark folder of the same model (repeatable): its full, ast-100 "
             + "and seed arms' milliseconds per batch are set beside the profile's plain, ast-100 and ast-10")
     List<Path> compare = new ArrayList<>();
+
+    @Option(names = "--cheaper-scoring", description = "also profile the cheaper scoring passes: the published "
+            + "system scoring every 2nd and 4th batch (ast.scoreEvery) and, for a model that accepts smaller images "
+            + "(cnn-gap), the scoring pass and the published system on images pooled by 2 (ast.scoreDownsample)")
+    boolean cheaperScoring;
 
     @Option(names = "--render", description = "only rewrite profile.md from --out's profile.json")
     boolean render;
@@ -132,20 +139,14 @@ public final class ProfileCommand implements Callable<Integer> {
     /** A case: its name, what it is, and how to build its loop, reporting to a recorder, on a fresh trainer. */
     private record Case(String name, String description, BiFunction<String, PhaseTimes, Loop> loop) {}
 
-    private static List<Case> cases(int batch) {
+    private static List<Case> cases(int batch, boolean cheaperScoring, String model) {
         PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
         int kept = keptRows(batch);
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("plain", "plain DJL: EasyTrain.trainBatch + trainer.step on every row", (engine, times) ->
                 (trainer, b) -> plainStep(trainer, b, times)));
         cases.add(new Case("scoring", "the scoring pass alone: gradient-free forward, per-sample loss, one read",
-                (engine, times) -> (trainer, b) -> {
-                    NDList outputs = trainer.evaluate(b.getData());
-                    NDArray losses = loss.compute(b.getLabels(), outputs);
-                    times.end(Phase.SCORING_FORWARD, losses);
-                    losses.sum().toByteBuffer();
-                    times.end(Phase.SELECTION, (NDArray) null);
-                }));
+                (engine, times) -> (trainer, b) -> scoringPass(trainer, b.getData(), b.getLabels(), loss, times)));
         cases.add(new Case("random-10", "plain step on " + kept + " uniformly random rows of each batch "
                 + "(random-batch@0.1)", (engine, times) -> (trainer, b) -> smallStep(trainer, b, kept, times)));
         cases.add(ast("ast-100", "AST at a 100% target (the benchmark's ast-100): nothing can be skipped, so batches "
@@ -159,7 +160,38 @@ public final class ProfileCommand implements Callable<Integer> {
         cases.add(ast("free-10-pooled", "free scores at 10%: the gate on each sample's last training loss (no "
                 + "scoring pass), pooled into steps of " + batch + " rows", b -> b.backwardBatch(batch)
                         .selection(new SelectionConfig(SelectionConfig.Mode.HISTORY, 0, false, 0, 0))));
+        if (cheaperScoring) {
+            for (int every : EVERY) {
+                cases.add(ast("ast-10-every" + every, "the published system at 10%, per-batch steps, a scoring forward "
+                        + "on one batch in " + every + " (ast.scoreEvery=" + every + "), the history's losses in "
+                        + "between", b -> b.scoring(new ScoringPass(every, 1))));
+            }
+            if (Models.acceptsSmallerImages(model)) {
+                cases.add(new Case("scoring-down2", "the scoring pass alone on images average-pooled by 2 "
+                        + "(ast.scoreDownsample=2)", (engine, times) -> (trainer, b) -> {
+                            Shape window = new Shape(2, 2);
+                            NDList pooled = new NDList(Pool.avgPool2d(b.getData().head(), window, window,
+                                    new Shape(0, 0), false, true));
+                            scoringPass(trainer, pooled, b.getLabels(), loss, times);
+                        }));
+                cases.add(ast("ast-10-down2", "the published system at 10%, per-batch steps, scoring images pooled by "
+                        + "2 (ast.scoreDownsample=2)", b -> b.scoring(new ScoringPass(1, 2))));
+            }
+        }
         return cases;
+    }
+
+    /** The scoring intervals {@code --cheaper-scoring} profiles. */
+    static final int[] EVERY = {2, 4};
+
+    /** A gradient-free forward, per-sample losses and one read, with the phases marked. */
+    private static void scoringPass(Trainer trainer, NDList data, NDList labels, PerSampleLoss loss,
+            PhaseTimes times) {
+        NDList outputs = trainer.evaluate(data);
+        NDArray losses = loss.compute(labels, outputs);
+        times.end(Phase.SCORING_FORWARD, losses);
+        losses.sum().toByteBuffer();
+        times.end(Phase.SELECTION, (NDArray) null);
     }
 
     /** The rows a random 10% step keeps of a batch, at least one. */
@@ -325,7 +357,7 @@ public final class ProfileCommand implements Callable<Integer> {
             FashionMnist.Data loaded = dataOptions.load(manager, false);
             long n = Math.min(samples, loaded.train().size());
             FashionMnist.Split split = loaded.train().slice(0, n);
-            for (Case c : cases(batch)) {
+            for (Case c : cases(batch, cheaperScoring, model)) {
                 System.out.printf(Locale.ROOT, "%s: %s%n", engineName, c.name());
                 results.add(profileCase(engineName, c, split));
             }

@@ -33,6 +33,7 @@ final class ProfileReport {
             md.append("### ").append(engine.engine()).append(' ').append(engine.engineVersion()).append("\n\n");
             phaseTable(md, engine);
             targets(md, engine, profile);
+            cheaperScoring(md, engine);
         }
         if (!profile.benchmarks().isEmpty()) {
             agreement(md, profile);
@@ -91,6 +92,41 @@ final class ProfileReport {
                 free >= 7);
         md.append(String.format(Locale.ROOT, "%nFor comparison, `random-10` (no scoring, %d-row steps) runs an "
                 + "epoch %.2f× as fast as plain.%n%n", ProfileCommand.keptRows(profile.batch()), random));
+    }
+
+    /**
+     * The cheaper scoring passes, when profiled: each one's scoring cost f as a share of a plain step (f / k for a
+     * pass on every k-th batch, the pooled pass's own time for a downsampled one), the published system's measured
+     * speed-up per epoch with it, and that speed-up's bound 1/(f + r).
+     */
+    private static void cheaperScoring(StringBuilder md, EngineProfile engine) {
+        List<CaseResult> options = engine.cases().stream().filter(c -> c.name().startsWith("ast-10-every")
+                || c.name().equals("ast-10-down2")).toList();
+        if (options.isEmpty()) {
+            return;
+        }
+        double plain = engine.get("plain").unprofiledMedianMs();
+        double f = engine.get("scoring").unprofiledMedianMs() / plain;
+        md.append("Cheaper scoring passes (`--cheaper-scoring`): the published system at 10%, per-batch steps.\n\n"
+                + "| scoring pass | f | speed-up per epoch over plain | bound 1/(f + r) | share of the bound |\n"
+                + "|---|---:|---:|---:|---:|\n");
+        scoringRow(md, "every batch, full resolution, `ast-10`", f, plain / engine.get("ast-10").unprofiledMedianMs());
+        for (CaseResult option : options) {
+            boolean down = option.name().equals("ast-10-down2");
+            String every = down ? "" : option.name().substring("ast-10-every".length());
+            double cost = down ? engine.get("scoring-down2").unprofiledMedianMs() / plain
+                    : f / Integer.parseInt(every);
+            scoringRow(md, (down ? "every batch, images pooled by 2 (`ast.scoreDownsample=2`)"
+                    : "one batch in " + every + " (`ast.scoreEvery=" + every + "`)") + ", `" + option.name() + "`",
+                    cost, plain / option.unprofiledMedianMs());
+        }
+        md.append('\n');
+    }
+
+    private static void scoringRow(StringBuilder md, String pass, double f, double speedUp) {
+        double bound = 1 / (f + ProfileCommand.RATE);
+        md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f× | %.2f× | %.0f%% |%n", pass, f, speedUp, bound,
+                100 * speedUp / bound));
     }
 
     /** The benchmark's arms beside the profile's cases, each as a ratio to its own plain loop. */

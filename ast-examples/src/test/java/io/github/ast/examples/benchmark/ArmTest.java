@@ -108,6 +108,25 @@ class ArmTest {
         assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
     }
 
+    /** The published system with a cheaper scoring pass: one batch in k, or images pooled by d. */
+    @Test
+    void cheaperScoringArmsSetTheScoringPass() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("seed-every@4", "2", "seed-down@2"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("seed-every@4", "seed-every@2", "seed-down@2");
+        assertThat(arms).extracting(Arm::kind).containsOnly(Arm.Kind.AST);
+        assertThat(arms).extracting(Arm::rate).containsOnly(0.1);
+        AstConfig base = AstConfig.builder().targetRate(0.1).build();
+        assertThat(arms.get(0).configure().apply(base.toBuilder()).build().scoring())
+                .isEqualTo(new io.github.ast.core.ScoringPass(4, 1));
+        AstConfig down = arms.get(2).configure().apply(base.toBuilder()).build();
+        assertThat(down.scoring()).isEqualTo(new io.github.ast.core.ScoringPass(1, 2));
+        assertThat(down.toProperties()).containsEntry("ast.scoreDownsample", "2")
+                .containsEntry("ast.scorer", base.scorer());
+        assertThat(arms.get(0).description()).contains("one batch in 4");
+        assertThatThrownBy(() -> Arm.parse("seed-every@1", 0.1)).hasMessageContaining("1 must be >= 2");
+        assertThatThrownBy(() -> Arm.parse("seed-down@1.5", 0.1)).hasMessageContaining("'1.5' is not a whole number");
+    }
+
     @Test
     void badLabelsAreNamedWithWhatIsKnown() {
         assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")

@@ -47,4 +47,24 @@ class ProfileReportTest {
                 .contains("**100.0** (99.0–101.0)").contains("Machine: Test CPU, 2 cores")
                 .contains("`random-10` (no scoring, 13-row steps) runs an epoch 5.00× as fast as plain");
     }
+
+    /** The cheaper scoring passes: f / k for one batch in k, the pooled pass's own cost when downsampled. */
+    @Test
+    void cheaperScoringPassesStandBesideTheirBounds() {
+        List<CaseResult> cases = new ArrayList<>(List.of(result("plain", 100), result("scoring", 25),
+                result("random-10", 20), result("ast-100", 104), result("scored-100", 128), result("ast-10", 40),
+                result("ast-10-pooled", 36), result("free-10-pooled", 12.5), result("ast-10-every2", 35),
+                result("ast-10-every4", 30), result("scoring-down2", 8), result("ast-10-down2", 25)));
+        Profile profile = new Profile("ast profile --cheaper-scoring", Map.of("cpu", "Test CPU", "cores", 2),
+                "cnn-gap", 12800, 128, 3, List.of(new EngineProfile("MXNet", "1.9.0", cases)), List.of());
+        assertThat(ProfileReport.markdown(profile))
+                .contains("| every batch, full resolution, `ast-10` | 0.25 | 2.50× | 2.86× | 88% |")
+                .contains("| one batch in 2 (`ast.scoreEvery=2`), `ast-10-every2` | 0.13 | 2.86× | 4.44× | 64% |")
+                .contains("| one batch in 4 (`ast.scoreEvery=4`), `ast-10-every4` | 0.06 | 3.33× | 6.15× | 54% |")
+                .contains("| every batch, images pooled by 2 (`ast.scoreDownsample=2`), `ast-10-down2` | 0.08 | "
+                        + "4.00× | 5.56× | 72% |");
+        assertThat(ProfileReport.markdown(new Profile("ast profile", Map.of("cpu", "Test CPU", "cores", 2), "cnn",
+                12800, 128, 3, List.of(new EngineProfile("MXNet", "1.9.0", cases.subList(0, 8))), List.of())))
+                .doesNotContain("Cheaper scoring");
+    }
 }
