@@ -404,7 +404,8 @@ public final class AdaptiveSparseTrainer {
      * its scores are fresh (with {@code ast.selection=stale}) and, on the first call, the run's history. Randomness
      * stays the loop's own: nothing is reseeded. AST's own draws (gates, exploration, sampling policies) come from
      * the run's generator, started from {@code ast.seed}; a loop that restarts its randomness, to resume exactly,
-     * restarts AST's with {@link #reseed}.
+     * restarts AST's with {@link #reseed}. The epoch's batch positions restart at 0: with {@code ast.scoreEvery=k}
+     * the batches at positions 0, k, 2k, ... of each epoch are scored afresh.
      *
      * @param trainer the DJL trainer
      * @param trainingSet the training data, whose size a history needs
@@ -485,6 +486,7 @@ public final class AdaptiveSparseTrainer {
     private BatchResult trainOne(Trainer trainer, TrainingRun run, Batch batch) {
         if (batch.getSize() == 0) {
             LOG.warn("Skipped an empty batch (size 0)");
+            run.passOver();
             return BatchResult.skipped(0, policy.threshold());
         }
         Validation.requireModelInputShape(trainer, batch.getData());

@@ -137,9 +137,15 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
         scoring = scoring == null ? ScoringPass.EVERY_BATCH : scoring;
         if (!scoring.equals(ScoringPass.EVERY_BATCH) && selection.mode() == SelectionConfig.Mode.HISTORY) {
-            throw new ConfigurationException("ast.scoreEvery=" + scoring.every() + " and ast.scoreDownsample="
-                    + scoring.downsample() + " shape a scoring forward, which ast.selection=history never runs; use "
-                    + "ast.selection=fresh or stale, or leave both at 1");
+            String key = scoring.every() != 1 ? "ast.scoreEvery=" + scoring.every()
+                    : "ast.scoreDownsample=" + scoring.downsample();
+            throw new ConfigurationException(key + " shapes a scoring forward, which ast.selection=history never "
+                    + "runs; use ast.selection=fresh or stale, or leave it at 1");
+        }
+        if (scoring.needsHistory() && backwardBatch > 0) {
+            throw new ConfigurationException("ast.scoreEvery=" + scoring.every() + " cannot be combined with "
+                    + "ast.backwardBatch=" + backwardBatch + ": a pooled step would mix rows of scored and unscored "
+                    + "batches; use ast.backwardBatch=0 (a step per batch) or ast.scoreEvery=1");
         }
         scorerSettings = copy(scorerSettings);
         gateSettings = copy(gateSettings);
@@ -571,6 +577,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
          * @return this builder
          */
         public Builder scoring(ScoringPass value) {
+            java.util.Objects.requireNonNull(value, "scoring");
             scoreEvery = value.every();
             scoreDownsample = value.downsample();
             return this;

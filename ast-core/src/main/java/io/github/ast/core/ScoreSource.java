@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import io.github.ast.api.ConfigurationException;
@@ -101,26 +99,43 @@ final class ScoreSource {
 
     /** The scoring forward, on images pooled by {@code ast.scoreDownsample} when it is above 1. */
     private NDList forward(Trainer trainer, NDList data) {
-        int factor = pass.downsample();
-        if (factor == 1) {
-            return evaluateAcrossDevices(trainer, data);
+        return evaluateAcrossDevices(trainer, pooled(data));
+    }
+
+    private NDList pooled(NDList data) {
+        if (pass.downsample() == 1) {
+            return data;
         }
-        Shape shape = data.head().getShape();
-        if (shape.dimension() != 4 || shape.get(2) < factor || shape.get(3) < factor) {
-            throw new ConfigurationException("ast.scoreDownsample=" + factor + " needs images of shape (batch, "
-                    + "channels, height, width) at least " + factor + " x " + factor + "; the batch's input has shape "
-                    + shape);
-        }
-        Shape window = new Shape(factor, factor);
-        NDList pooled = new NDList(Pool.avgPool2d(data.head(), window, window, new Shape(0, 0), false, true));
+        NDList pooled = new NDList(pass.pooled(data.head()));
         data.stream().skip(1).forEach(pooled::add);
+        return pooled;
+    }
+
+    /**
+     * Checks, on a run's first batch and before anything trains, that the model accepts the scoring forward's
+     * pooled images, with a forward of one row; nothing to check at full resolution.
+     *
+     * @param trainer the DJL trainer
+     * @param data the first batch's inputs
+     * @throws ConfigurationException naming {@code ast.scoreDownsample} if the input is not images or the model
+     *     rejects the pooled ones
+     */
+    void requireScorableInput(Trainer trainer, NDList data) {
+        if (pass.downsample() == 1) {
+            return;
+        }
+        pass.requireImages(data.head().getShape());
+        NDList row = new NDList();
+        data.forEach(array -> row.add(array.get("0:1")));
+        NDList pooled = pooled(row);
         try {
-            return evaluateAcrossDevices(trainer, pooled);
+            trainer.evaluate(pooled).head().toFloatArray();
         } catch (RuntimeException e) {
-            throw new ConfigurationException("ast.scoreDownsample=" + factor + ": the model rejected the scoring "
-                    + "forward's images of shape " + pooled.head().getShape() + " (pooled from " + shape + "); only a "
-                    + "model that accepts smaller images, with global pooling before its classifier, can score at "
-                    + "reduced resolution. Use ast.scoreDownsample=1 with this model. Engine: " + e.getMessage(), e);
+            throw new ConfigurationException("ast.scoreDownsample=" + pass.downsample() + ": the model rejected the "
+                    + "scoring forward's images of shape " + pooled.head().getShape() + " (pooled from "
+                    + row.head().getShape() + "); only a model that accepts smaller images, with global pooling "
+                    + "before its classifier, can score at reduced resolution. Use ast.scoreDownsample=1 with this "
+                    + "model. Engine: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.github.ast.core;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import io.github.ast.api.ConfigurationException;
 
 /**
@@ -10,12 +13,18 @@ import io.github.ast.api.ConfigurationException;
  * <ul>
  *   <li>{@code ast.scoreEvery=k}: only every k-th batch of an epoch gets a scoring forward; the batches in between
  *       are selected on each sample's last recorded loss and outputs (a history, as {@code ast.selection=stale}
- *       keeps, refreshed by every trained row), so the scoring cost per batch falls to f / k. Rows the history has
- *       never seen train.</li>
+ *       keeps, refreshed by every trained row), so the scoring cost per batch falls to f / k once every sample
+ *       has been seen. Rows the history has never seen train with the policies that honour them (gated,
+ *       Selective Backprop, RHO-LOSS; importance sampling gives them the mean score), so in the first epoch the
+ *       unscored batches train whole. Not with pooled steps ({@code ast.backwardBatch}), whose steps would mix rows
+ *       of scored and unscored batches.</li>
  *   <li>{@code ast.scoreDownsample=d}: the scoring forward sees the images average-pooled by d x d over their last
- *       two axes (Composer's {@code scale_factor} 1/d), so its convolutions cost about 1/d² as much. Only for
- *       models that accept smaller images (global pooling before the classifier); others fail at the first scored
- *       batch with a message naming this setting.</li>
+ *       two axes (windows at the edges average what they cover), so its convolutions cost about 1/d² as much:
+ *       analogous to Composer's {@code scale_factor} 1/d, which resizes bilinearly. Only for models that accept
+ *       smaller images (global pooling before the classifier); others fail on the run's first batch, before any
+ *       update, with a message naming this setting. The scored batches' loss and accuracy figures, the listeners'
+ *       predictions and the energy models' price of the pass (priced at full resolution, an overestimate of
+ *       about d²) come from or stand for that smaller forward.</li>
  * </ul>
  *
  * <p>Both default to 1: the published system's full scoring pass on every batch.
@@ -43,6 +52,38 @@ public record ScoringPass(int every, int downsample) {
         if (downsample < 1) {
             throw new ConfigurationException("ast.scoreDownsample=" + downsample + " is invalid; it must be >= 1 (1: "
                     + "full resolution; d: images average-pooled by d x d before the scoring forward)");
+        }
+    }
+
+    /**
+     * Returns the images as the scoring forward sees them: average-pooled by {@code downsample} over the last two
+     * axes, on the engine; edge windows that would reach past the image average what they cover.
+     *
+     * @param images shape (batch, channels, height, width), each side at least {@code downsample}
+     * @return the pooled images, or {@code images} itself at factor 1
+     * @throws ConfigurationException if the input is not such a 4-D array
+     */
+    public NDArray pooled(NDArray images) {
+        if (downsample == 1) {
+            return images;
+        }
+        requireImages(images.getShape());
+        Shape window = new Shape(downsample, downsample);
+        return Pool.avgPool2d(images, window, window, new Shape(0, 0), true, false);
+    }
+
+    /**
+     * Checks that a batch's input is images the pooling can shrink.
+     *
+     * @param shape the input's shape
+     * @throws ConfigurationException naming this setting and the shape, if it is not (batch, channels, height,
+     *     width) with both sides at least {@code downsample}
+     */
+    void requireImages(Shape shape) {
+        if (shape.dimension() != 4 || shape.get(2) < downsample || shape.get(3) < downsample) {
+            throw new ConfigurationException("ast.scoreDownsample=" + downsample + " needs images of shape (batch, "
+                    + "channels, height, width) at least " + downsample + " x " + downsample + "; the batch's input "
+                    + "has shape " + shape);
         }
     }
 

@@ -41,6 +41,8 @@ final class TrainingRun implements AutoCloseable {
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
+    /** Whether the run's first batch has checked that the model takes the scoring forward's input. */
+    private boolean inputChecked;
     /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
     private BatchResult previous;
     private long previousStart;
@@ -85,6 +87,11 @@ final class TrainingRun implements AutoCloseable {
         source.startEpoch(epoch);
     }
 
+    /** Counts a batch that was passed over (an empty one), so that the next batch's position stays right. */
+    void passOver() {
+        position++;
+    }
+
     SelectionConfig.Phase phase() {
         return phase;
     }
@@ -104,6 +111,10 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
         long at = position++;
+        if (!inputChecked) {
+            source.requireScorableInput(trainer, batch.getData());
+            inputChecked = true;
+        }
         if (phase != SelectionConfig.Phase.SPARSE) {
             return fullStep(trainer, batch, 0);
         }

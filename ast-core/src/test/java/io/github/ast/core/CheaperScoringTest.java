@@ -33,6 +33,7 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The cheaper scoring passes ({@link ScoringPass}): scoring one batch in k, and scoring downsampled images. */
@@ -43,7 +44,10 @@ class CheaperScoringTest {
     private static final int CLASSES = 4;
     private static final int SIDE = 8;
 
-    /** 8 x 8 one-channel images whose class is their mean brightness, in ten batches of 64. */
+    /**
+     * 8 x 8 one-channel images whose class is their mean brightness, in ten batches of 64. Tests that validate pass
+     * the same images again: they check that the loop trains, not how well it generalises.
+     */
     private static ArrayDataset images(NDManager m) {
         m.getEngine().setRandomSeed(1);
         NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32).toType(DataType.FLOAT32,
@@ -118,7 +122,7 @@ class CheaperScoringTest {
 
     /**
      * With {@code ast.scoreDownsample=2} the scoring forward sees 4 x 4 images and the training step the batch's
-     * own 8 x 8 ones.
+     * own 8 x 8 ones; the run's first batch checks a single pooled row first.
      */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
@@ -134,19 +138,24 @@ class CheaperScoringTest {
                     TrainingObserver.NONE);
             List<Shape> scoring = shapes.stream().filter(s -> s.get(2) == SIDE / 2).toList();
             List<Shape> training = shapes.stream().filter(s -> s.get(2) == SIDE).toList();
-            assertThat(scoring).as("one scoring forward per batch, on pooled images").hasSize(30)
-                    .allMatch(s -> s.equals(new Shape(BATCH, 1, SIDE / 2, SIDE / 2)));
+            assertThat(scoring).as("the first batch's one-row check, then a scoring forward per batch, on pooled "
+                    + "images").hasSize(31).first().isEqualTo(new Shape(1, 1, SIDE / 2, SIDE / 2));
+            assertThat(scoring.subList(1, 31)).allMatch(s -> s.equals(new Shape(BATCH, 1, SIDE / 2, SIDE / 2)));
             assertThat(training).as("the selected rows train at full size").hasSize(30)
                     .allMatch(s -> s.get(0) <= BATCH && s.get(3) == SIDE);
             assertThat(report.last().scoredBatches()).isEqualTo(10);
         }
     }
 
-    /** A model whose classifier takes a fixed size refuses the pooled images: a clear error, no update made. */
+    /**
+     * A model whose classifier takes a fixed size refuses the pooled images: a clear error on the run's first batch,
+     * before any update, also when the first epoch trains on everything without scoring (warm-up).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"PyTorch", "MXNet"})
-    void aModelThatRejectsSmallerImagesFailsBeforeAnyUpdate(String engine) throws Exception {
-        AstConfig config = AstConfig.builder().engine(engine).meter("none").scoring(new ScoringPass(1, 2)).build();
+    @CsvSource({"PyTorch, 0", "MXNet, 0", "PyTorch, 1", "MXNet, 1"})
+    void aModelThatRejectsSmallerImagesFailsBeforeAnyUpdate(String engine, int warmupEpochs) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").scoring(new ScoringPass(1, 2))
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, warmupEpochs, 0)).build();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("reject", Device.cpu(), engine);
                 Trainer trainer = trainer(model, flatMlp())) {
@@ -154,7 +163,7 @@ class CheaperScoringTest {
             assertThatThrownBy(() -> AdaptiveSparseTraining.create(config).fit(trainer, 1, images(m), null,
                     TrainingObserver.NONE)).isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("ast.scoreDownsample=2: the model rejected the scoring forward's images of "
-                            + "shape (64, 1, 4, 4) (pooled from (64, 1, 8, 8))")
+                            + "shape (1, 1, 4, 4) (pooled from (1, 1, 8, 8))")
                     .hasMessageContaining("Use ast.scoreDownsample=1 with this model");
             List<float[]> after = parameters(model);
             for (int i = 0; i < before.size(); i++) {
@@ -209,6 +218,47 @@ class CheaperScoringTest {
         assertThat(AstConfig.fromProperties(written)).isEqualTo(config);
         assertThat(AstConfig.defaults().toProperties()).doesNotContainKeys("ast.scoreEvery", "ast.scoreDownsample");
         assertThat(AstConfig.defaults().scoring()).isEqualTo(ScoringPass.EVERY_BATCH);
+        assertThatThrownBy(() -> AstConfig.builder().scoring(new ScoringPass(2, 1)).backwardBatch(128).build())
+                .isInstanceOf(ConfigurationException.class).hasMessage("ast.scoreEvery=2 cannot be combined with "
+                        + "ast.backwardBatch=128: a pooled step would mix rows of scored and unscored batches; use "
+                        + "ast.backwardBatch=0 (a step per batch) or ast.scoreEvery=1");
+        assertThatThrownBy(() -> AstConfig.builder().scoring(new ScoringPass(1, 3)).selection(new SelectionConfig(
+                SelectionConfig.Mode.HISTORY, 0, false, 0, 0)).build()).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ast.scoreDownsample=3 shapes a scoring forward");
+    }
+
+    /**
+     * With stale selection (fresh every second epoch) and {@code ast.scoreEvery=4}, epochs 1 and 3 score batches
+     * 0, 4 and 8 and epochs 2 and 4 none.
+     */
+    @Test
+    void staleEpochsAndScoringOneBatchInKCombine() throws Exception {
+        AstConfig config = AstConfig.builder().engine("MXNet").meter("none").energyCompare(List.of()).targetRate(0.25)
+                .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
+                .scoring(new ScoringPass(4, 1)).build();
+        try (NDManager m = Engine.getEngine("MXNet").newBaseManager();
+                Model model = Model.newInstance("stale-every", Device.cpu(), "MXNet");
+                Trainer trainer = trainer(model, pooledCnn(new CopyOnWriteArrayList<>()))) {
+            RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 4, images(m), null,
+                    TrainingObserver.NONE);
+            assertThat(report.epochs()).extracting(EpochStats::scoredBatches).containsExactly(3, 0, 3, 0);
+        }
+    }
+
+    /** A custom loop must open the history before its first batch, and is told which setting needs it. */
+    @Test
+    void aCustomLoopIsToldToStartTheEpochFirst() throws Exception {
+        AstConfig config = AstConfig.builder().engine("PyTorch").meter("none").scoring(new ScoringPass(2, 1)).build();
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+                Model model = Model.newInstance("custom", Device.cpu(), "PyTorch");
+                Trainer trainer = trainer(model, pooledCnn(new CopyOnWriteArrayList<>()))) {
+            AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
+            try (ai.djl.training.dataset.Batch batch = trainer.iterateDataset(images(m)).iterator().next()) {
+                assertThatThrownBy(() -> ast.trainBatch(trainer, batch)).isInstanceOf(ConfigurationException.class)
+                        .hasMessage("ast.scoreEvery=2 keeps a score history the size of the training set: call "
+                                + "startEpoch(trainer, trainingSet, epoch) before the first trainBatch");
+            }
+        }
     }
 
     private static List<float[]> parameters(Model model) {

@@ -50,7 +50,7 @@ final class ArmRunner {
      * What every run shares.
      *
      * @param engine engine name
-     * @param model "mlp" or "cnn"
+     * @param model "mlp", "cnn" or "cnn-gap"
      * @param batchSize rows per batch
      * @param budgetSeconds training seconds per run
      * @param evaluateEvery training seconds between evaluations

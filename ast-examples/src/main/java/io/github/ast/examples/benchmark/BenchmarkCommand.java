@@ -11,6 +11,7 @@ import io.github.ast.core.Provenance;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
+import io.github.ast.examples.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--engine", defaultValue = "MXNet", description = "PyTorch or MXNet (default ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "mlp", description = Models.NAMES + " (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--arms", split = ",", defaultValue = "full,random-batch@0.1,0.3,0.5,rs2@0.1,0.3,0.5,seed,"
@@ -167,6 +168,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
         AstConfig astConfig = AstConfig.fromProperties(properties).toBuilder().engine(engine).build();
         List<Arm> chosen = parseArms(arms, astConfig.targetRate());
+        requireScorable(chosen, model);
         double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
         ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,
                 BudgetTracker.Shape.of(schedule), learningRate, warmup, astConfig);
@@ -251,6 +253,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nPaused: %s exists; the next run starts when it is removed%n", pauseFile);
         while (Files.exists(pauseFile)) {
             Thread.sleep(1000);
+        }
+    }
+
+    /**
+     * Refuses, before any run, arms that score pooled images with a model that cannot take them: the project's
+     * {@code mlp} and {@code cnn} end in a fixed-size classifier, and {@code cnn-gap} needs images of 4 x 4 or more.
+     */
+    static void requireScorable(List<Arm> chosen, String model) {
+        for (Arm arm : chosen) {
+            if (!arm.label().startsWith("seed-down@")) {
+                continue;
+            }
+            int factor = Integer.parseInt(arm.label().substring("seed-down@".length()));
+            if (!Models.acceptsSmallerImages(model) || (28 + factor - 1) / factor < 4) {
+                throw new IllegalArgumentException("arm '" + arm.label() + "' scores images pooled by " + factor
+                        + ", which --model " + model + " cannot take: use --model cnn-gap, whose images must stay 4 x 4 "
+                        + "or more (seed-down@2 to seed-down@9 on 28 x 28)");
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -67,7 +66,7 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "PyTorch, MXNet or all, profiled one after the other (default ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "cnn", description = Models.NAMES + " (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--samples", defaultValue = "12800",
@@ -93,7 +92,8 @@ public final class ProfileCommand implements Callable<Integer> {
             + "(cnn-gap), the scoring pass and the published system on images pooled by 2 (ast.scoreDownsample)")
     boolean cheaperScoring;
 
-    @Option(names = "--render", description = "only rewrite profile.md from --out's profile.json")
+    @Option(names = "--render", description = "only rewrite profile.md (and cheaper-scoring.md) from --out's "
+            + "profile.json")
     boolean render;
 
     @Option(names = "--out", defaultValue = "docs/performance", description = "output directory (default "
@@ -168,12 +168,9 @@ public final class ProfileCommand implements Callable<Integer> {
             }
             if (Models.acceptsSmallerImages(model)) {
                 cases.add(new Case("scoring-down2", "the scoring pass alone on images average-pooled by 2 "
-                        + "(ast.scoreDownsample=2)", (engine, times) -> (trainer, b) -> {
-                            Shape window = new Shape(2, 2);
-                            NDList pooled = new NDList(Pool.avgPool2d(b.getData().head(), window, window,
-                                    new Shape(0, 0), false, true));
-                            scoringPass(trainer, pooled, b.getLabels(), loss, times);
-                        }));
+                        + "(ast.scoreDownsample=2)", (engine, times) -> (trainer, b) -> scoringPass(trainer,
+                                new NDList(new ScoringPass(1, 2).pooled(b.getData().head())), b.getLabels(), loss,
+                                times)));
                 cases.add(ast("ast-10-down2", "the published system at 10%, per-batch steps, scoring images pooled by "
                         + "2 (ast.scoreDownsample=2)", b -> b.scoring(new ScoringPass(1, 2))));
             }
@@ -297,7 +294,7 @@ public final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (render) {
             Profile recorded = new Gson().fromJson(Files.readString(out.resolve("profile.json")), Profile.class);
-            Files.writeString(out.resolve("profile.md"), ProfileReport.markdown(recorded), StandardCharsets.UTF_8);
+            write(recorded);
             System.out.println("Written to " + out.resolve("profile.md").toAbsolutePath());
             return 0;
         }
@@ -338,9 +335,20 @@ public final class ProfileCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Files.writeString(out.resolve("profile.json"), new GsonBuilder().setPrettyPrinting()
                 .serializeSpecialFloatingPointValues().create().toJson(result), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("profile.md"), ProfileReport.markdown(result), StandardCharsets.UTF_8);
+        write(result);
         System.out.println(ProfileReport.markdown(result));
         return 0;
+    }
+
+    /** Writes {@code profile.md} and, with cheaper scoring passes, {@code cheaper-scoring.md} beside it. */
+    private void write(Profile profile) throws IOException {
+        Files.writeString(out.resolve("profile.md"), ProfileReport.markdown(profile), StandardCharsets.UTF_8);
+        String cheaper = ProfileReport.cheaperScoringMarkdown(profile);
+        if (cheaper != null) {
+            Files.writeString(out.resolve("cheaper-scoring.md"), cheaper, StandardCharsets.UTF_8);
+        } else {
+            Files.deleteIfExists(out.resolve("cheaper-scoring.md"));
+        }
     }
 
     private static Map<String, String> mallocSettings() {

@@ -17,10 +17,7 @@ final class ProfileReport {
 
     static String markdown(Profile profile) {
         StringBuilder md = new StringBuilder("# Where a batch's time goes\n\n");
-        md.append(String.format(Locale.ROOT, "%s, batch %d, Adam, the first %,d Fashion-MNIST training images; "
-                + "milliseconds per batch. Machine: %s, %s cores. Command: `%s`.%n%n", profile.model().toUpperCase(
-                        Locale.ROOT), profile.batch(), profile.samples(), profile.machine().get("cpu"),
-                cores(profile.machine().get("cores")), profile.command()));
+        setup(md, profile);
         md.append("*Unprofiled* is the median of ").append(profile.passes()).append(" timed epochs (after an untimed "
                 + "one), each timed to the moment its last update is computed, per batch. The phases come from one "
                 + "more epoch in which every phase waits for the engine at its end: each phase's time over the "
@@ -39,6 +36,34 @@ final class ProfileReport {
             agreement(md, profile);
         }
         return md.toString();
+    }
+
+    /**
+     * The cheaper scoring passes alone, engine by engine, for README; null when the profile has none.
+     *
+     * @param profile a profile run with {@code --cheaper-scoring}
+     * @return the Markdown, or null
+     */
+    static String cheaperScoringMarkdown(Profile profile) {
+        StringBuilder md = new StringBuilder("# Cheaper scoring passes\n\n");
+        setup(md, profile);
+        int before = md.length();
+        for (EngineProfile engine : profile.engines()) {
+            StringBuilder section = new StringBuilder();
+            cheaperScoring(section, engine);
+            if (section.length() > 0) {
+                md.append("**").append(engine.engine()).append(' ').append(engine.engineVersion()).append("**. ")
+                        .append(section);
+            }
+        }
+        return md.length() == before ? null : md.toString();
+    }
+
+    private static void setup(StringBuilder md, Profile profile) {
+        md.append(String.format(Locale.ROOT, "%s, batch %d, Adam, the first %,d Fashion-MNIST training images; "
+                + "milliseconds per batch. Machine: %s, %s cores. Command: `%s`.%n%n", profile.model().toUpperCase(
+                        Locale.ROOT), profile.batch(), profile.samples(), profile.machine().get("cpu"),
+                cores(profile.machine().get("cores")), profile.command()));
     }
 
     private static void phaseTable(StringBuilder md, EngineProfile engine) {

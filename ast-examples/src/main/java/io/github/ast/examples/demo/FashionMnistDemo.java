@@ -66,7 +66,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE})")
     String engine;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "cnn", description = Models.NAMES + " (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--epochs", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE})")

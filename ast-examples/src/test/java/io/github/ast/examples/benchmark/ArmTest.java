@@ -125,6 +125,13 @@ class ArmTest {
         assertThat(arms.get(0).description()).contains("one batch in 4");
         assertThatThrownBy(() -> Arm.parse("seed-every@1", 0.1)).hasMessageContaining("1 must be >= 2");
         assertThatThrownBy(() -> Arm.parse("seed-down@1.5", 0.1)).hasMessageContaining("'1.5' is not a whole number");
+        BenchmarkCommand.requireScorable(arms, "cnn-gap");
+        BenchmarkCommand.requireScorable(arms.subList(0, 2), "cnn");
+        assertThatThrownBy(() -> BenchmarkCommand.requireScorable(arms, "cnn"))
+                .hasMessageStartingWith("arm 'seed-down@2' scores images pooled by 2, which --model cnn cannot take");
+        BenchmarkCommand.requireScorable(List.of(Arm.parse("seed-down@9", 0.1)), "cnn-gap");
+        assertThatThrownBy(() -> BenchmarkCommand.requireScorable(List.of(Arm.parse("seed-down@10", 0.1)), "cnn-gap"))
+                .hasMessageContaining("seed-down@2 to seed-down@9");
     }
 
     @Test

@@ -63,8 +63,13 @@ class ProfileReportTest {
                 .contains("| one batch in 4 (`ast.scoreEvery=4`), `ast-10-every4` | 0.06 | 3.33× | 6.15× | 54% |")
                 .contains("| every batch, images pooled by 2 (`ast.scoreDownsample=2`), `ast-10-down2` | 0.08 | "
                         + "4.00× | 5.56× | 72% |");
+        assertThat(ProfileReport.cheaperScoringMarkdown(profile)).startsWith("# Cheaper scoring passes\n\nCNN-GAP, "
+                + "batch 128").contains("**MXNet 1.9.0**. Cheaper scoring passes").contains("`ast-10-down2` | 0.08 |");
         assertThat(ProfileReport.markdown(new Profile("ast profile", Map.of("cpu", "Test CPU", "cores", 2), "cnn",
                 12800, 128, 3, List.of(new EngineProfile("MXNet", "1.9.0", cases.subList(0, 8))), List.of())))
                 .doesNotContain("Cheaper scoring");
+        assertThat(ProfileReport.cheaperScoringMarkdown(new Profile("ast profile", Map.of("cpu", "Test CPU", "cores",
+                2), "cnn", 12800, 128, 3, List.of(new EngineProfile("MXNet", "1.9.0", cases.subList(0, 8))),
+                List.of()))).isNull();
     }
 }
