@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * A run's memory of every sample's last outputs and loss, keyed by dataset index, for selection without a fresh
- * scoring pass ({@code ast.selection=history} or {@code stale}, or {@code ast.scoreEvery} above 1). Created empty on the first record (its width is
- * the model's output's); every trained row, and every row a fresh pass scores, refreshes its entry.
+ * scoring pass ({@code ast.selection=history} or {@code stale}, or {@code ast.scoreEvery} above 1). Created empty on
+ * the first record (its width is the model's output's); every trained row, and every row a fresh pass scores,
+ * refreshes its entry.
  */
 final class SampleHistory implements AutoCloseable {
 

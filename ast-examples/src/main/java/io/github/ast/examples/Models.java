@@ -26,14 +26,28 @@ public final class Models {
     /** The networks {@link #byName} knows, for messages and options' help. */
     public static final String NAMES = "mlp, cnn or cnn-gap";
 
+    /** The side of the examples' square images, in pixels. */
+    public static final int IMAGE_SIDE = 28;
+
     /**
-     * Returns whether a network accepts images smaller than 28 x 28, as scoring at reduced resolution needs.
+     * Returns the smallest image side a network accepts, as scoring at reduced resolution needs to know.
      *
      * @param name a network's name
-     * @return true for cnn-gap only: the others end in a classifier of fixed input size
+     * @return 4 for cnn-gap (its two 2 x 2 poolings must leave a pixel); {@link #IMAGE_SIDE} for the others, which
+     *     end in a classifier of fixed input size
+     */
+    public static int smallestSide(String name) {
+        return name.equals("cnn-gap") ? 4 : IMAGE_SIDE;
+    }
+
+    /**
+     * Returns whether a network accepts images smaller than 28 x 28.
+     *
+     * @param name a network's name
+     * @return true for cnn-gap only
      */
     public static boolean acceptsSmallerImages(String name) {
-        return name.equals("cnn-gap");
+        return smallestSide(name) < IMAGE_SIDE;
     }
 
     /**

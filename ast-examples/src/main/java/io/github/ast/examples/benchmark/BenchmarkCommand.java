@@ -261,15 +261,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * {@code mlp} and {@code cnn} end in a fixed-size classifier, and {@code cnn-gap} needs images of 4 x 4 or more.
      */
     static void requireScorable(List<Arm> chosen, String model) {
+        int smallest = Models.smallestSide("cnn-gap");
         for (Arm arm : chosen) {
-            if (!arm.label().startsWith("seed-down@")) {
-                continue;
-            }
-            int factor = Integer.parseInt(arm.label().substring("seed-down@".length()));
-            if (!Models.acceptsSmallerImages(model) || (28 + factor - 1) / factor < 4) {
+            int factor = arm.configure() == null ? 1
+                    : arm.configure().apply(AstConfig.builder()).build().scoring().downsample();
+            int pooledSide = (Models.IMAGE_SIDE + factor - 1) / factor; // edge windows average what they cover
+            if (pooledSide < Models.smallestSide(model)) {
                 throw new IllegalArgumentException("arm '" + arm.label() + "' scores images pooled by " + factor
-                        + ", which --model " + model + " cannot take: use --model cnn-gap, whose images must stay 4 x 4 "
-                        + "or more (seed-down@2 to seed-down@9 on 28 x 28)");
+                        + ", which --model " + model + " cannot take: use --model cnn-gap, whose images must stay "
+                        + smallest + " x " + smallest + " or more (seed-down@2 to seed-down@"
+                        + (Models.IMAGE_SIDE - 1) / (smallest - 1) + " on " + Models.IMAGE_SIDE + " x "
+                        + Models.IMAGE_SIDE + ")");
             }
         }
     }
