@@ -18,10 +18,10 @@ import java.util.Random;
  * size because the sampler simply yields fewer indices.
  *
  * <p>Use it as a dataset's sampler ({@code ArrayDataset.Builder.setSampling(sampler)}) and train each batch with
- * {@link InfoBatchTraining#trainBatch}, which applies the weights and records the losses. Scores and weights live in
+ * {@link WeightedTraining#trainBatch}, which applies the weights and records the losses. Scores and weights live in
  * Java arrays indexed by dataset index (one host read of a batch's losses per step); not thread-safe.
  */
-public final class InfoBatchSampler implements Sampler {
+public final class InfoBatchSampler implements Sampler, SampleWeights {
 
     /** Where training stands when an epoch starts, in [0, 1]: the annealing switch reads it. */
     @FunctionalInterface
@@ -172,6 +172,7 @@ public final class InfoBatchSampler implements Sampler {
      * @return one weight per index
      * @throws IllegalStateException if no epoch was sampled yet, or an index is outside the dataset
      */
+    @Override
     public float[] weights(List<?> indices) {
         float[] out = new float[indices.size()];
         for (int i = 0; i < out.length; i++) {
@@ -188,6 +189,7 @@ public final class InfoBatchSampler implements Sampler {
      * @param losses one loss per index
      * @return how many losses were not finite
      */
+    @Override
     public int record(List<?> indices, float[] losses) {
         if (losses.length != indices.size()) {
             throw new IllegalArgumentException(losses.length + " losses for " + indices.size() + " indices");

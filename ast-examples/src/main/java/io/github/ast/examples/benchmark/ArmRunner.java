@@ -28,7 +28,7 @@ import io.github.ast.core.SelectionConfig;
 import io.github.ast.core.optim.ResumableAdam;
 import io.github.ast.core.reference.ReferenceTraining;
 import io.github.ast.core.sampling.InfoBatchSampler;
-import io.github.ast.core.sampling.InfoBatchTraining;
+import io.github.ast.core.sampling.WeightedTraining;
 import io.github.ast.core.sampling.Rs2Sampler;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.core.schedule.TrainingClock;
@@ -223,7 +223,7 @@ final class ArmRunner {
                 PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
                 java.util.Random ablation = new java.util.Random(seed);
                 yield (trainer, batch) -> {
-                    InfoBatchTraining.Step result = InfoBatchTraining.trainBatch(trainer, batch, infoBatch, loss);
+                    WeightedTraining.Step result = WeightedTraining.trainBatch(trainer, batch, infoBatch, loss);
                     if (!result.skipped()) {
                         trainer.step();
                         if (arm.randomScores()) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** InfoBatch end to end on a small synthetic task: it prunes, learns, and skips non-finite batches. */
-class InfoBatchTrainingTest {
+class WeightedTrainingTest {
 
     private static final int SAMPLES = 512;
 
@@ -56,7 +56,7 @@ class InfoBatchTrainingTest {
                     int batches = 0;
                     for (Batch batch : trainer.iterateDataset(train)) {
                         try (batch) {
-                            InfoBatchTraining.Step step = InfoBatchTraining.trainBatch(trainer, batch, sampler,
+                            WeightedTraining.Step step = WeightedTraining.trainBatch(trainer, batch, sampler,
                                     PerSampleLoss.softmaxCrossEntropy());
                             assertThat(step.skipped()).isFalse();
                             trainer.step();
@@ -82,11 +82,11 @@ class InfoBatchTrainingTest {
                 bad.set(new ai.djl.ndarray.index.NDIndex("0"), Float.MAX_VALUE);
                 Batch nan = new Batch(m, new NDList(bad), new NDList(labels.get("0:32")), 32, null, null, 0, 1,
                         java.util.stream.LongStream.range(0, 32).boxed().toList());
-                assertThat(InfoBatchTraining.trainBatch(trainer, nan, sampler, PerSampleLoss.softmaxCrossEntropy())
+                assertThat(WeightedTraining.trainBatch(trainer, nan, sampler, PerSampleLoss.softmaxCrossEntropy())
                         .skipped()).isTrue();
                 Batch unindexed = new Batch(m, new NDList(x.get("0:4")), new NDList(labels.get("0:4")), 4, null,
                         null, 0, 1);
-                assertThatThrownBy(() -> InfoBatchTraining.trainBatch(trainer, unindexed, sampler,
+                assertThatThrownBy(() -> WeightedTraining.trainBatch(trainer, unindexed, sampler,
                         PerSampleLoss.softmaxCrossEntropy())).hasMessageContaining("dataset indices");
             }
         }
