@@ -67,6 +67,41 @@ public final class ScoringModel implements Serializable {
     }
 
     /**
+     * Writes this version to a file, for {@link ScoreJob} on a cluster.
+     *
+     * @param file the file to create
+     * @throws IOException if it cannot be written
+     */
+    public void save(java.nio.file.Path file) throws IOException {
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            out.writeObject(this);
+        }
+    }
+
+    /**
+     * Reads a version {@link #save} wrote; the factory's class must be on the class path.
+     *
+     * @param in the file's bytes
+     * @return the version
+     * @throws IOException if it cannot be read or is not a saved scoring model
+     */
+    public static ScoringModel read(java.io.InputStream in) throws IOException {
+        try (java.io.ObjectInputStream objects = new java.io.ObjectInputStream(in)) {
+            Object read = objects.readObject();
+            if (!(read instanceof ScoringModel model)) {
+                throw new IOException("not a saved ScoringModel but a " + read.getClass().getName());
+            }
+            String recomputed = digest(model.engine, model.factory, model.sampleShape, model.parameters);
+            if (!recomputed.equals(model.version)) {
+                throw new IOException("the saved model's parameters do not match its version " + model.version);
+            }
+            return model;
+        } catch (ClassNotFoundException e) {
+            throw new IOException("the saved model needs " + e.getMessage() + " on the class path", e);
+        }
+    }
+
+    /**
      * Builds this version as a DJL model on the engine's default device.
      *
      * @return a new model, to close

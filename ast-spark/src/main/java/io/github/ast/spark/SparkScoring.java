@@ -128,11 +128,11 @@ public final class SparkScoring {
                     .apply(col("index"), col("score"), col("loss"));
             Dataset<Row> selection = scored.withColumn("weight", weight).where(col("weight").gt(0))
                     .select("index", "weight", "score", "loss");
+            long selected = run(selection::count);
             run(() -> {
                 selection.write().parquet(out);
                 return null;
             });
-            long selected = spark.read().parquet(out).count();
             SelectionProvenance provenance = SelectionProvenance.of(model, config, cut, rows, selected, spark);
             provenance.write(fs, target);
             return provenance;

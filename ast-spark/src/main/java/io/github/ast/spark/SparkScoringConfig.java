@@ -56,9 +56,9 @@ public record SparkScoringConfig(AstConfig ast, EpochPolicy policy, double thres
     }
 
     /**
-     * Reads {@code ast.*} properties: {@code ast.spark.policy} (default top-rate), {@code ast.spark.threshold},
-     * {@code ast.spark.pruneRatio} (default 0.5), {@code ast.spark.batch} (default 128), and the rest as
-     * {@link AstConfig#fromProperties}.
+     * Reads {@code ast.*} properties: {@code ast.spark.policy} (default infobatch: its weights keep the epoch's loss
+     * unbiased and every above-mean row trains), {@code ast.spark.threshold}, {@code ast.spark.pruneRatio} (default
+     * 0.5), {@code ast.spark.batch} (default 128), and the rest as {@link AstConfig#fromProperties}.
      *
      * @param properties the properties
      * @return the configuration
@@ -74,7 +74,7 @@ public record SparkScoringConfig(AstConfig ast, EpochPolicy policy, double thres
                 rest.setProperty(name, properties.getProperty(name));
             }
         }
-        EpochPolicy policy = EpochPolicy.of(spark.getOrDefault("policy", EpochPolicy.TOP_RATE.configName()));
+        EpochPolicy policy = EpochPolicy.of(spark.getOrDefault("policy", EpochPolicy.INFOBATCH.configName()));
         double threshold = spark.containsKey("threshold") ? parse("threshold", spark.get("threshold")) : Double.NaN;
         double pruneRatio = spark.containsKey("pruneRatio") ? parse("pruneRatio", spark.get("pruneRatio")) : 0.5;
         double batch = spark.containsKey("batch") ? parse("batch", spark.get("batch")) : 128;

@@ -24,7 +24,8 @@ class EpochCutTest {
     @Property(tries = 50)
     void topRateKeepsTheTargetShareAndTiesAtTheCut(@ForAll @IntRange(min = 1, max = 400) int rows,
             @ForAll @IntRange(min = 1, max = 100) int percent) {
-        SparkScoringConfig config = config("ast.targetRate", Double.toString(percent / 100.0));
+        SparkScoringConfig config = config("ast.spark.policy", "top-rate", "ast.targetRate",
+                Double.toString(percent / 100.0));
         float[] scores = new float[rows];
         for (int i = 0; i < rows; i++) {
             scores[i] = (i * 7919 % rows) / 4; // repeated values: ties

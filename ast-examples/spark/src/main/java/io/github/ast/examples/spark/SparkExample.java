@@ -1,0 +1,217 @@
+package io.github.ast.examples.spark;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.TranslateException;
+import io.github.ast.api.PerSampleLoss;
+import io.github.ast.core.sampling.WeightedSubsetSampler;
+import io.github.ast.core.sampling.WeightedTraining;
+import io.github.ast.examples.Cli;
+import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Models;
+import io.github.ast.spark.ScoringModel;
+import io.github.ast.spark.SelectionProvenance;
+import io.github.ast.spark.SparkScoring;
+import io.github.ast.spark.SparkScoringConfig;
+import io.github.ast.spark.SparkSelection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Fashion-MNIST on Spark: {@code demo} scores and selects the training set on a local Spark, then trains the
+ * selection in process; {@code throughput} measures the scoring throughput of Spark against one JVM.
+ */
+@Command(name = "ast-spark-example", mixinStandardHelpOptions = true,
+        subcommands = {SparkExample.Demo.class, ThroughputCommand.class},
+        description = "Score and select Fashion-MNIST on Spark, then train the selection.")
+public final class SparkExample implements Runnable {
+
+    /** The example's sample shape: one grey 28 x 28 image. */
+    static final Shape SAMPLE = new Shape(1, Models.IMAGE_SIDE, Models.IMAGE_SIDE);
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    /**
+     * Runs a subcommand.
+     *
+     * @param args {@code demo ...} or {@code throughput ...}
+     */
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(Cli.execute(new CommandLine(new SparkExample()), args));
+    }
+
+    /**
+     * Trains a model on all data for some batches, so that scores mean something.
+     *
+     * @param engine the engine
+     * @param network the network's name
+     * @param train the training split
+     * @param batches how many batches of 128
+     * @return the model, to close
+     */
+    static Model warmModel(String engine, String network, FashionMnist.Split train, int batches)
+            throws IOException, TranslateException {
+        Engine.getEngine(engine).setRandomSeed(42);
+        Model model = Model.newInstance("ast-spark-example", engine);
+        model.setBlock(new NetworkFactory(network).newBlock(model, null, Map.of()));
+        try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
+            trainer.initialize(new Shape(1).addAll(SAMPLE));
+            int done = 0;
+            while (done < batches) {
+                for (Batch batch : trainer.iterateDataset(train.dataset(128, true, 0))) {
+                    try (batch) {
+                        EasyTrain.trainBatch(trainer, batch);
+                        trainer.step();
+                    }
+                    if (++done == batches) {
+                        break;
+                    }
+                }
+            }
+        }
+        return model;
+    }
+
+    /**
+     * Starts a local Spark session with the settings this example needs.
+     *
+     * @param master {@code local[N]}
+     * @return the session
+     */
+    static SparkSession localSpark(String master) {
+        SparkSession spark = SparkSession.builder().master(master).appName("ast-spark-example")
+                .config("spark.ui.enabled", "false").config("spark.driver.memory", "4g").getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    /** Scores and selects Fashion-MNIST on a local Spark, then trains the selection for an epoch. */
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Score and select the training set on a local Spark, then train one epoch on the selection.")
+    static final class Demo implements Callable<Integer> {
+
+        @Option(names = "--engine", defaultValue = "PyTorch", description = "PyTorch or MXNet (default ${DEFAULT-VALUE})")
+        String engine;
+
+        @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
+        String network;
+
+        @Option(names = "--master", defaultValue = "local[*]", description = "Spark master (default ${DEFAULT-VALUE})")
+        String master;
+
+        @Option(names = "--warm-batches", defaultValue = "100",
+                description = "batches trained on all data before scoring (default ${DEFAULT-VALUE})")
+        int warmBatches;
+
+        @Option(names = "--data", description = "Fashion-MNIST directory (default: Debian's, else the embedded slice)")
+        Path dataDirectory;
+
+        @Option(names = "--embedded", description = "use the slice embedded in ast-examples (6,000 images) even "
+                + "when the full set is installed")
+        boolean embedded;
+
+        @Option(names = "--conf", description = "an ast.* setting, ast.key=value (repeatable), for example "
+                + "--conf ast.spark.policy=top-rate --conf ast.targetRate=0.3")
+        Map<String, String> conf = new LinkedHashMap<>();
+
+        @Option(names = "--work", description = "where the Parquet table, the saved model (model.ast, for "
+                + "spark-submit) and the selection go (default: a new temporary directory)")
+        Path workDirectory;
+
+        @Override
+        public Integer call() throws Exception {
+            Properties properties = new Properties();
+            conf.forEach(properties::setProperty);
+            SparkScoringConfig config = SparkScoringConfig.fromProperties(properties);
+            Path work = workDirectory == null ? Files.createTempDirectory("ast-spark-demo")
+                    : Files.createDirectories(workDirectory);
+            try (NDManager manager = NDManager.newBaseManager(engine)) {
+                FashionMnist.Data data = embedded ? FashionMnist.loadEmbedded(manager)
+                        : FashionMnist.load(manager, dataDirectory);
+                System.out.printf(Locale.ROOT, "data: %s, %d training samples%n", data.source(), data.train().size());
+                try (Model model = warmModel(engine, network, data.train(), warmBatches)) {
+                    System.out.printf(Locale.ROOT, "%s on %s after %d batches: test accuracy %.3f%n", network, engine,
+                            warmBatches, accuracy(model, data.test()));
+                    ScoringModel version = ScoringModel.of(model, new NetworkFactory(network), SAMPLE);
+                    version.save(work.resolve("model.ast"));
+                    SparkSession spark = localSpark(master);
+                    try {
+                        String table = work.resolve("train.parquet").toString();
+                        FashionParquet.write(spark, data.train(), table);
+                        String out = newDirectory(work, "selection").toString();
+                        long start = System.nanoTime();
+                        SelectionProvenance provenance = SparkScoring.select(spark, spark.read().parquet(table),
+                                version, config, out);
+                        System.out.printf(Locale.ROOT, "Spark (%s) selected %d of %d samples in %.1f s (%s, %s), "
+                                + "model version %s%n", master, provenance.selected(), provenance.rows(),
+                                (System.nanoTime() - start) / 1e9, config.policy().configName(), provenance.cut(),
+                                provenance.modelVersion().substring(0, 12));
+                        SparkSelection selection = SparkSelection.read(spark, out, version.version(), config);
+                        WeightedSubsetSampler sampler = selection.sampler(128, 42);
+                        ArrayDataset train = new ArrayDataset.Builder().setData(data.train().images())
+                                .optLabels(data.train().labels()).setSampling(sampler).build();
+                        try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
+                            WeightedTraining.fit(trainer, 1, train, null, sampler, PerSampleLoss.softmaxCrossEntropy());
+                        }
+                        System.out.printf(Locale.ROOT, "one epoch on the selection: test accuracy %.3f%n",
+                                accuracy(model, data.test()));
+                        System.out.println("selection written to " + out + "; the table and model.ast for "
+                                + "spark-submit are in " + work);
+                    } finally {
+                        spark.stop();
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static Path newDirectory(Path parent, String name) {
+        Path path = parent.resolve(name);
+        for (int i = 2; Files.exists(path); i++) {
+            path = parent.resolve(name + "-" + i);
+        }
+        return path;
+    }
+
+    /**
+     * Returns a model's accuracy on a split.
+     *
+     * @param model the model
+     * @param split the split
+     * @return the fraction classified right
+     */
+    static double accuracy(Model model, FashionMnist.Split split) throws IOException, TranslateException {
+        long correct = 0;
+        try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
+            for (Batch batch : trainer.iterateDataset(split.dataset(500, false, 0))) {
+                try (batch) {
+                    correct += trainer.evaluate(batch.getData()).head().argMax(1).toType(DataType.FLOAT32, false)
+                            .eq(batch.getLabels().head()).sum().getLong();
+                }
+            }
+        }
+        return (double) correct / split.size();
+    }
+}
