@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Copies each benchmark configuration's generated summary.md (and the profile's profile.md) into README.md, so no
-table there is typed by hand.
+"""Copies each benchmark configuration's generated summary.md (and the profile's profile.md, the Spark throughput)
+into README.md and docs/distributed.md, so no table there is typed by hand.
 
-README.md marks each place as
+Each file marks each place as
     <!-- summary: docs/benchmark/mlp-mxnet-clean -->   (a folder: its summary.md)
     <!-- summary: docs/performance/profile.md -->       (a Markdown file)
     ...replaced...
@@ -13,8 +13,6 @@ import pathlib
 import re
 import sys
 
-readme = pathlib.Path("README.md")
-text = readme.read_text(encoding="utf-8")
 pattern = re.compile(r"(<!-- summary: (\S+) -->\n)(.*?)(<!-- end summary -->)", re.S)
 
 
@@ -30,8 +28,11 @@ def splice(match):
     return match.group(1) + body.rstrip("\n") + "\n" + match.group(4)
 
 
-new, count = pattern.subn(splice, text)
-if count == 0:
-    sys.exit("README.md has no '<!-- summary: DIR -->' markers")
-readme.write_text(new, encoding="utf-8")
-print(f"README.md: {count} generated summaries copied")
+total = 0
+for target in (pathlib.Path("README.md"), pathlib.Path("docs/distributed.md")):
+    new, count = pattern.subn(splice, target.read_text(encoding="utf-8"))
+    target.write_text(new, encoding="utf-8")
+    print(f"{target}: {count} generated summaries copied")
+    total += count
+if total == 0:
+    sys.exit("no '<!-- summary: DIR -->' markers found")

@@ -15,6 +15,7 @@ import java.util.Arrays;
  * @param pruneRatio InfoBatch's drop probability
  * @param seed the run's seed: InfoBatch's draws are a function of it and the row's index, so a re-run task or
  *     another partitioning draws the same
+ * @serial exclude
  */
 public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, double pruneRatio, long seed)
         implements Serializable {

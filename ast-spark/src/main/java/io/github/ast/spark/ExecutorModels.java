@@ -5,7 +5,8 @@ import ai.djl.Model;
 /**
  * The model an executor scores with: built from the broadcast once per version and per JVM, and shared by the
  * executor's task threads (each task makes its own predictor from it, as predictors are not thread-safe). A new
- * version replaces and closes the previous one.
+ * version replaces and closes the previous one, so an executor scores one version at a time: run one scoring job
+ * after another, as an epoch loop does.
  */
 final class ExecutorModels {
 

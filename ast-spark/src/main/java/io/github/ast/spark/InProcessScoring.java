@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public final class InProcessScoring {
         for (int i = 0; i < rows; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(indices[a], indices[b]));
+        Arrays.sort(order, (a, b) -> Long.compare(indices[a], indices[b]));
         for (int i : order) {
             members.get(EpochCut.batchOf(config.ast().seed(), indices[i], batches)).add(i);
         }

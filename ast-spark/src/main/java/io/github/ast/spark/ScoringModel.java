@@ -11,9 +11,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,6 +29,8 @@ import java.util.Map;
  * network on an executor (its class must be on the executors' class path), one sample's shape, and the parameters as
  * bytes. Broadcast once per version; the version is a SHA-256 of all of it, so a selection can name the exact model
  * that scored it.
+ *
+ * @serial exclude
  */
 public final class ScoringModel implements Serializable {
 
@@ -72,8 +79,8 @@ public final class ScoringModel implements Serializable {
      * @param file the file to create
      * @throws IOException if it cannot be written
      */
-    public void save(java.nio.file.Path file) throws IOException {
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.nio.file.Files.newOutputStream(file))) {
+    public void save(Path file) throws IOException {
+        try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(file))) {
             out.writeObject(this);
         }
     }
@@ -85,8 +92,8 @@ public final class ScoringModel implements Serializable {
      * @return the version
      * @throws IOException if it cannot be read or is not a saved scoring model
      */
-    public static ScoringModel read(java.io.InputStream in) throws IOException {
-        try (java.io.ObjectInputStream objects = new java.io.ObjectInputStream(in)) {
+    public static ScoringModel read(InputStream in) throws IOException {
+        try (ObjectInputStream objects = new ObjectInputStream(in)) {
             Object read = objects.readObject();
             if (!(read instanceof ScoringModel model)) {
                 throw new IOException("not a saved ScoringModel but a " + read.getClass().getName());

@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.core.Provenance;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -15,7 +16,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -66,7 +70,7 @@ public record SelectionProvenance(String modelVersion, String blockFactory, Map<
                 throw new ConfigurationException(file + " is not a selection's provenance");
             }
             return read;
-        } catch (java.io.FileNotFoundException e) {
+        } catch (FileNotFoundException e) {
             throw new ConfigurationException(directory + " holds no " + FILE + ": it is not a selection written by "
                     + "SparkScoring.select, or it was not finished");
         } catch (IOException | JsonParseException e) {
@@ -88,21 +92,16 @@ public record SelectionProvenance(String modelVersion, String blockFactory, Map<
         }
         Map<String, String> expected = new TreeMap<>(expectedConfig.toProperties());
         if (!expected.equals(new TreeMap<>(configuration))) {
+            Set<String> keys = new TreeSet<>(expected.keySet());
+            keys.addAll(configuration.keySet());
             Map<String, String> differences = new TreeMap<>();
-            for (String key : new java.util.TreeSet<>(concat(expected, configuration))) {
-                String was = configuration.get(key);
-                String is = expected.get(key);
-                if (!java.util.Objects.equals(was, is)) {
-                    differences.put(key, was + " in the selection, " + is + " expected");
+            for (String key : keys) {
+                if (!Objects.equals(configuration.get(key), expected.get(key))) {
+                    differences.put(key, configuration.get(key) + " in the selection, " + expected.get(key)
+                            + " expected");
                 }
             }
             throw new ConfigurationException("the selection was made with another configuration: " + differences);
         }
-    }
-
-    private static java.util.Set<String> concat(Map<String, String> a, Map<String, String> b) {
-        java.util.Set<String> keys = new java.util.HashSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        return keys;
     }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
 
 import io.github.ast.api.ConfigurationException;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkException;
@@ -146,7 +148,7 @@ public final class SparkScoring {
             case TOP_RATE -> {
                 int keep = EpochCut.keep(config, rows);
                 Row lowest = run(() -> scored.select("score").orderBy(col("score").desc()).limit(keep)
-                        .agg(org.apache.spark.sql.functions.min("score")).first());
+                        .agg(min("score")).first());
                 yield EpochCut.topRate(config, lowest.getFloat(0));
             }
             case THRESHOLD -> EpochCut.threshold(config);
@@ -192,7 +194,7 @@ public final class SparkScoring {
     }
 
     /** Runs a Spark action, turning a job that failed after Spark's retries into the task's own error. */
-    static <T> T run(java.util.function.Supplier<T> action) {
+    static <T> T run(Supplier<T> action) {
         try {
             return action.get();
         } catch (Exception e) { // Spark's actions throw SparkException, a checked exception, undeclared

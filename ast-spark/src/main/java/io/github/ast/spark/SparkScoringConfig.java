@@ -3,6 +3,7 @@ package io.github.ast.spark;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.core.AstConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -78,7 +79,7 @@ public record SparkScoringConfig(AstConfig ast, EpochPolicy policy, double thres
         double threshold = spark.containsKey("threshold") ? parse("threshold", spark.get("threshold")) : Double.NaN;
         double pruneRatio = spark.containsKey("pruneRatio") ? parse("pruneRatio", spark.get("pruneRatio")) : 0.5;
         double batch = spark.containsKey("batch") ? parse("batch", spark.get("batch")) : 128;
-        spark.keySet().removeAll(java.util.List.of("policy", "threshold", "pruneRatio", "batch"));
+        spark.keySet().removeAll(List.of("policy", "threshold", "pruneRatio", "batch"));
         if (!spark.isEmpty()) {
             throw new ConfigurationException("Unknown property " + PREFIX + spark.keySet().iterator().next()
                     + "; known: ast.spark.policy, ast.spark.threshold, ast.spark.pruneRatio, ast.spark.batch");

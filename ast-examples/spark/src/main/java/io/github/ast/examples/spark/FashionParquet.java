@@ -23,7 +23,11 @@ final class FashionParquet {
 
     private FashionParquet() {}
 
-    /** One row of the table, as a Java bean for Spark's encoder. */
+    /**
+     * One row of the table, as a Java bean for Spark's encoder.
+     *
+     * @serial exclude
+     */
     public static final class Sample implements Serializable {
         private static final long serialVersionUID = 1L;
         private long index;

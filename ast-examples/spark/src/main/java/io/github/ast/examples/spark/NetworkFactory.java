@@ -13,6 +13,7 @@ import java.util.Map;
  * itself (its class is on every executor's class path).
  *
  * @param name "mlp", "cnn" or "cnn-gap"
+ * @serial exclude
  */
 public record NetworkFactory(String name) implements BlockFactory {
 

@@ -1,11 +1,9 @@
 package io.github.ast.examples.spark;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
@@ -32,6 +30,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,38 +61,6 @@ public final class SparkExample implements Runnable {
     }
 
     /**
-     * Trains a model on all data for some batches, so that scores mean something.
-     *
-     * @param engine the engine
-     * @param network the network's name
-     * @param train the training split
-     * @param batches how many batches of 128
-     * @return the model, to close
-     */
-    static Model warmModel(String engine, String network, FashionMnist.Split train, int batches)
-            throws IOException, TranslateException {
-        Engine.getEngine(engine).setRandomSeed(42);
-        Model model = Model.newInstance("ast-spark-example", engine);
-        model.setBlock(new NetworkFactory(network).newBlock(model, null, Map.of()));
-        try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
-            trainer.initialize(new Shape(1).addAll(SAMPLE));
-            int done = 0;
-            while (done < batches) {
-                for (Batch batch : trainer.iterateDataset(train.dataset(128, true, 0))) {
-                    try (batch) {
-                        EasyTrain.trainBatch(trainer, batch);
-                        trainer.step();
-                    }
-                    if (++done == batches) {
-                        break;
-                    }
-                }
-            }
-        }
-        return model;
-    }
-
-    /**
      * Starts a local Spark session with the settings this example needs.
      *
      * @param master {@code local[N]}
@@ -111,18 +78,11 @@ public final class SparkExample implements Runnable {
             description = "Score and select the training set on a local Spark, then train one epoch on the selection.")
     static final class Demo implements Callable<Integer> {
 
-        @Option(names = "--engine", defaultValue = "PyTorch", description = "PyTorch or MXNet (default ${DEFAULT-VALUE})")
-        String engine;
-
-        @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
-        String network;
+        @Mixin
+        WarmModel warm;
 
         @Option(names = "--master", defaultValue = "local[*]", description = "Spark master (default ${DEFAULT-VALUE})")
         String master;
-
-        @Option(names = "--warm-batches", defaultValue = "100",
-                description = "batches trained on all data before scoring (default ${DEFAULT-VALUE})")
-        int warmBatches;
 
         @Option(names = "--data", description = "Fashion-MNIST directory (default: Debian's, else the embedded slice)")
         Path dataDirectory;
@@ -146,14 +106,14 @@ public final class SparkExample implements Runnable {
             SparkScoringConfig config = SparkScoringConfig.fromProperties(properties);
             Path work = workDirectory == null ? Files.createTempDirectory("ast-spark-demo")
                     : Files.createDirectories(workDirectory);
-            try (NDManager manager = NDManager.newBaseManager(engine)) {
+            try (NDManager manager = NDManager.newBaseManager(warm.engine)) {
                 FashionMnist.Data data = embedded ? FashionMnist.loadEmbedded(manager)
                         : FashionMnist.load(manager, dataDirectory);
                 System.out.printf(Locale.ROOT, "data: %s, %d training samples%n", data.source(), data.train().size());
-                try (Model model = warmModel(engine, network, data.train(), warmBatches)) {
-                    System.out.printf(Locale.ROOT, "%s on %s after %d batches: test accuracy %.3f%n", network, engine,
-                            warmBatches, accuracy(model, data.test()));
-                    ScoringModel version = ScoringModel.of(model, new NetworkFactory(network), SAMPLE);
+                try (Model model = warm.train(data.train())) {
+                    System.out.printf(Locale.ROOT, "%s on %s after %d batches: test accuracy %.3f%n", warm.network,
+                            warm.engine, warm.warmBatches, accuracy(model, data.test()));
+                    ScoringModel version = ScoringModel.of(model, warm.factory(), SAMPLE);
                     version.save(work.resolve("model.ast"));
                     SparkSession spark = localSpark(master);
                     try {

@@ -31,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,18 +47,11 @@ final class ThroughputCommand implements Callable<Integer> {
 
     private static final List<String> MODES = List.of("in-process", "local[1]", "local[2]", "trainer");
 
-    @Option(names = "--engine", defaultValue = "PyTorch", description = "PyTorch or MXNet (default ${DEFAULT-VALUE})")
-    String engine;
-
-    @Option(names = "--model", defaultValue = "cnn", description = "mlp, cnn or cnn-gap (default ${DEFAULT-VALUE})")
-    String network;
+    @Mixin
+    WarmModel warm;
 
     @Option(names = "--runs", defaultValue = "3", description = "runs of each mode (default ${DEFAULT-VALUE})")
     int runs;
-
-    @Option(names = "--warm-batches", defaultValue = "200",
-            description = "batches trained on all data before scoring (default ${DEFAULT-VALUE})")
-    int warmBatches;
 
     @Option(names = "--trainer-batches", defaultValue = "100",
             description = "batches of 128 the trainer's scoring pass is timed on (default ${DEFAULT-VALUE})")
@@ -71,8 +65,8 @@ final class ThroughputCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || warmBatches < 1 || trainerBatches < 1) {
-            throw new IllegalArgumentException("--runs, --warm-batches and --trainer-batches must be >= 1");
+        if (runs < 1 || trainerBatches < 1) {
+            throw new IllegalArgumentException("--runs and --trainer-batches must be >= 1");
         }
         if (!Files.isRegularFile(FashionMnist.DEBIAN_DIRECTORY.resolve("train-images-idx3-ubyte.gz"))) {
             throw new IllegalArgumentException("the throughput needs the full training set in "
@@ -83,7 +77,7 @@ final class ThroughputCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("ast-spark-throughput");
         List<Run> results = new ArrayList<>();
         Map<String, Object> agreement = new LinkedHashMap<>();
-        try (NDManager manager = NDManager.newBaseManager(engine)) {
+        try (NDManager manager = NDManager.newBaseManager(warm.engine)) {
             FashionMnist.Data data = FashionMnist.load(manager, FashionMnist.DEBIAN_DIRECTORY);
             FashionMnist.Split train = data.train();
             int rows = Math.toIntExact(train.size());
@@ -91,8 +85,8 @@ final class ThroughputCommand implements Callable<Integer> {
             Arrays.setAll(indices, i -> i);
             float[] features = train.images().toFloatArray();
             float[] labels = train.labels().toFloatArray();
-            try (Model model = SparkExample.warmModel(engine, network, train, warmBatches)) {
-                ScoringModel version = ScoringModel.of(model, new NetworkFactory(network), SparkExample.SAMPLE);
+            try (Model model = warm.train(train)) {
+                ScoringModel version = ScoringModel.of(model, warm.factory(), SparkExample.SAMPLE);
                 String table = work.resolve("train.parquet").toString();
                 SparkSession writer = SparkExample.localSpark("local[2]");
                 FashionParquet.write(writer, train, table);
@@ -148,8 +142,8 @@ final class ThroughputCommand implements Callable<Integer> {
      * network, freshly initialised (a forward's time does not depend on the parameters' values).
      */
     private double trainerScoringSeconds(FashionMnist.Split train) throws Exception {
-        try (Model model = Model.newInstance("ast-trainer-scoring", engine)) {
-            model.setBlock(new NetworkFactory(network).newBlock(model, null, Map.of()));
+        try (Model model = Model.newInstance("ast-trainer-scoring", warm.engine)) {
+            model.setBlock(warm.factory().newBlock(model, null, Map.of()));
             try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
                 trainer.initialize(new Shape(1).addAll(SparkExample.SAMPLE));
                 AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.defaults());
@@ -192,11 +186,11 @@ final class ThroughputCommand implements Callable<Integer> {
     private void write(List<Run> results, Map<String, Object> agreement, SparkScoringConfig config)
             throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "java -jar ast-examples/spark/target/ast-spark-example.jar throughput --engine " + engine
-                + " --model " + network + " --runs " + runs + " --warm-batches " + warmBatches
-                + " --trainer-batches " + trainerBatches + " --out " + out);
+        json.put("command", "mvn -B -q -pl ast-examples/spark exec:exec -Dexec.args=\"throughput --engine " + warm.engine
+                + " --model " + warm.network + " --runs " + runs + " --warm-batches " + warm.warmBatches
+                + " --trainer-batches " + trainerBatches + " --out " + out + "\"");
         json.put("machine", Map.of("cpu", cpuName(), "cores", Runtime.getRuntime().availableProcessors()));
-        json.put("provenance", Provenance.of(ai.djl.engine.Engine.getEngine(engine)));
+        json.put("provenance", Provenance.of(ai.djl.engine.Engine.getEngine(warm.engine)));
         json.put("sparkVersion", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         json.put("configuration", config.toProperties());
         json.put("runs", results);
@@ -209,7 +203,7 @@ final class ThroughputCommand implements Callable<Integer> {
     private String markdown(List<Run> results, Map<String, Object> agreement, String command) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Scoring throughput, Fashion-MNIST training set (60,000 images), %s on "
-                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", network, engine, cpuName(),
+                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", warm.network, warm.engine, cpuName(),
                 Runtime.getRuntime().availableProcessors(), runs));
         md.append("| how | samples/s | seconds | vs in-process |\n|---|---|---|---|\n");
         double inProcess = median(results, "in-process", Run::samplesPerSecond);
