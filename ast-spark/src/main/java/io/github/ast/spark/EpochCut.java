@@ -1,6 +1,8 @@
 package io.github.ast.spark;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 
 /**
@@ -12,25 +14,44 @@ import java.util.Arrays;
  * @param threshold the lowest score kept ({@link EpochPolicy#TOP_RATE}, {@link EpochPolicy#THRESHOLD}); NaN for
  *     InfoBatch
  * @param meanLoss the epoch's mean loss ({@link EpochPolicy#INFOBATCH}); NaN for the others
- * @param pruneRatio InfoBatch's drop probability
- * @param seed the run's seed: InfoBatch's draws are a function of it and the row's index, so a re-run task or
- *     another partitioning draws the same
+ * @param pruneRatio InfoBatch's drop probability, in [0, 1)
+ * @param drawSeed InfoBatch's draws are a function of it and the row's index, so a re-run task or another
+ *     partitioning draws the same; it mixes the run's seed with the model version, so each epoch (a new version)
+ *     prunes afresh
  * @serial exclude
  */
-public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, double pruneRatio, long seed)
+public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, double pruneRatio, long drawSeed)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /**
+     * Checks that the policy's figure is there.
+     *
+     * @param policy the rule
+     * @param threshold the lowest score kept, finite for top-rate and threshold
+     * @param meanLoss the mean loss, finite for InfoBatch
+     * @param pruneRatio in [0, 1)
+     * @param drawSeed seeds InfoBatch's draws
+     */
+    public EpochCut {
+        if (policy == null || !(pruneRatio >= 0 && pruneRatio < 1)
+                || (policy == EpochPolicy.INFOBATCH ? !Double.isFinite(meanLoss) : !Float.isFinite(threshold))) {
+            throw new IllegalArgumentException("no cut for " + policy + " with threshold " + threshold
+                    + ", mean loss " + meanLoss + " and prune ratio " + pruneRatio);
+        }
+    }
+
+    /**
      * Computes the cut on one machine, from every row's score and loss.
      *
      * @param config the policy and its settings
+     * @param modelVersion the scoring model's version, which salts InfoBatch's draws
      * @param scores every row's score
      * @param losses every row's loss
      * @return the cut
      */
-    public static EpochCut of(SparkScoringConfig config, float[] scores, float[] losses) {
+    public static EpochCut of(SparkScoringConfig config, String modelVersion, float[] scores, float[] losses) {
         return switch (config.policy()) {
             case TOP_RATE -> {
                 float[] sorted = scores.clone();
@@ -38,14 +59,34 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
                 yield topRate(config, sorted[sorted.length - keep(config, sorted.length)]);
             }
             case THRESHOLD -> threshold(config);
-            case INFOBATCH -> {
-                double sum = 0;
-                for (float loss : losses) {
-                    sum += loss;
-                }
-                yield infoBatch(config, sum / losses.length);
-            }
+            case INFOBATCH -> infoBatch(config, modelVersion, mean(exactSum(losses), losses.length));
         };
+    }
+
+    /**
+     * Sums losses exactly (as the exact decimal values of the floats), so that any grouping and order of partial
+     * sums gives the same total, and the cluster's mean loss is the in-process one to the last bit.
+     *
+     * @param losses some losses
+     * @return their exact sum
+     */
+    static BigDecimal exactSum(float[] losses) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (float loss : losses) {
+            sum = sum.add(new BigDecimal(loss));
+        }
+        return sum;
+    }
+
+    /**
+     * Returns a mean from an exact sum, rounded once.
+     *
+     * @param sum the exact sum
+     * @param rows how many values, >= 1
+     * @return the mean
+     */
+    static double mean(BigDecimal sum, long rows) {
+        return sum.divide(BigDecimal.valueOf(rows), MathContext.DECIMAL128).doubleValue();
     }
 
     /**
@@ -56,7 +97,13 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
      * @return {@code max(1, round(targetRate * rows))}
      */
     static int keep(SparkScoringConfig config, long rows) {
-        return (int) Math.max(1, Math.min(rows, Math.round(config.ast().targetRate() * rows)));
+        long keep = Math.max(1, Math.min(rows, Math.round(config.ast().targetRate() * rows)));
+        if (keep > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("ast.spark.policy=top-rate keeps at most " + Integer.MAX_VALUE
+                    + " rows; " + keep + " were asked (ast.targetRate=" + config.ast().targetRate() + " of " + rows
+                    + "); use infobatch or threshold");
+        }
+        return (int) keep;
     }
 
     static EpochCut topRate(SparkScoringConfig config, float lowestKept) {
@@ -67,8 +114,10 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
         return new EpochCut(EpochPolicy.THRESHOLD, (float) config.threshold(), Double.NaN, 0, config.ast().seed());
     }
 
-    static EpochCut infoBatch(SparkScoringConfig config, double meanLoss) {
-        return new EpochCut(EpochPolicy.INFOBATCH, Float.NaN, meanLoss, config.pruneRatio(), config.ast().seed());
+    static EpochCut infoBatch(SparkScoringConfig config, String modelVersion, double meanLoss) {
+        long salt = Long.parseUnsignedLong(modelVersion.substring(0, 16), 16);
+        return new EpochCut(EpochPolicy.INFOBATCH, Float.NaN, meanLoss, config.pruneRatio(),
+                config.ast().seed() ^ salt);
     }
 
     /**
@@ -83,7 +132,7 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
         return switch (policy) {
             case TOP_RATE, THRESHOLD -> score >= threshold ? 1f : 0f;
             case INFOBATCH -> loss >= meanLoss ? 1f
-                    : uniform(seed, index) < pruneRatio ? 0f : (float) (1 / (1 - pruneRatio));
+                    : uniform(drawSeed, index) < pruneRatio ? 0f : (float) (1 / (1 - pruneRatio));
         };
     }
 

@@ -19,11 +19,12 @@ public final class InProcessScoring {
     /**
      * Every row's score and loss.
      *
+     * @param modelVersion the version that scored them
      * @param indices the rows' dataset indices, as given
      * @param scores their scores
      * @param losses their losses
      */
-    public record Scored(long[] indices, float[] scores, float[] losses) {}
+    public record Scored(String modelVersion, long[] indices, float[] scores, float[] losses) {}
 
     /**
      * A selection.
@@ -92,7 +93,7 @@ public final class InProcessScoring {
                 }
             }
         }
-        return new Scored(indices.clone(), scores, losses);
+        return new Scored(model.version(), indices.clone(), scores, losses);
     }
 
     /**
@@ -103,7 +104,7 @@ public final class InProcessScoring {
      * @return the selection
      */
     public static Selection select(SparkScoringConfig config, Scored scored) {
-        EpochCut cut = EpochCut.of(config, scored.scores(), scored.losses());
+        EpochCut cut = EpochCut.of(config, scored.modelVersion(), scored.scores(), scored.losses());
         List<Integer> kept = new ArrayList<>();
         List<Float> weights = new ArrayList<>();
         for (int i = 0; i < scored.indices().length; i++) {

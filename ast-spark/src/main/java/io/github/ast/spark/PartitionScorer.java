@@ -14,7 +14,8 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Scores one partition on an executor: its rows arrive sorted by (scoring batch, index), each batch goes through one
  * predictor of the executor's model, and each row leaves as (index, score, loss). Deterministic, so a re-run task
- * gives the same rows.
+ * gives the same rows. A partition's results are held until it ends (three numbers a row); the partition count keeps
+ * partitions to about 25,600 rows.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
@@ -42,8 +43,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         ScoringTranslator translator = new ScoringTranslator(version,
                 SparkScoringConfig.fromProperties(config).ast());
         List<Row> out = new ArrayList<>();
-        try (Predictor<RowBatch, ScoringTranslator.Scores> predictor =
-                ExecutorModels.of(version).newPredictor(translator)) {
+        try (ExecutorModels.Lease lease = ExecutorModels.acquire(version);
+                Predictor<RowBatch, ScoringTranslator.Scores> predictor = lease.model().newPredictor(translator)) {
             BatchBuilder batch = new BatchBuilder(sampleSize);
             int current = Integer.MIN_VALUE;
             while (rows.hasNext()) {
@@ -71,12 +72,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         ScoringTranslator.Scores scores;
         try {
             scores = predictor.predict(batch);
+        } catch (IllegalArgumentException e) {
+            throw e; // a label the loss refuses: bad input, named by the loss
         } catch (TranslateException | RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            throw new IllegalArgumentException("the model " + version.factoryName() + " (version "
+            throw new ScoringFailure("the model " + version.factoryName() + " (version "
                     + version.version().substring(0, 12) + ", sample shape " + version.sampleShape()
                     + ") failed on a scoring batch of " + batch.size() + " rows from index " + batch.indices()[0]
                     + ": " + root, e);

@@ -79,7 +79,8 @@ public record SelectionProvenance(String modelVersion, String blockFactory, Map<
     }
 
     /**
-     * Checks that this selection was made by a model version and configuration.
+     * Checks that this selection was made by a model version and a configuration that selects alike
+     * ({@link SparkScoringConfig#selectionProperties}).
      *
      * @param expectedModel the version the trainer's model has now
      * @param expectedConfig the configuration the trainer expects
@@ -90,18 +91,26 @@ public record SelectionProvenance(String modelVersion, String blockFactory, Map<
             throw new ConfigurationException("the selection was scored by model version " + modelVersion
                     + " but the model is at version " + expectedModel + "; score this version first");
         }
-        Map<String, String> expected = new TreeMap<>(expectedConfig.toProperties());
-        if (!expected.equals(new TreeMap<>(configuration))) {
+        Map<String, String> expected = expectedConfig.selectionProperties();
+        Map<String, String> recorded = SparkScoringConfig.fromProperties(properties(configuration))
+                .selectionProperties();
+        if (!expected.equals(recorded)) {
             Set<String> keys = new TreeSet<>(expected.keySet());
-            keys.addAll(configuration.keySet());
+            keys.addAll(recorded.keySet());
             Map<String, String> differences = new TreeMap<>();
             for (String key : keys) {
-                if (!Objects.equals(configuration.get(key), expected.get(key))) {
-                    differences.put(key, configuration.get(key) + " in the selection, " + expected.get(key)
+                if (!Objects.equals(recorded.get(key), expected.get(key))) {
+                    differences.put(key, recorded.get(key) + " in the selection, " + expected.get(key)
                             + " expected");
                 }
             }
             throw new ConfigurationException("the selection was made with another configuration: " + differences);
         }
+    }
+
+    private static java.util.Properties properties(Map<String, String> map) {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(map);
+        return properties;
     }
 }

@@ -1,15 +1,16 @@
 package io.github.ast.spark;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
 
+import ai.djl.Model;
 import io.github.ast.api.ConfigurationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +73,11 @@ public final class SparkScoring {
     public static Dataset<Row> scores(SparkSession spark, Dataset<Row> data, ScoringModel model,
             SparkScoringConfig config) {
         Objects.requireNonNull(model, "model");
-        new ScoringTranslator(model, config.ast()); // the scorer exists and its settings are valid, before any task
+        // Before any task: the scorer exists and its settings are valid, and the factory builds this version.
+        new ScoringTranslator(model, config.ast());
+        try (Model built = model.load()) {
+            Objects.requireNonNull(built.getBlock());
+        }
         Dataset<Row> input = requireColumns(data);
         long rows = run(input::count);
         if (rows == 0) {
@@ -80,10 +85,15 @@ public final class SparkScoring {
         }
         int batches = (int) Math.min(Integer.MAX_VALUE, (rows + config.batchSize() - 1) / config.batchSize());
         long seed = config.ast().seed();
-        Column batch = udf((UDF1<Long, Integer>) index -> EpochCut.batchOf(seed, index, batches), DataTypes.IntegerType)
-                .apply(col("index"));
+        Column batch = udf((UDF1<Long, Integer>) index -> {
+            if (index == null) {
+                throw new IllegalArgumentException("a row has no index (column index is null)");
+            }
+            return EpochCut.batchOf(seed, index, batches);
+        }, DataTypes.IntegerType).apply(col("index"));
         Broadcast<ScoringModel> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
-        int partitions = Math.max(1, spark.sparkContext().defaultParallelism()) * 2;
+        // Two partitions per core, and more for large data: about 200 scoring batches (25,600 rows) each at most.
+        int partitions = Math.max(Math.max(1, spark.sparkContext().defaultParallelism()) * 2, batches / 200 + 1);
         Dataset<Row> scored = input.withColumn("batch", batch).select("batch", "index", "features", "label")
                 .repartition(partitions, col("batch")).sortWithinPartitions("batch", "index")
                 .mapPartitions(new PartitionScorer(broadcast, config.asProperties()), Encoders.row(SCORES_SCHEMA))
@@ -123,9 +133,8 @@ public final class SparkScoring {
         }
         Dataset<Row> scored = scores(spark, data, model, config);
         try {
-            Row totals = run(() -> scored.agg(count(lit(1)), avg(col("loss"))).first());
-            long rows = totals.getLong(0);
-            EpochCut cut = cut(config, scored, rows, totals.getDouble(1));
+            long rows = run(scored::count);
+            EpochCut cut = cut(config, model, scored, rows);
             Column weight = udf((UDF3<Long, Float, Float, Float>) cut::weight, DataTypes.FloatType)
                     .apply(col("index"), col("score"), col("loss"));
             Dataset<Row> selection = scored.withColumn("weight", weight).where(col("weight").gt(0))
@@ -143,7 +152,7 @@ public final class SparkScoring {
         }
     }
 
-    private static EpochCut cut(SparkScoringConfig config, Dataset<Row> scored, long rows, double meanLoss) {
+    private static EpochCut cut(SparkScoringConfig config, ScoringModel model, Dataset<Row> scored, long rows) {
         return switch (config.policy()) {
             case TOP_RATE -> {
                 int keep = EpochCut.keep(config, rows);
@@ -152,7 +161,18 @@ public final class SparkScoring {
                 yield EpochCut.topRate(config, lowest.getFloat(0));
             }
             case THRESHOLD -> EpochCut.threshold(config);
-            case INFOBATCH -> EpochCut.infoBatch(config, meanLoss);
+            case INFOBATCH -> {
+                // Exact partial sums per partition, added exactly: the mean does not depend on the partitioning.
+                List<BigDecimal> sums = run(() -> scored.select("loss").javaRDD().mapPartitions(partition -> {
+                    BigDecimal sum = BigDecimal.ZERO;
+                    while (partition.hasNext()) {
+                        sum = sum.add(new BigDecimal(partition.next().getFloat(0)));
+                    }
+                    return List.of(sum).iterator();
+                }).collect());
+                yield EpochCut.infoBatch(config, model.version(),
+                        EpochCut.mean(sums.stream().reduce(BigDecimal.ZERO, BigDecimal::add), rows));
+            }
         };
     }
 
@@ -206,6 +226,10 @@ public final class SparkScoring {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof IllegalArgumentException || cause instanceof ConfigurationException) {
                 return new IllegalArgumentException("Spark scoring failed: " + cause.getMessage(), e);
+            }
+            if (cause instanceof ScoringFailure) {
+                return new IllegalStateException("Spark scoring failed after Spark's retries: " + cause.getMessage(),
+                        e);
             }
         }
         boolean failedJob = false;

@@ -79,13 +79,17 @@ public record SparkScoringConfig(AstConfig ast, EpochPolicy policy, double thres
         double threshold = spark.containsKey("threshold") ? parse("threshold", spark.get("threshold")) : Double.NaN;
         double pruneRatio = spark.containsKey("pruneRatio") ? parse("pruneRatio", spark.get("pruneRatio")) : 0.5;
         double batch = spark.containsKey("batch") ? parse("batch", spark.get("batch")) : 128;
+        if (batch != Math.rint(batch) || batch > Integer.MAX_VALUE) {
+            throw new ConfigurationException("ast.spark.batch=" + spark.get("batch") + " must be a whole number");
+        }
+        if (spark.containsKey("pruneRatio") && policy != EpochPolicy.INFOBATCH) {
+            throw new ConfigurationException("ast.spark.pruneRatio=" + spark.get("pruneRatio") + " is read by "
+                    + "ast.spark.policy=infobatch only, not by " + policy.configName());
+        }
         spark.keySet().removeAll(List.of("policy", "threshold", "pruneRatio", "batch"));
         if (!spark.isEmpty()) {
             throw new ConfigurationException("Unknown property " + PREFIX + spark.keySet().iterator().next()
                     + "; known: ast.spark.policy, ast.spark.threshold, ast.spark.pruneRatio, ast.spark.batch");
-        }
-        if (batch != Math.rint(batch) || batch > Integer.MAX_VALUE) {
-            throw new ConfigurationException("ast.spark.batch=" + spark.get("batch") + " must be a whole number");
         }
         return new SparkScoringConfig(AstConfig.fromProperties(rest), policy, threshold, pruneRatio, (int) batch);
     }
@@ -115,6 +119,24 @@ public record SparkScoringConfig(AstConfig ast, EpochPolicy policy, double thres
         }
         p.put(PREFIX + "batch", Integer.toString(batchSize));
         return p;
+    }
+
+    /**
+     * Returns the properties that decide which rows are selected and with what weight: the scorer and its settings,
+     * the seed, the target rate (for top-rate), and {@code ast.spark.*}; what a selection's provenance is checked
+     * against. The trainer's other keys (gate, controller, energy) do not change a selection.
+     *
+     * @return those properties, in key order
+     */
+    public Map<String, String> selectionProperties() {
+        Map<String, String> selecting = new TreeMap<>();
+        toProperties().forEach((key, value) -> {
+            if (key.startsWith(PREFIX) || key.equals("ast.scorer") || key.startsWith("ast.scorer.")
+                    || key.equals("ast.seed") || (key.equals("ast.targetRate") && policy == EpochPolicy.TOP_RATE)) {
+                selecting.put(key, value);
+            }
+        });
+        return selecting;
     }
 
     /**

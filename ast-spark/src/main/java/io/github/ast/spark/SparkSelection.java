@@ -10,7 +10,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A selection written by {@link SparkScoring#select}, read back for training: the selected dataset indices with
  * their weights, checked against the model version and configuration the trainer expects. Its
- * {@link #sampler} plugs the epoch into {@code WeightedTraining.fit}.
+ * {@link #sampler} plugs the epoch into {@code WeightedTraining.fit}. The arrays are the record's own: do not change
+ * them.
  *
  * @param indices the selected dataset indices, ascending
  * @param weights their training weights
@@ -50,13 +51,20 @@ public record SparkSelection(long[] indices, float[] weights, SelectionProvenanc
     }
 
     /**
-     * Returns a sampler that trains this selection with its weights.
+     * Returns a sampler that trains this selection with its weights, on the dataset it was scored from.
      *
      * @param batchSize rows per training batch
      * @param seed seeds the shuffles
+     * @param datasetSize the training dataset's size, which must be the number of rows scored: a dataset indexed
+     *     otherwise would train the wrong rows
      * @return the sampler, for the training dataset's {@code setSampling}
+     * @throws ConfigurationException if the sizes differ
      */
-    public WeightedSubsetSampler sampler(int batchSize, long seed) {
+    public WeightedSubsetSampler sampler(int batchSize, long seed, long datasetSize) {
+        if (datasetSize != provenance.rows()) {
+            throw new ConfigurationException("the selection was scored on " + provenance.rows() + " rows but the "
+                    + "training dataset has " + datasetSize + "; train it on the dataset it was scored from");
+        }
         return new WeightedSubsetSampler(batchSize, indices, weights, seed);
     }
 }

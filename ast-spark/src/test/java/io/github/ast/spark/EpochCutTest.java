@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The epoch-level rules and their configuration. */
 class EpochCutTest {
 
+    private static final String VERSION = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     private static SparkScoringConfig config(String... keyValues) {
         Properties p = new Properties();
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -30,7 +32,7 @@ class EpochCutTest {
         for (int i = 0; i < rows; i++) {
             scores[i] = (i * 7919 % rows) / 4; // repeated values: ties
         }
-        EpochCut cut = EpochCut.of(config, scores, new float[rows]);
+        EpochCut cut = EpochCut.of(config, VERSION, scores, new float[rows]);
         int kept = 0;
         for (int i = 0; i < rows; i++) {
             kept += cut.weight(i, scores[i], 0) > 0 ? 1 : 0;
@@ -47,7 +49,7 @@ class EpochCutTest {
         for (int i = 0; i < losses.length; i++) {
             losses[i] = i % 2; // half below the mean 0.5
         }
-        EpochCut cut = EpochCut.of(config, new float[losses.length], losses);
+        EpochCut cut = EpochCut.of(config, VERSION, new float[losses.length], losses);
         int keptBelow = 0;
         for (int i = 0; i < losses.length; i++) {
             float weight = cut.weight(i, 0, losses[i]);
@@ -59,6 +61,38 @@ class EpochCutTest {
             }
         }
         assertThat(keptBelow).isBetween(1400, 1600); // 2000 * 0.75 = 1500, about 3.5 standard deviations
+    }
+
+    @Test
+    void eachModelVersionPrunesAfresh() {
+        SparkScoringConfig config = config("ast.spark.policy", "infobatch", "ast.spark.pruneRatio", "0.5");
+        float[] losses = new float[2000]; // all 0 except one: every other row is below the mean
+        losses[0] = 1;
+        EpochCut first = EpochCut.of(config, VERSION, new float[losses.length], losses);
+        EpochCut next = EpochCut.of(config, "f" + VERSION.substring(1), new float[losses.length], losses);
+        int differ = 0;
+        for (int i = 1; i < losses.length; i++) {
+            differ += (first.weight(i, 0, 0) > 0) != (next.weight(i, 0, 0) > 0) ? 1 : 0;
+        }
+        assertThat(differ).isBetween(850, 1150); // 2 p (1 - p) = half of 1,999 rows, about 7 standard deviations
+        assertThat(EpochCut.of(config, VERSION, new float[losses.length], losses)).isEqualTo(first);
+    }
+
+    @Test
+    void theExactMeanDoesNotDependOnTheOrder() {
+        float[] losses = {1e8f, 1f, -1e8f, 0.1f, 3.3f, 1e-7f};
+        float[] reversed = {1e-7f, 3.3f, 0.1f, -1e8f, 1f, 1e8f};
+        assertThat(EpochCut.exactSum(losses)).isEqualTo(EpochCut.exactSum(reversed));
+        assertThat(EpochCut.mean(EpochCut.exactSum(losses), 6)).isEqualTo(EpochCut.mean(EpochCut.exactSum(reversed), 6));
+        double naive = 0;
+        for (float loss : losses) {
+            naive += loss;
+        }
+        double naiveReversed = 0;
+        for (float loss : reversed) {
+            naiveReversed += loss;
+        }
+        assertThat(naive).as("plain double sums do depend on the order").isNotEqualTo(naiveReversed);
     }
 
     @Property(tries = 20)
@@ -79,6 +113,8 @@ class EpochCutTest {
         assertThatThrownBy(() -> config("ast.spark.batchs", "3")).hasMessageContaining("ast.spark.batchs");
         assertThatThrownBy(() -> config("ast.spark.batch", "2.5")).hasMessageContaining("whole number");
         assertThatThrownBy(() -> config("ast.spark.pruneRatio", "1")).hasMessageContaining("[0, 1)");
+        assertThatThrownBy(() -> config("ast.spark.policy", "top-rate", "ast.spark.pruneRatio", "0.3"))
+                .hasMessageContaining("infobatch only");
         SparkScoringConfig config = config("ast.spark.policy", "threshold", "ast.spark.threshold", "0.4",
                 "ast.scorer", "margin");
         Properties round = new Properties();

@@ -100,24 +100,32 @@ class SparkScoringTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PyTorch, top-rate", "PyTorch, threshold", "PyTorch, infobatch", "MXNet, top-rate"})
-    void selectsTheRowsTheInProcessScoringSelects(String engine, String policy) throws Exception {
+    @CsvSource({"PyTorch, top-rate, loss-intensity", "PyTorch, threshold, loss-intensity",
+        "PyTorch, infobatch, loss-intensity", "PyTorch, top-rate, random", "MXNet, top-rate, loss-intensity"})
+    void selectsTheRowsTheInProcessScoringSelects(String engine, String policy, String scorer) throws Exception {
         SparkScoringConfig config = policy.equals("threshold") ? config("ast.spark.policy", policy,
-                "ast.spark.threshold", "0.5") : config("ast.spark.policy", policy);
+                "ast.spark.threshold", "0.5", "ast.scorer", scorer)
+                : config("ast.spark.policy", policy, "ast.scorer", scorer);
         try (Model model = TestNetworks.initialised(engine, new TestNetworks.Mlp(), 1)) {
             ScoringModel version = ScoringModel.of(model, new TestNetworks.Mlp(), TestNetworks.SAMPLE);
             String out = temp.resolve("selection").toString();
             SelectionProvenance provenance = SparkScoring.select(spark, data(FEATURES), version, config, out);
             SparkSelection fromSpark = SparkSelection.read(spark, out, version.version(), config);
+            List<Row> sparkRows = spark.read().parquet(out).orderBy("index").collectAsList();
 
-            InProcessScoring.Selection local = InProcessScoring.select(config,
-                    InProcessScoring.score(version, config, indices, features, labels));
-            long[] expected = local.indices().clone();
-            java.util.Arrays.sort(expected);
-            assertThat(fromSpark.indices()).containsExactly(expected);
+            InProcessScoring.Scored scored = InProcessScoring.score(version, config, indices, features, labels);
+            InProcessScoring.Selection local = InProcessScoring.select(config, scored);
             assertThat(provenance.rows()).isEqualTo(ROWS);
-            assertThat(provenance.selected()).isEqualTo(expected.length).isBetween(1L, ROWS - 1L);
+            assertThat(provenance.selected()).isEqualTo(local.indices().length).isBetween(1L, ROWS - 1L);
             assertThat(provenance.cut()).isEqualTo(local.cut().describe());
+            // Row for row: the same indices in index order, each with the same weight, score and loss.
+            assertThat(fromSpark.indices()).containsExactly(local.indices()); // dense indices: input order is index order
+            assertThat(fromSpark.weights()).containsExactly(local.weights());
+            for (Row row : sparkRows) {
+                int i = (int) row.getLong(0);
+                assertThat(row.getFloat(2)).as("score of %d", i).isEqualTo(scored.scores()[i]);
+                assertThat(row.getFloat(3)).as("loss of %d", i).isEqualTo(scored.losses()[i]);
+            }
             if (policy.equals("infobatch")) {
                 assertThat(fromSpark.weights()).contains(2f).contains(1f);
             } else {
@@ -208,7 +216,9 @@ class SparkScoringTest {
                     .isInstanceOf(ConfigurationException.class).hasMessageContaining("ast.spark.pruneRatio");
 
             SparkSelection selection = SparkSelection.read(spark, out, version.version(), config);
-            WeightedSubsetSampler sampler = selection.sampler(32, 7);
+            assertThatThrownBy(() -> selection.sampler(32, 7, ROWS + 1)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("scored on 700 rows");
+            WeightedSubsetSampler sampler = selection.sampler(32, 7, ROWS);
             NDManager manager = model.getNDManager();
             ArrayDataset train = new ArrayDataset.Builder()
                     .setData(manager.create(features, new Shape(ROWS).addAll(TestNetworks.SAMPLE)))

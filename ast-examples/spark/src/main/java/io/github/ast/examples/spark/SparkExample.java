@@ -128,7 +128,7 @@ public final class SparkExample implements Runnable {
                                 (System.nanoTime() - start) / 1e9, config.policy().configName(), provenance.cut(),
                                 provenance.modelVersion().substring(0, 12));
                         SparkSelection selection = SparkSelection.read(spark, out, version.version(), config);
-                        WeightedSubsetSampler sampler = selection.sampler(128, 42);
+                        WeightedSubsetSampler sampler = selection.sampler(128, 42, data.train().size());
                         ArrayDataset train = new ArrayDataset.Builder().setData(data.train().images())
                                 .optLabels(data.train().labels()).setSampling(sampler).build();
                         try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
