@@ -75,14 +75,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         } catch (IllegalArgumentException e) {
             throw e; // a label the loss refuses: bad input, named by the loss
         } catch (TranslateException | RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
             throw new ScoringFailure("the model " + version.factoryName() + " (version "
                     + version.version().substring(0, 12) + ", sample shape " + version.sampleShape()
                     + ") failed on a scoring batch of " + batch.size() + " rows from index " + batch.indices()[0]
-                    + ": " + root, e);
+                    + ": " + SparkScoring.rootCause(e), e);
         }
         for (int i = 0; i < batch.size(); i++) {
             float score = scores.scores()[i];

@@ -223,26 +223,34 @@ public final class SparkScoring {
     }
 
     private static RuntimeException unwrap(Exception e) {
+        boolean failedJob = false;
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalArgumentException || cause instanceof ConfigurationException) {
+            if (cause instanceof IllegalArgumentException) { // bad input, ConfigurationException included
                 return new IllegalArgumentException("Spark scoring failed: " + cause.getMessage(), e);
             }
             if (cause instanceof ScoringFailure) {
                 return new IllegalStateException("Spark scoring failed after Spark's retries: " + cause.getMessage(),
                         e);
             }
-        }
-        boolean failedJob = false;
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             failedJob |= cause instanceof SparkException;
         }
         if (failedJob) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            return new IllegalStateException("Spark scoring failed after Spark's retries: " + root, e);
+            return new IllegalStateException("Spark scoring failed after Spark's retries: " + rootCause(e), e);
         }
         return e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    }
+
+    /**
+     * Returns the innermost cause of an exception: what an engine or a reader said.
+     *
+     * @param e the exception
+     * @return its root cause, or itself
+     */
+    static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }

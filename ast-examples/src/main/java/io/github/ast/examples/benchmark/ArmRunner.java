@@ -5,9 +5,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
@@ -75,7 +73,6 @@ final class ArmRunner {
         }
     }
 
-    private static final int EVALUATION_BATCH = 1000;
     /** InfoBatch's default: the last 12.5% of training on all data. */
     private static final double INFOBATCH_ANNEAL = 0.125;
 
@@ -334,33 +331,10 @@ final class ArmRunner {
 
     private Evaluation evaluate(Trainer trainer, double scheduled, TrainingClock clock, int epoch, long batches,
             long forwarded, long backpropagated, BudgetTracker rate) {
-        double[] test = accuracyAndLoss(trainer, data.test());
-        double[] validation = accuracyAndLoss(trainer, data.validation());
+        double[] test = data.test().accuracyAndLoss(trainer);
+        double[] validation = data.validation().accuracyAndLoss(trainer);
         double seconds = clock.seconds();
         return new Evaluation(scheduled, seconds, epoch, batches, forwarded, backpropagated,
                 rate.valueAt(seconds / setup.budgetSeconds()), test[0], test[1], validation[0], validation[1]);
-    }
-
-    /** Accuracy and mean cross-entropy over a split, in batches of {@value #EVALUATION_BATCH}, gradient-free. */
-    private static double[] accuracyAndLoss(Trainer trainer, FashionMnist.Split split) {
-        long n = split.size();
-        long correct = 0;
-        double lossSum = 0;
-        for (long from = 0; from < n; from += EVALUATION_BATCH) {
-            String range = from + ":" + Math.min(n, from + EVALUATION_BATCH);
-            try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray images = split.images().get(range);
-                NDArray labels = split.labels().get(range);
-                images.attach(scope);
-                labels.attach(scope);
-                NDArray logits = trainer.evaluate(new NDList(images)).head();
-                logits.attach(scope);
-                correct += logits.argMax(1).toType(DataType.INT64, false)
-                        .eq(labels.toType(DataType.INT64, false)).sum().toType(DataType.INT64, false).getLong();
-                lossSum += trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat()
-                        * labels.getShape().get(0);
-            }
-        }
-        return new double[] {(double) correct / n, lossSum / n};
     }
 }

@@ -11,6 +11,7 @@ import io.github.ast.core.Provenance;
 import io.github.ast.core.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
+import io.github.ast.examples.Machine;
 import io.github.ast.examples.Models;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -345,7 +346,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
      */
     static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cpu", cpuInfo("model name").orElse("unknown"));
+        machine.put("cpu", Machine.cpuInfo("model name").orElse("unknown"));
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -361,18 +362,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     static final String PROCESSOR = processor();
 
     private static String processor() {
-        List<String> flags = List.of(cpuInfo("flags").orElse("").split(" "));
+        List<String> flags = List.of(Machine.cpuInfo("flags").orElse("").split(" "));
         String widest = Stream.of("avx512f", "avx2", "avx", "sse4_2").filter(flags::contains).findFirst()
                 .orElse("no AVX recorded");
-        return cpuInfo("model name").orElse("unknown processor") + ", " + widest;
-    }
-
-    private static java.util.Optional<String> cpuInfo(String key) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith(key)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty(); // not Linux
-        }
+        return Machine.cpuInfo("model name").orElse("unknown processor") + ", " + widest;
     }
 
     /**

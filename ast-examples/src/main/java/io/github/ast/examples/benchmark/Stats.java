@@ -8,7 +8,7 @@ import java.util.function.ToDoubleFunction;
  * The few statistics the summary reports: medians that keep censored runs (positive infinity: the target was never
  * reached) instead of dropping them, percentile-bootstrap intervals of a median over seeds, and paired speed-ups.
  */
-final class Stats {
+public final class Stats {
 
     /** Resamples per bootstrap interval. */
     static final int RESAMPLES = 10_000;
@@ -35,7 +35,7 @@ final class Stats {
      * @param values the values
      * @return the median, NaN if no value is a number
      */
-    static double median(double[] values) {
+    public static double median(double[] values) {
         return middle(values, (a, b) -> a == b ? a : (a + b) / 2);
     }
 

@@ -2,12 +2,9 @@ package io.github.ast.examples.spark;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
-import ai.djl.translate.TranslateException;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.core.sampling.WeightedSubsetSampler;
 import io.github.ast.core.sampling.WeightedTraining;
@@ -19,7 +16,6 @@ import io.github.ast.spark.SelectionProvenance;
 import io.github.ast.spark.SparkScoring;
 import io.github.ast.spark.SparkScoringConfig;
 import io.github.ast.spark.SparkSelection;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -112,7 +108,7 @@ public final class SparkExample implements Runnable {
                 System.out.printf(Locale.ROOT, "data: %s, %d training samples%n", data.source(), data.train().size());
                 try (Model model = warm.train(data.train())) {
                     System.out.printf(Locale.ROOT, "%s on %s after %d batches: test accuracy %.3f%n", warm.network,
-                            warm.engine, warm.warmBatches, accuracy(model, data.test()));
+                            warm.engine, warm.warmBatches, testAccuracy(model, data.test()));
                     ScoringModel version = ScoringModel.of(model, warm.factory(), SAMPLE);
                     version.save(work.resolve("model.ast"));
                     SparkSession spark = localSpark(master);
@@ -135,7 +131,7 @@ public final class SparkExample implements Runnable {
                             WeightedTraining.fit(trainer, 1, train, null, sampler, PerSampleLoss.softmaxCrossEntropy());
                         }
                         System.out.printf(Locale.ROOT, "one epoch on the selection: test accuracy %.3f%n",
-                                accuracy(model, data.test()));
+                                testAccuracy(model, data.test()));
                         System.out.println("selection written to " + out + "; the table and model.ast for "
                                 + "spark-submit are in " + work);
                     } finally {
@@ -155,23 +151,10 @@ public final class SparkExample implements Runnable {
         return path;
     }
 
-    /**
-     * Returns a model's accuracy on a split.
-     *
-     * @param model the model
-     * @param split the split
-     * @return the fraction classified right
-     */
-    static double accuracy(Model model, FashionMnist.Split split) throws IOException, TranslateException {
-        long correct = 0;
+    /** A model's accuracy on a split, through a trainer of its own (the caller's may be closed or absent). */
+    private static double testAccuracy(Model model, FashionMnist.Split split) {
         try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
-            for (Batch batch : trainer.iterateDataset(split.dataset(500, false, 0))) {
-                try (batch) {
-                    correct += trainer.evaluate(batch.getData()).head().argMax(1).toType(DataType.FLOAT32, false)
-                            .eq(batch.getLabels().head()).sum().getLong();
-                }
-            }
+            return split.accuracyAndLoss(trainer)[0];
         }
-        return (double) correct / split.size();
     }
 }

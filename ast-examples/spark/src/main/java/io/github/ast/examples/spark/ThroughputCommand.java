@@ -12,7 +12,9 @@ import io.github.ast.core.AstConfig;
 import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.Provenance;
 import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Machine;
 import io.github.ast.examples.Models;
+import io.github.ast.examples.benchmark.Stats;
 import io.github.ast.spark.InProcessScoring;
 import io.github.ast.spark.ScoringModel;
 import io.github.ast.spark.SparkScoring;
@@ -189,7 +191,7 @@ final class ThroughputCommand implements Callable<Integer> {
         json.put("command", "mvn -B -q -pl ast-examples/spark exec:exec -Dexec.args=\"throughput --engine " + warm.engine
                 + " --model " + warm.network + " --runs " + runs + " --warm-batches " + warm.warmBatches
                 + " --trainer-batches " + trainerBatches + " --out " + out + "\"");
-        json.put("machine", Map.of("cpu", cpuName(), "cores", Runtime.getRuntime().availableProcessors()));
+        json.put("machine", Map.of("cpu", Machine.cpuInfo("model name").orElse("unknown CPU"), "cores", Runtime.getRuntime().availableProcessors()));
         json.put("provenance", Provenance.of(ai.djl.engine.Engine.getEngine(warm.engine)));
         json.put("sparkVersion", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         json.put("configuration", config.toProperties());
@@ -203,7 +205,7 @@ final class ThroughputCommand implements Callable<Integer> {
     private String markdown(List<Run> results, Map<String, Object> agreement, String command) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Scoring throughput, Fashion-MNIST training set (60,000 images), %s on "
-                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", warm.network, warm.engine, cpuName(),
+                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", warm.network, warm.engine, Machine.cpuInfo("model name").orElse("unknown CPU"),
                 Runtime.getRuntime().availableProcessors(), runs));
         md.append("| how | samples/s | seconds | vs in-process |\n|---|---|---|---|\n");
         double inProcess = median(results, "in-process", Run::samplesPerSecond);
@@ -235,23 +237,12 @@ final class ThroughputCommand implements Callable<Integer> {
     }
 
     private static double median(List<Run> results, String mode, java.util.function.ToDoubleFunction<Run> metric) {
-        double[] values = results.stream().filter(r -> r.mode().equals(mode)).mapToDouble(metric).sorted().toArray();
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return Stats.median(results.stream().filter(r -> r.mode().equals(mode)).mapToDouble(metric).toArray());
     }
 
     private static double extreme(List<Run> results, String mode, java.util.function.ToDoubleFunction<Run> metric,
             boolean max) {
         var stream = results.stream().filter(r -> r.mode().equals(mode)).mapToDouble(metric);
         return max ? stream.max().orElse(Double.NaN) : stream.min().orElse(Double.NaN);
-    }
-
-    private static String cpuName() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
     }
 }
