@@ -4,6 +4,8 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.stream.IntStream;
 
 /**
  * An epoch-level policy made concrete by the one figure of the whole epoch it needs: the cut every row is then judged
@@ -59,7 +61,9 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
                 yield topRate(config, sorted[sorted.length - keep(config, sorted.length)]);
             }
             case THRESHOLD -> threshold(config);
-            case INFOBATCH -> infoBatch(config, modelVersion, mean(exactSum(losses), losses.length));
+            case INFOBATCH -> infoBatch(config, modelVersion,
+                    mean(exactSum(IntStream.range(0, losses.length).mapToObj(i -> losses[i]).iterator()),
+                            losses.length));
         };
     }
 
@@ -70,10 +74,10 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
      * @param losses some losses
      * @return their exact sum
      */
-    static BigDecimal exactSum(float[] losses) {
+    static BigDecimal exactSum(Iterator<Float> losses) {
         BigDecimal sum = BigDecimal.ZERO;
-        for (float loss : losses) {
-            sum = sum.add(new BigDecimal(loss));
+        while (losses.hasNext()) {
+            sum = sum.add(new BigDecimal(losses.next()));
         }
         return sum;
     }

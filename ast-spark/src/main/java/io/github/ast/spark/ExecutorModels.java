@@ -63,6 +63,11 @@ final class ExecutorModels {
         return new Lease(current);
     }
 
+    /** {@return how many tasks hold a lease on the current model now} */
+    static synchronized int leases() {
+        return current == null ? 0 : current.users;
+    }
+
     private static synchronized void release(Entry entry) {
         entry.users--;
         closeIfUnused(entry);

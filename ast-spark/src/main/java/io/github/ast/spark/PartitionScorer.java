@@ -2,20 +2,25 @@ package io.github.ast.spark;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Properties;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Scores one partition on an executor: its rows arrive sorted by (scoring batch, index), each batch goes through one
  * predictor of the executor's model, and each row leaves as (index, score, loss). Deterministic, so a re-run task
- * gives the same rows. A partition's results are held until it ends (three numbers a row); the partition count keeps
- * partitions to about 25,600 rows.
+ * gives the same rows. Streams: one scoring batch is held at a time, and the predictor and the model's lease are
+ * released when the partition ends or its task does (failed or cancelled).
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
@@ -37,57 +42,115 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
     /** Input columns: batch (int), index (long), features (array of float), label (float). */
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) throws TranslateException {
+    public Iterator<Row> call(Iterator<Row> rows) {
         ScoringModel version = model.value();
-        long sampleSize = version.sampleSize();
         ScoringTranslator translator = new ScoringTranslator(version,
                 SparkScoringConfig.fromProperties(config).ast());
-        List<Row> out = new ArrayList<>();
-        try (ExecutorModels.Lease lease = ExecutorModels.acquire(version);
-                Predictor<RowBatch, ScoringTranslator.Scores> predictor = lease.model().newPredictor(translator)) {
-            BatchBuilder batch = new BatchBuilder(sampleSize);
-            int current = Integer.MIN_VALUE;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                if (row.getInt(0) != current && batch.size() > 0) {
-                    score(predictor, batch.build(), version, out);
-                    batch = new BatchBuilder(sampleSize);
+        ScoredRows scored = new ScoredRows(rows, version, translator);
+        TaskContext task = TaskContext.get(); // null only outside a Spark task
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> scored.close());
+        }
+        return scored;
+    }
+
+    /** The partition's scored rows, produced one scoring batch at a time as they are consumed. */
+    private static final class ScoredRows implements Iterator<Row>, AutoCloseable {
+        private final Iterator<Row> input;
+        private final ScoringModel version;
+        private final ExecutorModels.Lease lease;
+        private final Predictor<RowBatch, ScoringTranslator.Scores> predictor;
+        private final Deque<Row> ready = new ArrayDeque<>();
+        private Row next; // the first row of the next scoring batch, read ahead
+        private boolean closed;
+
+        ScoredRows(Iterator<Row> input, ScoringModel version, ScoringTranslator translator) {
+            this.input = input;
+            this.version = version;
+            this.lease = ExecutorModels.acquire(version);
+            try {
+                this.predictor = lease.model().newPredictor(translator);
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready.isEmpty() && (next != null || input.hasNext())) {
+                scoreNextBatch();
+            }
+            if (ready.isEmpty()) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return ready.poll();
+        }
+
+        private void scoreNextBatch() {
+            BatchBuilder batch = new BatchBuilder(version.sampleSize());
+            Row row = next != null ? next : input.next();
+            int current = row.getInt(0);
+            next = null;
+            while (row != null) {
+                if (row.getInt(0) != current) {
+                    next = row;
+                    break;
                 }
-                current = row.getInt(0);
                 if (row.isNullAt(2) || row.isNullAt(3)) {
                     throw new IllegalArgumentException("row index " + row.getLong(1) + " has no "
                             + (row.isNullAt(2) ? "features" : "label"));
                 }
                 batch.add(row.getLong(1), row.getList(2), row.getFloat(3));
+                row = input.hasNext() ? input.next() : null;
             }
-            if (batch.size() > 0) {
-                score(predictor, batch.build(), version, out);
-            }
+            score(batch.build());
         }
-        return out.iterator();
-    }
 
-    private static void score(Predictor<RowBatch, ScoringTranslator.Scores> predictor, RowBatch batch,
-            ScoringModel version, List<Row> out) {
-        ScoringTranslator.Scores scores;
-        try {
-            scores = predictor.predict(batch);
-        } catch (IllegalArgumentException e) {
-            throw e; // a label the loss refuses: bad input, named by the loss
-        } catch (TranslateException | RuntimeException e) {
-            throw new ScoringFailure("the model " + version.factoryName() + " (version "
-                    + version.version().substring(0, 12) + ", sample shape " + version.sampleShape()
-                    + ") failed on a scoring batch of " + batch.size() + " rows from index " + batch.indices()[0]
-                    + ": " + SparkScoring.rootCause(e), e);
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            float score = scores.scores()[i];
-            float loss = scores.losses()[i];
-            if (!Float.isFinite(score) || !Float.isFinite(loss)) {
-                throw new IllegalArgumentException("row index " + batch.indices()[i] + " scored " + score
-                        + " with loss " + loss + ": a non-finite value in its features, or a diverged model");
+        private void score(RowBatch batch) {
+            ScoringTranslator.Scores scores;
+            try {
+                scores = predictor.predict(batch);
+            } catch (IllegalArgumentException e) {
+                throw e; // a label the loss refuses: bad input, named by the loss
+            } catch (TranslateException | RuntimeException e) {
+                throw new ScoringFailure("the model " + version.factoryName() + " (version "
+                        + version.version().substring(0, 12) + ", sample shape " + version.sampleShape()
+                        + ") failed on a scoring batch of " + batch.size() + " rows from index " + batch.indices()[0]
+                        + ": " + SparkScoring.rootCause(e), e);
             }
-            out.add(RowFactory.create(batch.indices()[i], score, loss));
+            for (int i = 0; i < batch.size(); i++) {
+                float score = scores.scores()[i];
+                float loss = scores.losses()[i];
+                if (!Float.isFinite(score) || !Float.isFinite(loss)) {
+                    throw new IllegalArgumentException("row index " + batch.indices()[i] + " scored " + score
+                            + " with loss " + loss + ": a non-finite value in its features, or a diverged model");
+                }
+                ready.add(RowFactory.create(batch.indices()[i], score, loss));
+            }
+        }
+
+        /** Releases the predictor and the lease, once. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                predictor.close();
+            } finally {
+                lease.close();
+            }
         }
     }
 

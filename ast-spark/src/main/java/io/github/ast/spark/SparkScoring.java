@@ -72,6 +72,14 @@ public final class SparkScoring {
      */
     public static Dataset<Row> scores(SparkSession spark, Dataset<Row> data, ScoringModel model,
             SparkScoringConfig config) {
+        return score(spark, data, model, config).rows();
+    }
+
+    /** Scored rows, persisted, and how many there are (as many as the input had: one per input row). */
+    private record Scored(Dataset<Row> rows, long count) {}
+
+    private static Scored score(SparkSession spark, Dataset<Row> data, ScoringModel model,
+            SparkScoringConfig config) {
         Objects.requireNonNull(model, "model");
         // Before any task: the scorer exists and its settings are valid, and the factory builds this version.
         new ScoringTranslator(model, config.ast());
@@ -105,7 +113,7 @@ public final class SparkScoring {
             throw new IllegalArgumentException("index " + repeated.get(0).getLong(0) + " appears "
                     + repeated.get(0).getLong(1) + " times; each row needs its own dataset index");
         }
-        return scored;
+        return new Scored(scored, rows);
     }
 
     /**
@@ -131,47 +139,42 @@ public final class SparkScoring {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Dataset<Row> scored = scores(spark, data, model, config);
+        Scored scored = score(spark, data, model, config);
         try {
-            long rows = run(scored::count);
-            EpochCut cut = cut(config, model, scored, rows);
+            EpochCut cut = cut(config, model, scored);
             Column weight = udf((UDF3<Long, Float, Float, Float>) cut::weight, DataTypes.FloatType)
                     .apply(col("index"), col("score"), col("loss"));
-            Dataset<Row> selection = scored.withColumn("weight", weight).where(col("weight").gt(0))
+            Dataset<Row> selection = scored.rows().withColumn("weight", weight).where(col("weight").gt(0))
                     .select("index", "weight", "score", "loss");
             long selected = run(selection::count);
             run(() -> {
                 selection.write().parquet(out);
                 return null;
             });
-            SelectionProvenance provenance = SelectionProvenance.of(model, config, cut, rows, selected, spark);
+            SelectionProvenance provenance =
+                    SelectionProvenance.of(model, config, cut, scored.count(), selected, spark);
             provenance.write(fs, target);
             return provenance;
         } finally {
-            scored.unpersist();
+            scored.rows().unpersist();
         }
     }
 
-    private static EpochCut cut(SparkScoringConfig config, ScoringModel model, Dataset<Row> scored, long rows) {
+    private static EpochCut cut(SparkScoringConfig config, ScoringModel model, Scored scored) {
         return switch (config.policy()) {
             case TOP_RATE -> {
-                int keep = EpochCut.keep(config, rows);
-                Row lowest = run(() -> scored.select("score").orderBy(col("score").desc()).limit(keep)
+                int keep = EpochCut.keep(config, scored.count());
+                Row lowest = run(() -> scored.rows().select("score").orderBy(col("score").desc()).limit(keep)
                         .agg(min("score")).first());
                 yield EpochCut.topRate(config, lowest.getFloat(0));
             }
             case THRESHOLD -> EpochCut.threshold(config);
             case INFOBATCH -> {
                 // Exact partial sums per partition, added exactly: the mean does not depend on the partitioning.
-                List<BigDecimal> sums = run(() -> scored.select("loss").javaRDD().mapPartitions(partition -> {
-                    BigDecimal sum = BigDecimal.ZERO;
-                    while (partition.hasNext()) {
-                        sum = sum.add(new BigDecimal(partition.next().getFloat(0)));
-                    }
-                    return List.of(sum).iterator();
-                }).collect());
+                List<BigDecimal> sums = run(() -> scored.rows().select("loss").as(Encoders.FLOAT()).javaRDD()
+                        .mapPartitions(partition -> List.of(EpochCut.exactSum(partition)).iterator()).collect());
                 yield EpochCut.infoBatch(config, model.version(),
-                        EpochCut.mean(sums.stream().reduce(BigDecimal.ZERO, BigDecimal::add), rows));
+                        EpochCut.mean(sums.stream().reduce(BigDecimal.ZERO, BigDecimal::add), scored.count()));
             }
         };
     }

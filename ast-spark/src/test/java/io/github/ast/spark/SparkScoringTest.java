@@ -148,6 +148,7 @@ class SparkScoringTest {
             String retried = temp.resolve("retried").toString();
             SparkScoring.select(spark, data(FEATURES), version, config, retried);
             assertThat(TestNetworks.FailsOnce.ARMED).as("the injected failure happened").isFalse();
+            assertThat(ExecutorModels.leases()).as("every task, the failed one too, released the model").isZero();
             assertThat(SparkSelection.read(spark, retried, version.version(), config).indices())
                     .containsExactly(SparkSelection.read(spark, clean, version.version(), config).indices());
         }

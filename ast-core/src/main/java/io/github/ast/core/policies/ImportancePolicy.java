@@ -305,7 +305,7 @@ public final class ImportancePolicy implements SelectionPolicy {
      * Creates {@link ImportancePolicy} under the name {@code importance}. Settings: {@code presample} (3), {@code mix}
      * (0.2), {@code momentum} (0.9), {@code maxWeight} (5), {@code normalise} (false), {@code switch} (true),
      * {@code costRatio} ({@code measured} or a number), {@code score} ({@code loss}, or {@code scorer} for the run's
-     * {@code ast.scorer}, say {@code gradient-norm}). Needs {@code ast.backwardBatch}.
+     * {@code ast.scorer}, say {@code gradnorm}). Needs {@code ast.backwardBatch}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
