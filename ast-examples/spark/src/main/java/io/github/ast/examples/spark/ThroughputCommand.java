@@ -191,7 +191,7 @@ final class ThroughputCommand implements Callable<Integer> {
         json.put("command", "mvn -B -q -pl ast-examples/spark exec:exec -Dexec.args=\"throughput --engine " + warm.engine
                 + " --model " + warm.network + " --runs " + runs + " --warm-batches " + warm.warmBatches
                 + " --trainer-batches " + trainerBatches + " --out " + out + "\"");
-        json.put("machine", Map.of("cpu", Machine.cpuInfo("model name").orElse("unknown CPU"), "cores", Runtime.getRuntime().availableProcessors()));
+        json.put("machine", Map.of("cpu", cpuName(), "cores", Runtime.getRuntime().availableProcessors()));
         json.put("provenance", Provenance.of(ai.djl.engine.Engine.getEngine(warm.engine)));
         json.put("sparkVersion", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         json.put("configuration", config.toProperties());
@@ -205,7 +205,7 @@ final class ThroughputCommand implements Callable<Integer> {
     private String markdown(List<Run> results, Map<String, Object> agreement, String command) {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Scoring throughput, Fashion-MNIST training set (60,000 images), %s on "
-                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", warm.network, warm.engine, Machine.cpuInfo("model name").orElse("unknown CPU"),
+                + "%s, %s (%d cores), medians of %d runs with [min, max]:%n%n", warm.network, warm.engine, cpuName(),
                 Runtime.getRuntime().availableProcessors(), runs));
         md.append("| how | samples/s | seconds | vs in-process |\n|---|---|---|---|\n");
         double inProcess = median(results, "in-process", Run::samplesPerSecond);
@@ -234,6 +234,10 @@ final class ThroughputCommand implements Callable<Integer> {
             case "trainer" -> "AdaptiveSparseTrainer's scoring pass (scoring forward + scores, gate, host read)";
             default -> "Spark " + mode + ": read Parquet, score, select, write";
         };
+    }
+
+    private static String cpuName() {
+        return Machine.cpuInfo("model name").orElse("unknown CPU");
     }
 
     private static double median(List<Run> results, String mode, java.util.function.ToDoubleFunction<Run> metric) {
