@@ -156,8 +156,9 @@ class SelectionStagesTest {
     }
 
     /**
-     * RHO-LOSS through {@code fit}: the reference models train before the first batch (two of 64 rows for 2
-     * epochs, then 640 rows scored), counted in epoch 1 only; later epochs pay for their scoring passes alone.
+     * RHO-LOSS through {@code fit}: the reference models train before the first batch (two of 64 rows for the 3
+     * epochs {@code ast.policy.referenceEpochs} sets over the recipe's 2, then 640 rows scored), counted in epoch 1
+     * only; later epochs pay for their scoring passes alone.
      */
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
@@ -168,12 +169,12 @@ class SelectionStagesTest {
                 .add(Linear.builder().setUnits(CLASSES).build()), new Shape(1, FEATURES)).holdOut(0.1).epochs(2)
                 .batchSize(32).seed(1).build();
         AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("rho-loss").scorer("loss")
-                .backwardBatch(64).build();
+                .setting("policy.referenceEpochs", "3").backwardBatch(64).build();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("rho", Device.cpu(), engine); Trainer trainer = trainer(model)) {
             RunReport report = AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, recipe).build()
                     .fit(trainer, 3, data(m), data(m));
-            long trainedByReference = 2L * 2 * 64;
+            long trainedByReference = 2L * 3 * 64;
             EpochStats first = report.epochs().get(0);
             assertThat(first.forwarded() - first.backPropagated()).isEqualTo(SAMPLES + SAMPLES);
             assertThat(first.backPropagated()).isEqualTo(Math.round(first.activationRate() * SAMPLES)
@@ -212,6 +213,9 @@ class SelectionStagesTest {
         assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("rho-loss")
                 .setting("policy.mode", "hard").build())).isInstanceOf(ConfigurationException.class)
                 .hasMessage("ast.policy.mode='hard' is unknown; use soft or top-k");
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("rho-loss")
+                .setting("policy.referenceEpochs", "0").build())).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ast.policy.referenceEpochs=0 is invalid; it must be >= 1");
     }
 
     @Test

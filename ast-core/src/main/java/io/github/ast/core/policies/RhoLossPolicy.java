@@ -183,9 +183,12 @@ public final class RhoLossPolicy implements SelectionPolicy {
     /**
      * Creates {@link RhoLossPolicy} under the name {@code rho-loss}: {@code ast.policy.mode} ({@code soft} or
      * {@code top-k}), {@code beta} (1) and {@code window} (1024) for soft mode; top-k keeps {@code ast.targetRate};
-     * {@code randomScores} (false) is the ablation. Needs a {@link ReferenceTraining} among the services.
+     * {@code randomScores} (false) is the ablation; {@code referenceEpochs} overrides the recipe's epochs. Needs a
+     * {@link ReferenceTraining} among the services.
      */
     public static final class Factory implements SelectionPolicyFactory {
+        private static final String REFERENCE_EPOCHS = "referenceEpochs";
+
         @Override
         public String name() {
             return "rho-loss";
@@ -193,7 +196,7 @@ public final class RhoLossPolicy implements SelectionPolicy {
 
         @Override
         public Set<String> settingKeys() {
-            return Set.of("mode", "beta", "window", "randomScores");
+            return Set.of("mode", "beta", "window", "randomScores", REFERENCE_EPOCHS);
         }
 
         @Override
@@ -203,10 +206,18 @@ public final class RhoLossPolicy implements SelectionPolicy {
             if (!mode.equals("soft") && !mode.equals("top-k")) {
                 throw new ConfigurationException("ast.policy.mode='" + mode + "' is unknown; use soft or top-k");
             }
+            int referenceEpochs = settings.getInt(REFERENCE_EPOCHS, 0);
+            if (settings.keys().contains(REFERENCE_EPOCHS) && referenceEpochs < 1) {
+                throw new ConfigurationException(settings.prefix() + REFERENCE_EPOCHS + "=" + referenceEpochs
+                        + " is invalid; it must be >= 1 (epochs each reference model trains over its held-out share)");
+            }
             ReferenceTraining recipe = context.service(ReferenceTraining.class).orElseThrow(
                     () -> new ConfigurationException("policy 'rho-loss' trains a reference model and needs its recipe:"
                             + " AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, "
                             + "ReferenceTraining.builder(network, inputShape).build())"));
+            if (referenceEpochs > 0) {
+                recipe = recipe.withEpochs(referenceEpochs);
+            }
             AstConfig config = Services.require(context, AstConfig.class, name());
             return new RhoLossPolicy(recipe, config.engine().isEmpty() ? null : config.engine(),
                     mode.equals("soft") ? Mode.SOFT : Mode.TOP_K, context.targetRate(),

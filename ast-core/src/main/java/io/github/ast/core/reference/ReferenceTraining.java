@@ -95,6 +95,17 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
     }
 
     /**
+     * Returns this recipe with another number of epochs, for a run's {@code ast.policy.referenceEpochs}: how long the
+     * reference trains decides what "irreducible" means, and is tuned on the validation split, not in code.
+     *
+     * @param count epochs over each held-out fraction, >= 1
+     * @return the recipe with {@code count} epochs and every other setting unchanged
+     */
+    public ReferenceTraining withEpochs(int count) {
+        return new ReferenceTraining(network, inputShape, holdOut, count, batchSize, learningRate, seed, loss);
+    }
+
+    /**
      * Trains the reference models and computes the table.
      *
      * @param data the training set the main run trains on; its batches' indices key the table

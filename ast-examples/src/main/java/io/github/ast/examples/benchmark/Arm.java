@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
  * One arm of the benchmark: how a run chooses what to train. Parsed from its label, e.g. {@code full},
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
  * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
- * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code auto@0.3},
- * {@code auto@0.3:random}, {@code seed-every@4}, {@code seed-down@2}.
+ * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code rho-loss@8},
+ * {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code seed-every@4}, {@code seed-down@2}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
  * benchmark's batch size, so that they train full-size steps.
@@ -150,6 +150,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             if (prefix.equals("auto")) {
                 return auto(text, label.substring(at + 1));
             }
+            if (prefix.equals("rho-loss")) {
+                return rhoLoss(text, label.substring(at + 1), baseRate);
+            }
             if (prefix.equals("seed-every") || prefix.equals("seed-down")) {
                 return cheaperScoring(text, prefix, label.substring(at + 1), baseRate);
             }
@@ -227,6 +230,19 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         return new Arm(rate.label("auto"), Kind.AST, rate.value(), false, configure, 1);
     }
 
+    /** RHO-LOSS whose reference models train {@code e} epochs each instead of 2 ({@code rho-loss@e}). */
+    private static Arm rhoLoss(String text, String value, double baseRate) {
+        Parameter epochs = Parameter.parse(text, value, "rho-loss@8");
+        double count = epochs.value();
+        if (!(count >= 1 && count <= Integer.MAX_VALUE) || count != Math.rint(count)) {
+            throw new IllegalArgumentException("arm '" + text + "': reference epochs " + epochs.number()
+                    + " must be a whole number >= 1");
+        }
+        UnaryOperator<AstConfig.Builder> configure = b -> rhoLoss(epochs.randomScores()).apply(b)
+                .setting("policy.referenceEpochs", Integer.toString((int) count));
+        return new Arm(epochs.label("rho-loss"), Kind.AST, baseRate, false, configure, 1);
+    }
+
     /**
      * The published system with a cheaper scoring pass: a scoring forward on every k-th batch only
      * ({@code seed-every@k}), or on images pooled by d ({@code seed-down@d}, for models that accept them).
@@ -248,13 +264,13 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     }
 
     /**
-     * {@return the known labels, with {@code r} standing for a rate in (0, 1], {@code b} for a β > 0 and {@code k}
-     * for a whole number >= 2}
+     * {@return the known labels, with {@code r} standing for a rate in (0, 1], {@code b} for a β > 0, {@code k}
+     * for a whole number >= 2 and {@code e} for reference epochs >= 1}
      */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "seed-every@k",
-                "seed-down@k"));
+                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "rho-loss@e",
+                "rho-loss@e:random", "seed-every@k", "seed-down@k"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -284,6 +300,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     + "in between"
                     : label.startsWith("seed-down@") ? "the published system scoring images average-pooled by "
                     + label.substring(label.indexOf('@') + 1) + " (ast.scoreDownsample), for models that accept them"
+                    : label.startsWith("rho-loss@") ? "RHO-LOSS as the rho-loss arm, its two reference models trained "
+                    + label.substring(label.indexOf('@') + 1).replace(":random", "") + " epochs each instead of 2"
+                    + (label.endsWith(":random") ? "; ablation: random scores (the reference still trained)" : "")
                     : label.startsWith("sb@") ? String.format(Locale.ROOT, "Selective Backprop: keep probability "
                     + "CDF(loss)^β over the last 1024 losses (expected %.0f%% kept), pooled into full-size steps%s",
                     100 * rate, label.endsWith(":random") ? "; ablation: random scores" : "")

@@ -254,7 +254,8 @@ final class ArmRunner {
                 AstConfig config = asked.backwardBatch() > 0 ? builder.backwardBatch(setup.batchSize()).build()
                         : asked;
                 requireBatchLevel(arm, config);
-                // RHO-LOSS's reference: the arm's own network, 2 epochs on each of two disjoint 10% of the data.
+                // RHO-LOSS's reference: the arm's own network, 2 epochs (or the arm's ast.policy.referenceEpochs) on
+                // each of two disjoint 10% of the data.
                 // auto's progress: the share of the budget trained.
                 AdaptiveSparseTrainer ast = AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class,
                         ReferenceTraining.builder(() -> Models.byName(setup.model(), FashionMnist.CLASSES),

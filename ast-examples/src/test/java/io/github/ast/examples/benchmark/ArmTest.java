@@ -108,6 +108,22 @@ class ArmTest {
         assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
     }
 
+    /** {@code rho-loss@e}: the reference's epochs reach the policy's settings; the ablation keeps them. */
+    @Test
+    void rhoLossArmsSetTheReferenceEpochs() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("rho-loss@8", "rho-loss@8:random"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("rho-loss@8", "rho-loss@8:random");
+        AstConfig rho = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(rho.policy()).isEqualTo("rho-loss");
+        assertThat(rho.policySettings()).containsEntry("referenceEpochs", "8").containsEntry("randomScores", "false");
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().policySettings())
+                .containsEntry("referenceEpochs", "8").containsEntry("randomScores", "true");
+        assertThat(arms.get(1).description()).contains("8 epochs", "ablation");
+        assertThatThrownBy(() -> Arm.parse("rho-loss@0", 0.1)).hasMessageContaining("reference epochs 0 must be a "
+                + "whole number >= 1");
+        assertThatThrownBy(() -> Arm.parse("rho-loss@2.5", 0.1)).hasMessageContaining("reference epochs 2.5");
+    }
+
     /** The published system with a cheaper scoring pass: one batch in k, or images pooled by d. */
     @Test
     void cheaperScoringArmsSetTheScoringPass() {
