@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -13,8 +14,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.dataset.ArrayDataset;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
+import io.github.ast.api.ScoringBatch;
 import io.github.ast.core.policies.RhoLossPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -87,6 +90,40 @@ class ReferenceTrainingTest {
             assertThat(policy.prepare(data(m, 400))).isEqualTo(PreparationWork.NONE);
             assertThat(policy.prepare(data(m, 300)).backPropagated()).isPositive();
             assertThat(policy.table().size()).isEqualTo(300);
+        }
+    }
+
+    /**
+     * Selection reads each row's own entry and subtracts it: with equal training losses, top-k on reducible loss keeps
+     * the rows of lowest irreducible loss, so the mislabelled fifth (irreducible loss far above the rest) stays out.
+     * The rows come in reverse dataset order, so that a lookup by position instead of by index would show.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void topKOnReducibleLossLeavesTheMislabelledRowsOut(String engine) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            ArrayDataset data = data(m, 400);
+            RhoLossPolicy policy = new RhoLossPolicy(recipe(), engine, RhoLossPolicy.Mode.TOP_K, 0.5, 1, 64, false,
+                    new RunRandom(7));
+            policy.start(m);
+            policy.prepare(data);
+            long[] indices = new long[100];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = 399 - i;
+            }
+            NDArray rows = m.zeros(new Shape(100, FEATURES));
+            NDArray labels = m.zeros(new Shape(100));
+            ScoringBatch scoring = new ScoringBatch(new NDList(rows), new NDList(labels),
+                    new NDList(m.zeros(new Shape(100, CLASSES))), m.ones(new Shape(100)));
+            long[] chosen = policy.select(new PolicyBatch(scoring, null, m.create(indices))).rows()
+                    .toType(DataType.INT64, false).toLongArray();
+            float[] table = policy.table().losses();
+            long[] lowestIrreducible = java.util.stream.LongStream.range(0, 100).boxed()
+                    .sorted(java.util.Comparator.comparingDouble(row -> table[(int) indices[row.intValue()]]))
+                    .limit(50).mapToLong(Long::longValue).toArray();
+            assertThat(chosen).containsExactlyInAnyOrder(lowestIrreducible);
+            long mislabelled = java.util.Arrays.stream(chosen).filter(row -> indices[(int) row] % 5 == 0).count();
+            assertThat(mislabelled).as("mislabelled rows among 50 kept of 100 (20 of the 100 are)").isLessThan(5);
         }
     }
 
