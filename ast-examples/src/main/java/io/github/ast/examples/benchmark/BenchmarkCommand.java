@@ -193,9 +193,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             ArmRunner runner = new ArmRunner(setup, splits);
             boolean pending = false;
             for (int s = 0; s < seeds; s++) {
+                boolean seedPending = false;
                 for (Arm arm : chosen) {
-                    pending |= !log.has(arm.label(), firstSeed + s);
+                    seedPending |= !log.has(arm.label(), firstSeed + s);
                 }
+                if (seedPending) {
+                    log.requireOneProcessorModel(firstSeed + s, PROCESSOR_MODEL);
+                }
+                pending |= seedPending;
             }
             if (pending && jitWarmup > 0) {
                 ArmRunner warm = new ArmRunner(new ArmRunner.Setup(engine, model, batch, jitWarmup, jitWarmup,
@@ -320,8 +325,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("optimizer", "Adam (ResumableAdam, DJL's Adam bit for bit)");
         identity.put("astConfig", new java.util.TreeMap<>(setup.astConfig().toProperties()));
         // Timings are only comparable on one machine, library build and allocator setting: resuming with another
-        // processor model, core count, Java, library or allocator setting is refused; a processor of the same model
-        // with other vector extensions is recorded per run and named in the summary.
+        // core count, Java, library or allocator setting is refused. Another processor model may only time seeds
+        // without a finished run (RunLog.requireOneProcessorModel); each run records its processor, with its vector
+        // extensions, and the summary names the seeds timed on each.
         identity.put("provenance", Provenance.of(djlEngine));
         identity.put("machine", machine());
         Map<String, Object> header = new LinkedHashMap<>();
@@ -340,13 +346,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     /**
-     * What the timings depend on: processor, cores, Java, and the allocator settings in force. The processor's
-     * vector extensions are not part of it, so that configurations begun before they were recorded still resume;
-     * each run records them instead ({@link #PROCESSOR}) and the summary names the seeds timed on each.
+     * What the timings depend on: processor model (compared seed by seed on resume), cores, Java, and the allocator
+     * settings in force. The processor's vector extensions are not part of it, so that configurations begun before
+     * they were recorded still resume; each run records them instead ({@link #PROCESSOR}) and the summary names the
+     * seeds timed on each.
      */
     static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cpu", Machine.cpuInfo("model name").orElse("unknown"));
+        machine.put("cpu", PROCESSOR_MODEL);
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -358,6 +365,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return machine;
     }
 
+    /** The processor's model name, e.g. "AMD EPYC", read once. */
+    static final String PROCESSOR_MODEL = Machine.cpuInfo("model name").orElse("unknown processor");
+
     /** The processor's model name and widest vector extension, e.g. "AMD EPYC, avx512f", read once. */
     static final String PROCESSOR = processor();
 
@@ -365,7 +375,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         List<String> flags = List.of(Machine.cpuInfo("flags").orElse("").split(" "));
         String widest = Stream.of("avx512f", "avx2", "avx", "sse4_2").filter(flags::contains).findFirst()
                 .orElse("no AVX recorded");
-        return Machine.cpuInfo("model name").orElse("unknown processor") + ", " + widest;
+        return PROCESSOR_MODEL + ", " + widest;
     }
 
     /**

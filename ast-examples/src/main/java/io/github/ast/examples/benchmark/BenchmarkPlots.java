@@ -72,7 +72,8 @@ final class BenchmarkPlots {
             List<Double> low = new ArrayList<>();
             List<Double> high = new ArrayList<>();
             for (double t : times) {
-                double[] accuracy = runs.stream().mapToDouble(r -> r.accuracyAt(t)).toArray();
+                double[] accuracy = runs.stream().mapToDouble(r -> r.accuracyAt(Evaluation::testAccuracy, t))
+                        .toArray();
                 x.add(t);
                 median.add(Stats.median(accuracy));
                 low.add(java.util.Arrays.stream(accuracy).min().orElse(Double.NaN));

@@ -14,9 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * What people read from a benchmark's runs, all computed from the runs themselves: time to each target (median over
- * seeds, bootstrap 95% interval, censored runs counted), accuracy at several training times, each arm's paired
- * speed-up against the best random control and against full data, what each arm did with its budget, and who is
- * ahead at each target and time.
+ * seeds, bootstrap 95% interval, censored runs counted), test and validation accuracy at several training times,
+ * each arm's paired speed-up against the best random control and against full data, what each arm did with its
+ * budget, and who is ahead at each target and time.
  */
 final class BenchmarkSummary {
 
@@ -123,22 +123,43 @@ final class BenchmarkSummary {
             }
             md.append('\n');
         }
-        md.append("\n**Test accuracy at a training time**\n\n| arm |");
-        for (double b : budgets) {
-            md.append(' ').append(trim(b)).append(" s |");
-        }
-        md.append(" best validation acc. |\n|---|").append("---|".repeat(budgets.length + 1)).append('\n');
-        for (String arm : arms) {
-            md.append("| ").append(arm).append(" |");
-            for (double b : budgets) {
-                md.append(' ').append(accuracyCell(arm, r -> r.accuracyAt(b), b)).append(" |");
-            }
-            md.append(' ').append(accuracyCell(arm, r -> r.evaluations().stream()
-                    .mapToDouble(Evaluation::validationAccuracy).max().orElse(Double.NaN), -1)).append(" |\n");
-        }
+        md.append(accuracyTable("Test accuracy at a training time", "", Evaluation::testAccuracy, false));
+        md.append(accuracyTable("Validation accuracy at a training time", " (the split to choose settings on, so "
+                + "that the test split stays for the report; best: each run's best evaluation)",
+                Evaluation::validationAccuracy, true));
         md.append(ratioTable());
         md.append(costTable());
         md.append(leaders());
+        return md.toString();
+    }
+
+    /**
+     * Median accuracy on one split at each training time, and optionally of each run's best evaluation (not for the
+     * test split: the best of many test evaluations is picked on the test split).
+     *
+     * @param title the table's bold title
+     * @param note text after the title, or empty
+     * @param split which accuracy of an evaluation
+     * @param best whether to add the column of each run's best evaluation
+     */
+    private String accuracyTable(String title, String note, ToDoubleFunction<Evaluation> split, boolean best) {
+        StringBuilder md = new StringBuilder("\n**").append(title).append("**").append(note).append("\n\n| arm |");
+        for (double b : budgets) {
+            md.append(' ').append(trim(b)).append(" s |");
+        }
+        md.append(best ? " best |" : "").append("\n|---|").append("---|".repeat(budgets.length + (best ? 1 : 0)))
+                .append('\n');
+        for (String arm : arms) {
+            md.append("| ").append(arm).append(" |");
+            for (double b : budgets) {
+                md.append(' ').append(accuracyCell(arm, r -> r.accuracyAt(split, b), b)).append(" |");
+            }
+            if (best) {
+                md.append(' ').append(accuracyCell(arm, r -> r.evaluations().stream().mapToDouble(split).max()
+                        .orElse(Double.NaN), -1)).append(" |");
+            }
+            md.append('\n');
+        }
         return md.toString();
     }
 
@@ -254,13 +275,13 @@ final class BenchmarkSummary {
         }
         for (double b : budgets) {
             List<String> ranked = arms.stream().sorted(Comparator.comparingDouble(
-                    (String a) -> -Stats.median(metric(a, r -> r.accuracyAt(b))))).toList();
+                    (String a) -> -Stats.median(metric(a, testAccuracyAt(b))))).toList();
             String first = ranked.get(0);
             md.append(String.format(Locale.ROOT, "- at %s s: most accurate `%s` (%s)", trim(b), first,
-                    accuracyCell(first, r -> r.accuracyAt(b), b)));
+                    accuracyCell(first, testAccuracyAt(b), b)));
             if (ranked.size() > 1) {
                 String second = ranked.get(1);
-                double[] gains = pairedDifference(first, second, r -> r.accuracyAt(b));
+                double[] gains = pairedDifference(first, second, testAccuracyAt(b));
                 Stats.Interval interval = Stats.bootstrapMedian(gains, cellSeed(first + "-" + second, b));
                 boolean separated = interval.low() > 0 || interval.high() < 0;
                 md.append(String.format(Locale.ROOT, ", then `%s`; paired gain %+.2f points [%+.2f, %+.2f]%s", second,
@@ -280,6 +301,10 @@ final class BenchmarkSummary {
                     .ifPresent(c -> differences.add(metric.applyAsDouble(run) - metric.applyAsDouble(c)));
         }
         return differences.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static ToDoubleFunction<RunRecord> testAccuracyAt(double seconds) {
+        return r -> r.accuracyAt(Evaluation::testAccuracy, seconds);
     }
 
     private static double backpropPerSecond(RunRecord run) {
@@ -381,13 +406,17 @@ final class BenchmarkSummary {
                 toTarget.put(pct(t), cell);
             }
             Map<String, Object> atTime = new LinkedHashMap<>();
+            Map<String, Object> validationAtTime = new LinkedHashMap<>();
             for (double b : budgets) {
-                atTime.put(trim(b), medianCell("accuracy", metric(arm, r -> r.accuracyAt(b)), cellSeed(arm, b)));
+                atTime.put(trim(b), medianCell("accuracy", metric(arm, testAccuracyAt(b)), cellSeed(arm, b)));
+                validationAtTime.put(trim(b), medianCell("accuracy", metric(arm,
+                        r -> r.accuracyAt(Evaluation::validationAccuracy, b)), cellSeed(arm, b)));
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("seeds", runsOf(arm).stream().map(RunRecord::seed).toList());
             row.put("timeToTarget", toTarget);
             row.put("accuracyAt", atTime);
+            row.put("validationAccuracyAt", validationAtTime);
             perArm.put(arm, row);
         }
         return perArm;

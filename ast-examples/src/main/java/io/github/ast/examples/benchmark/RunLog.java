@@ -44,7 +44,8 @@ final class RunLog {
 
     /**
      * Opens the log in a directory: a new one, or with {@code resume} the existing one, whose setup must equal this
-     * one's (arms and seeds aside, so a benchmark can be extended).
+     * one's (arms and seeds aside, so a benchmark can be extended), except for the processor model: a benchmark may
+     * continue on another model, seed by seed ({@link #requireOneProcessorModel}).
      *
      * @param directory the output directory
      * @param setup what every run shares; its {@code identity} member is compared on resume
@@ -70,7 +71,7 @@ final class RunLog {
         RunLog existing = read(file, true);
         JsonElement had = existing.setup.get("identity");
         JsonElement now = wanted.get("identity");
-        if (!Objects.equals(had, now)) {
+        if (!Objects.equals(withoutProcessorModel(had), withoutProcessorModel(now))) {
             throw new IllegalArgumentException(file + " was written by another setup; it cannot be resumed with this "
                     + "one.\n  written: " + had + "\n  now:     " + now + "\nUse the same options, or another --out");
         }
@@ -114,6 +115,48 @@ final class RunLog {
         return new RunLog(file, setup, runs);
     }
 
+    private static JsonElement withoutProcessorModel(JsonElement identity) {
+        if (identity == null || !identity.isJsonObject()) {
+            return identity;
+        }
+        JsonObject copy = identity.getAsJsonObject().deepCopy();
+        if (copy.has("machine") && copy.get("machine").isJsonObject()) {
+            copy.getAsJsonObject("machine").remove("cpu");
+        }
+        return copy;
+    }
+
+    /**
+     * Refuses to time a seed on a processor model other than the one its finished runs were timed on: a paired ratio
+     * compares the arms of one seed, so they must share a machine. New seeds may run on any model.
+     *
+     * @param seed the seed about to run
+     * @param model the processor model here, as {@code machine.cpu} of the setup names it
+     * @throws IllegalArgumentException if a finished run of the seed was timed on another model
+     */
+    void requireOneProcessorModel(long seed, String model) {
+        List<RunRecord> elsewhere = runs.stream().filter(r -> r.seed() == seed)
+                .filter(r -> !processorModel(r).equals(model)).toList();
+        if (!elsewhere.isEmpty()) {
+            String models = String.join(" and ", elsewhere.stream().map(this::processorModel).distinct().toList());
+            throw new IllegalArgumentException(file + ": seed " + seed + " has " + elsewhere.size() + " run(s) timed "
+                    + "on " + models + "; its other arms can only be timed there, since a paired ratio compares the "
+                    + "arms of one seed (this processor: " + model + "). Finish it there, or run seeds without a "
+                    + "finished run here with --first-seed and --seeds");
+        }
+    }
+
+    /** The processor model a run was timed on: its record's, or for runs recorded before runs named it, the log's. */
+    private String processorModel(RunRecord run) {
+        if (run.processor() == null) {
+            JsonElement machine = setup.getAsJsonObject("identity").get("machine");
+            return machine != null && machine.getAsJsonObject().has("cpu")
+                    ? machine.getAsJsonObject().get("cpu").getAsString() : "a processor not recorded";
+        }
+        int extension = run.processor().lastIndexOf(", ");
+        return extension < 0 ? run.processor() : run.processor().substring(0, extension);
+    }
+
     /** {@return whether a run of this arm and seed finished} */
     boolean has(String arm, long seed) {
         return runs.stream().anyMatch(r -> r.arm().equals(arm) && r.seed() == seed);
@@ -135,12 +178,12 @@ final class RunLog {
         return List.copyOf(runs);
     }
 
-    /** {@return the setup line} */
     /** {@return the log's file} */
     Path file() {
         return file;
     }
 
+    /** {@return the setup line} */
     JsonObject setup() {
         return setup.deepCopy();
     }

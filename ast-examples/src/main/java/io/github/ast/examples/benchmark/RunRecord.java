@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One arm trained with one seed under the budget: everything the summary is computed from, one line of
@@ -64,16 +65,18 @@ public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int
     }
 
     /**
-     * Returns the test accuracy at a point of training time: that of the last evaluation scheduled at or before it.
+     * Returns an accuracy at a point of training time: that of the last evaluation scheduled at or before it.
      *
+     * @param split which accuracy: {@link Evaluation#testAccuracy} to report, {@link Evaluation#validationAccuracy}
+     *     to choose settings on
      * @param seconds training seconds, at most the budget
      * @return the accuracy, NaN if the run was not evaluated by then
      */
-    public double accuracyAt(double seconds) {
+    public double accuracyAt(ToDoubleFunction<Evaluation> split, double seconds) {
         double accuracy = Double.NaN;
         for (Evaluation e : evaluations) {
             if (e.scheduledSeconds() <= seconds + 1e-9) {
-                accuracy = e.testAccuracy();
+                accuracy = split.applyAsDouble(e);
             }
         }
         return accuracy;

@@ -67,6 +67,15 @@ class BenchmarkCommandTest {
         assertThat(run(out, "--seeds", "2")).isNotZero();
         assertThat(run(out, "--seeds", "2", "--resume", "--noise", "0.2")).isNotZero();
         assertThat(lines(out)).isEqualTo(second);
+
+        // A seed begun on another processor model is refused before anything trains; its runs stay as they were.
+        JsonObject elsewhere = JsonParser.parseString(second.get(1)).getAsJsonObject();
+        elsewhere.addProperty("seed", 44);
+        elsewhere.addProperty("processor", "Elsewhere, avx2");
+        Files.writeString(out.resolve(RunLog.FILE), elsewhere + "\n", java.nio.file.StandardOpenOption.APPEND);
+        List<String> third = lines(out);
+        assertThat(run(out, "--seeds", "3", "--resume")).isNotZero();
+        assertThat(lines(out)).isEqualTo(third);
     }
 
     @Test

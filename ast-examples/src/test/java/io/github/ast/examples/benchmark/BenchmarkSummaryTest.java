@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class BenchmarkSummaryTest {
 
-    /** A run that reaches accuracy {@code 0.9} at {@code seconds} (never, if infinite) and ends at 0.8 or 0.9. */
+    /**
+     * A run that reaches accuracy {@code 0.9} at {@code seconds} (never, if infinite) and ends with test accuracy 0.8
+     * or 0.9 and validation accuracy 0.85.
+     */
     private static RunRecord run(String arm, long seed, double seconds) {
         return run(arm, seed, seconds, "test cpu");
     }
@@ -20,7 +23,7 @@ class BenchmarkSummaryTest {
         if (reached) {
             evaluations.add(new Evaluation(seconds, seconds, 1, 10, 1280, 1280, 0, 0.9, 0.3, 0.9, 0.3));
         }
-        evaluations.add(new Evaluation(100, 100, 2, 20, 2560, 2560, 0, reached ? 0.9 : 0.8, 0.3, 0.9, 0.3));
+        evaluations.add(new Evaluation(100, 100, 2, 20, 2560, 2560, 0, reached ? 0.9 : 0.8, 0.3, 0.85, 0.3));
         return new RunRecord(arm, seed, evaluations, 2, 0, 0, 0, 100, List.of(), List.of(), processor);
     }
 
@@ -40,6 +43,17 @@ class BenchmarkSummaryTest {
         String markdown = summary.markdown();
         assertThat(markdown).contains("| seed | 3 | not reached in 2 of 3 |")
                 .contains("| full | 3 | 30 s [20, ∞] (not reached in 1 of 3) |");
+        // At 100 s test accuracy is 0.9 in the runs that reached 0.9 (seeds 1 and 2 of full, seed 1 of seed), 0.8 in
+        // the others, and validation accuracy 0.85 in every run; the best validation accuracy is 0.9 in the runs
+        // that reached 0.9. Only the validation table has a best column.
+        int test = markdown.indexOf("**Test accuracy at a training time**\n\n| arm | 50 s | 100 s |\n");
+        int validation = markdown.indexOf("**Validation accuracy at a training time** (the split to choose settings");
+        assertThat(test).isNotNegative();
+        assertThat(validation).isGreaterThan(test);
+        assertThat(markdown.substring(test, validation)).contains("| seed | 10.00% [10.00, 90.00] | 80.00% [80.00, "
+                + "90.00] |\n");
+        assertThat(markdown.substring(validation)).contains("| arm | 50 s | 100 s | best |")
+                .contains("| seed | 10.00% [10.00, 90.00] | 85.00% [85.00, 85.00] | 85.00% [85.00, 90.00] |");
     }
 
     @Test

@@ -50,6 +50,32 @@ class RunLogTest {
         assertThat(Files.readAllBytes(dir.resolve(RunLog.FILE))).isEqualTo(before);
     }
 
+    private static Map<String, Object> setupOn(String cpu, int cores) {
+        return Map.of("identity", Map.of("budgetSeconds", 60.0, "machine", Map.of("cpu", cpu, "cores", cores)));
+    }
+
+    private static RunRecord runOn(String processor, long seed) {
+        RunRecord r = run("full", seed);
+        return new RunRecord(r.arm(), seed, r.evaluations(), r.epochs(), 0, 0, 0, r.wallSeconds(), List.of(),
+                List.of(), processor);
+    }
+
+    @Test
+    void anotherProcessorModelResumesOnlyWithSeedsNotBegunElsewhere(@TempDir Path dir) throws IOException {
+        RunLog log = RunLog.open(dir, setupOn("Intel Xeon", 2), false);
+        log.append(runOn("Intel Xeon, avx512f", 42));
+        log.append(runOn(null, 43)); // recorded before runs named their processor: the log's model
+        RunLog elsewhere = RunLog.open(dir, setupOn("AMD EPYC", 2), true);
+        assertThatThrownBy(() -> elsewhere.requireOneProcessorModel(42, "AMD EPYC"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seed 42 has 1 run(s) timed on "
+                        + "Intel Xeon;").hasMessageContaining("--first-seed");
+        assertThatThrownBy(() -> elsewhere.requireOneProcessorModel(43, "AMD EPYC"))
+                .hasMessageContaining("seed 43 has 1 run(s) timed on Intel Xeon;");
+        elsewhere.requireOneProcessorModel(44, "AMD EPYC");
+        elsewhere.requireOneProcessorModel(42, "Intel Xeon");
+        assertThatThrownBy(() -> RunLog.open(dir, setupOn("AMD EPYC", 4), true)).hasMessageContaining("another setup");
+    }
+
     @Test
     void aPartialLastLineIsIgnoredWhenReadingAndCutOffWhenResuming(@TempDir Path dir) throws IOException {
         RunLog.open(dir, setup(1e-3f), false).append(run("full", 42));

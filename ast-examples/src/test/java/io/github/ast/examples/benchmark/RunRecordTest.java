@@ -36,10 +36,17 @@ class RunRecordTest {
     @Test
     void accuracyAtATimeIsTheLastEvaluationScheduledByThen() {
         RunRecord run = run(at(0, 0, 0.1), at(3, 3.1, 0.5), at(6, 6.2, 0.7), at(7.5, 7.6, 0.75));
-        assertThat(run.accuracyAt(2.9)).isEqualTo(0.1);
-        assertThat(run.accuracyAt(3)).isEqualTo(0.5);
-        assertThat(run.accuracyAt(7)).isEqualTo(0.7);
-        assertThat(run.accuracyAt(7.5)).isEqualTo(0.75);
-        assertThat(run(at(1, 1, 0.3)).accuracyAt(0.5)).isNaN();
+        assertThat(run.accuracyAt(Evaluation::testAccuracy, 2.9)).isEqualTo(0.1);
+        assertThat(run.accuracyAt(Evaluation::testAccuracy, 3)).isEqualTo(0.5);
+        assertThat(run.accuracyAt(Evaluation::testAccuracy, 7)).isEqualTo(0.7);
+        assertThat(run.accuracyAt(Evaluation::testAccuracy, 7.5)).isEqualTo(0.75);
+        assertThat(run(at(1, 1, 0.3)).accuracyAt(Evaluation::testAccuracy, 0.5)).isNaN();
+    }
+
+    @Test
+    void accuracyAtATimeReadsTheSplitAskedFor() {
+        RunRecord run = run(at(0, 0, 0.1), new Evaluation(3, 3.1, 1, 0, 0, 0, 1e-3, 0.5, 0.5, 0.6, 0.4));
+        assertThat(run.accuracyAt(Evaluation::testAccuracy, 3)).isEqualTo(0.5);
+        assertThat(run.accuracyAt(Evaluation::validationAccuracy, 3)).isEqualTo(0.6);
     }
 }
