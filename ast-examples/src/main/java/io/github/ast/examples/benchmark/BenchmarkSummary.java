@@ -152,7 +152,7 @@ final class BenchmarkSummary {
         for (String arm : arms) {
             md.append("| ").append(arm).append(" |");
             for (double b : budgets) {
-                md.append(' ').append(accuracyCell(arm, r -> r.accuracyAt(split, b), b)).append(" |");
+                md.append(' ').append(accuracyCell(arm, accuracyAt(split, b), b)).append(" |");
             }
             if (best) {
                 md.append(' ').append(accuracyCell(arm, r -> r.evaluations().stream().mapToDouble(split).max()
@@ -275,13 +275,13 @@ final class BenchmarkSummary {
         }
         for (double b : budgets) {
             List<String> ranked = arms.stream().sorted(Comparator.comparingDouble(
-                    (String a) -> -Stats.median(metric(a, testAccuracyAt(b))))).toList();
+                    (String a) -> -Stats.median(metric(a, accuracyAt(Evaluation::testAccuracy, b))))).toList();
             String first = ranked.get(0);
             md.append(String.format(Locale.ROOT, "- at %s s: most accurate `%s` (%s)", trim(b), first,
-                    accuracyCell(first, testAccuracyAt(b), b)));
+                    accuracyCell(first, accuracyAt(Evaluation::testAccuracy, b), b)));
             if (ranked.size() > 1) {
                 String second = ranked.get(1);
-                double[] gains = pairedDifference(first, second, testAccuracyAt(b));
+                double[] gains = pairedDifference(first, second, accuracyAt(Evaluation::testAccuracy, b));
                 Stats.Interval interval = Stats.bootstrapMedian(gains, cellSeed(first + "-" + second, b));
                 boolean separated = interval.low() > 0 || interval.high() < 0;
                 md.append(String.format(Locale.ROOT, ", then `%s`; paired gain %+.2f points [%+.2f, %+.2f]%s", second,
@@ -303,8 +303,8 @@ final class BenchmarkSummary {
         return differences.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static ToDoubleFunction<RunRecord> testAccuracyAt(double seconds) {
-        return r -> r.accuracyAt(Evaluation::testAccuracy, seconds);
+    private static ToDoubleFunction<RunRecord> accuracyAt(ToDoubleFunction<Evaluation> split, double seconds) {
+        return r -> r.accuracyAt(split, seconds);
     }
 
     private static double backpropPerSecond(RunRecord run) {
@@ -408,9 +408,10 @@ final class BenchmarkSummary {
             Map<String, Object> atTime = new LinkedHashMap<>();
             Map<String, Object> validationAtTime = new LinkedHashMap<>();
             for (double b : budgets) {
-                atTime.put(trim(b), medianCell("accuracy", metric(arm, testAccuracyAt(b)), cellSeed(arm, b)));
+                atTime.put(trim(b), medianCell("accuracy", metric(arm, accuracyAt(Evaluation::testAccuracy, b)),
+                        cellSeed(arm, b)));
                 validationAtTime.put(trim(b), medianCell("accuracy", metric(arm,
-                        r -> r.accuracyAt(Evaluation::validationAccuracy, b)), cellSeed(arm, b)));
+                        accuracyAt(Evaluation::validationAccuracy, b)), cellSeed(arm, b)));
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("seeds", runsOf(arm).stream().map(RunRecord::seed).toList());
