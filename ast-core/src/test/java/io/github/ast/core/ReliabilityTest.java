@@ -294,8 +294,18 @@ class ReliabilityTest {
             resumed = parameters(trainer);
             assertThat(epochsRun).as("6 batches of epoch 2, then epoch 3").hasSize(6 + 16).startsWith(2, 2, 2, 2, 2, 2, 3);
         }
-        assertThat(resumed).containsExactly(reference.parameters());
-        assertSameFigures(second, reference.report());
+        Run matched = reference;
+        if (!java.util.Arrays.equals(resumed, reference.parameters())) {
+            // CI saw this once (MXNet, score-every): the uninterrupted run, not the resumed one, ended elsewhere,
+            // while the resumed run equalled this machine's uninterrupted run bit for bit; 120 repeats here never
+            // differed. A second uninterrupted run tells a rare engine flake from a resume that is not exact.
+            System.err.printf("%s, %s: the resumed run differs from the uninterrupted one; running that again%n",
+                    engine, mode);
+            matched = uninterrupted(engine, config, 3);
+        }
+        assertThat(resumed).as("%s, %s: the resumed run's parameters", engine, mode)
+                .containsExactly(matched.parameters());
+        assertSameFigures(second, matched.report());
     }
 
     /**
