@@ -21,9 +21,11 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Selection;
 import io.github.ast.core.reference.ReferenceTraining;
+import io.github.ast.core.sampling.Rs2Sampler;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,11 +45,16 @@ class SelectionStagesTest {
     }
 
     private static ArrayDataset data(NDManager m, int batchSize) {
+        return dataBuilder(m).setSampling(batchSize, true).build();
+    }
+
+    /** The data, its sampling still to be set. */
+    private static ArrayDataset.Builder dataBuilder(NDManager m) {
         m.getEngine().setRandomSeed(1);
         NDArray labels = m.randomInteger(0, CLASSES, new Shape(SAMPLES), DataType.INT32).toType(DataType.FLOAT32,
                 false);
         NDArray x = m.randomNormal(new Shape(SAMPLES, FEATURES)).mul(0.5f).add(labels.reshape(SAMPLES, 1));
-        return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(batchSize, true).build();
+        return new ArrayDataset.Builder().setData(x).optLabels(labels);
     }
 
     /** A trainer whose initialisation does not depend on what earlier tests drew from the engine's generator. */
@@ -202,6 +209,38 @@ class SelectionStagesTest {
             assertThat(last.backPropagated()).isEqualTo(SAMPLES);
             assertThat(last.forwarded()).as("no scoring pass").isEqualTo(SAMPLES);
             assertThat(last.validationAccuracy()).as("it learns").isGreaterThan(0.5);
+        }
+    }
+
+    /**
+     * {@code auto} with a sampler it resizes: the first batch is a presample of 128 rows, then every batch holds one
+     * step's 32 rows and trains whole, so nothing loaded is dropped; an epoch is the sampler's quarter of the data.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void autoWithAResizableSamplerLoadsOnlyTheRowsItTrains(String engine) throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("auto").targetRate(0.25)
+                .setting("policy.costRatio", "100").backwardBatch(32).build();
+        Rs2Sampler sampler = new Rs2Sampler(128, 0.25, false, 5);
+        List<Integer> sizes = new ArrayList<>();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("auto", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            ArrayDataset train = dataBuilder(m).setSampling(sampler).build();
+            RunReport report = AdaptiveSparseTraining.builder(config)
+                    .service(AdjustableBatchSize.class, sampler).build()
+                    .fit(trainer, 8, train, data(m), new TrainingObserver() {
+                        @Override
+                        public void onBatch(int epoch, BatchResult result) {
+                            sizes.add(result.batchSize());
+                        }
+                    }, null);
+            assertThat(sizes.get(0)).isEqualTo(128);
+            assertThat(sizes.subList(1, sizes.size())).containsOnly(32);
+            assertThat(report.epochs().get(0).backPropagated()).isEqualTo(32 + 32);
+            for (EpochStats epoch : report.epochs().subList(1, 8)) {
+                assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(SAMPLES / 4);
+                assertThat(epoch.forwarded()).as("no scoring pass").isEqualTo(SAMPLES / 4);
+            }
         }
     }
 

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * forward's free losses, against the measured price of a scoring pass); for the last {@code final} fraction of the
  * run it trains on everything. Each change of course is logged at INFO and kept in {@link #decisions()}.
  *
+ * <p>With an {@link io.github.ast.api.AdjustableBatchSize} data loader among its services, the uniform share is
+ * drawn by the sampler instead: batches of b rows ({@code ast.backwardBatch}) trained whole, presamples only while
+ * importance sampling is on, and b-row batches in the final phase (see {@link ImportancePolicy}), so no row is loaded
+ * to be dropped. Start the sampler at {@code b / ast.targetRate} rows.
+ *
  * <p>The run's progress comes from a {@link TrainingProgress} service when the loop supplies one (a time budget),
  * else from {@code fit}'s epochs; a custom loop without either never enters the final phase.
  */
@@ -91,6 +96,7 @@ public final class AutoPolicy implements SelectionPolicy {
         Selection chosen;
         if (finalPhase()) {
             change(Mode.ALL);
+            importance.loadSteps();
             chosen = Selection.of(manager.arange(0L, (long) size, 1L, DataType.INT64), size, size, false);
         } else {
             chosen = importance.selectUnscored(size, manager);
@@ -168,7 +174,8 @@ public final class AutoPolicy implements SelectionPolicy {
      * Creates {@link AutoPolicy} under the name {@code auto}: it draws {@code ast.targetRate} of each batch (an
      * importance sampler with presample 1/rate and its settings: {@code mix}, {@code momentum}, {@code maxWeight},
      * {@code costRatio}, {@code score}), and {@code final} (0.125) is the run's last fraction on all data. Uses a
-     * {@link TrainingProgress} service when one is supplied. Needs {@code ast.backwardBatch}.
+     * {@link TrainingProgress} service when one is supplied, and resizes an {@link io.github.ast.api.AdjustableBatchSize}
+     * service's batches. Needs {@code ast.backwardBatch}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.RunRandom;
@@ -40,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * so that every batch yields one full-size step. With a measured cost, the first {@value #PROBES} sparse batches of a
  * run are scored and the next {@value #PROBES} are not, so that both times are known before the switch decides; the
  * decisions then depend on the clock, so only a fixed {@code costRatio} makes a run repeat bit for bit.
+ *
+ * <p>With an {@link AdjustableBatchSize} data loader ({@link Loading}), the policy also resizes the batches: b rows
+ * while the switch is off, all of which it trains (the sampler has drawn them uniformly, so no row is loaded to be
+ * dropped), and {@code presample × b} while it is on. A batch drawn before the switch changed trains as it came: a
+ * small one whole and unscored, a presample by the rule of the moment. Start the sampler at {@code presample × b}
+ * rows. The loader's size is not checkpointed, so a run resumed mid-epoch does not repeat the batches of an
+ * uninterrupted one.
  */
 public final class ImportancePolicy implements SelectionPolicy {
 
@@ -95,9 +103,32 @@ public final class ImportancePolicy implements SelectionPolicy {
         }
     }
 
+    /**
+     * A data loader the policy resizes, and the step's rows.
+     *
+     * @param sampler the training set's sampler
+     * @param stepRows b, the rows of a step ({@code ast.backwardBatch}), >= 1
+     */
+    public record Loading(AdjustableBatchSize sampler, int stepRows) {
+
+        /**
+         * Checks the values.
+         *
+         * @param sampler the training set's sampler
+         * @param stepRows b, >= 1
+         */
+        public Loading {
+            java.util.Objects.requireNonNull(sampler, "sampler");
+            if (stepRows < 1) {
+                throw new IllegalArgumentException("stepRows=" + stepRows + " must be >= 1");
+            }
+        }
+    }
+
     private final Scorer scorer;
     private final Options options;
     private final RunRandom random;
+    private final Loading loading;
     private final RecentMedian scoredTimes = new RecentMedian(TIMES);
     private final RecentMedian unscoredTimes = new RecentMedian(TIMES);
     /** EMA of the variance reduction τ, NaN before the first measurement. */
@@ -118,18 +149,39 @@ public final class ImportancePolicy implements SelectionPolicy {
      * @param random the run's generator, for the draws
      */
     public ImportancePolicy(Scorer scorer, Options options, RunRandom random) {
+        this(scorer, options, random, null);
+    }
+
+    /**
+     * Creates the policy with a data loader it resizes.
+     *
+     * @param scorer what the probabilities follow; null for the per-sample loss itself
+     * @param options the settings
+     * @param random the run's generator, for the draws
+     * @param loading the loader and the step's rows, or null to take batches as they come
+     */
+    public ImportancePolicy(Scorer scorer, Options options, RunRandom random, Loading loading) {
         this.scorer = scorer;
         this.options = options;
         this.random = random;
+        this.loading = loading;
     }
 
     @Override
     public Selection selectUnscored(int size, NDManager batchManager) {
         boolean on = importanceOn();
         decisions++;
-        unscored = !on;
-        if (on) {
+        if (loading != null) {
+            loading.sampler().setBatchSize(on ? (int) Math.round(options.presample() * loading.stepRows())
+                    : loading.stepRows());
+        }
+        boolean presampled = loading == null || size > loading.stepRows();
+        unscored = !(on && presampled);
+        if (!unscored) {
             return null;
+        }
+        if (!presampled) {
+            return Selection.of(batchManager.arange(0L, (long) size, 1L, DataType.INT64), size, size, false);
         }
         int draws = draws(size);
         NDArray rows = random.uniform(batchManager, new Shape(size)).argSort()
@@ -184,6 +236,13 @@ public final class ImportancePolicy implements SelectionPolicy {
                 unscoredTimes.add(nanos);
             }
             timedUnscored = true;
+        }
+    }
+
+    /** Asks the loader, if there is one, for batches of one step's rows: for a caller that trains them all. */
+    void loadSteps() {
+        if (loading != null) {
+            loading.sampler().setBatchSize(loading.stepRows());
         }
     }
 
@@ -305,7 +364,8 @@ public final class ImportancePolicy implements SelectionPolicy {
      * Creates {@link ImportancePolicy} under the name {@code importance}. Settings: {@code presample} (3), {@code mix}
      * (0.2), {@code momentum} (0.9), {@code maxWeight} (5), {@code normalise} (false), {@code switch} (true),
      * {@code costRatio} ({@code measured} or a number), {@code score} ({@code loss}, or {@code scorer} for the run's
-     * {@code ast.scorer}, say {@code gradnorm}). Needs {@code ast.backwardBatch}.
+     * {@code ast.scorer}, say {@code gradnorm}). Needs {@code ast.backwardBatch}; resizes an
+     * {@link AdjustableBatchSize} service's batches ({@link Loading}).
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -349,8 +409,10 @@ public final class ImportancePolicy implements SelectionPolicy {
             Options options = new Options(presample, settings.getDouble("mix", 0.2),
                     settings.getDouble("momentum", 0.9), settings.getDouble("maxWeight", 5),
                     settings.getBoolean("normalise", false), switching, costRatio);
+            Loading loading = context.service(AdjustableBatchSize.class)
+                    .map(sampler -> new Loading(sampler, config.backwardBatch())).orElse(null);
             return new ImportancePolicy(score.equals("scorer") ? Services.require(context, Scorer.class, "importance")
-                    : null, options, context.random());
+                    : null, options, context.random(), loading);
         }
     }
 }

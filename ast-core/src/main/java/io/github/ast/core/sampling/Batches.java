@@ -1,8 +1,9 @@
 package io.github.ast.core.sampling;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.IntSupplier;
 
 /** Cuts one epoch's indices into consecutive batches, the last one possibly smaller, for the samplers here. */
 final class Batches {
@@ -18,13 +19,36 @@ final class Batches {
      * @return the batches, views of {@code epoch}
      */
     static Iterator<List<Long>> of(List<Long> epoch, int batchSize, boolean dropLast) {
-        List<List<Long>> batches = new ArrayList<>();
-        for (int from = 0; from < epoch.size(); from += batchSize) {
-            int to = Math.min(epoch.size(), from + batchSize);
-            if (to - from == batchSize || !dropLast) {
-                batches.add(epoch.subList(from, to));
+        return of(epoch, () -> batchSize, dropLast);
+    }
+
+    /**
+     * Returns the batches of an epoch, each as long as {@code batchSize} says when it is drawn.
+     *
+     * @param epoch the epoch's indices, in order
+     * @param batchSize rows per batch, read as each batch is drawn, >= 1
+     * @param dropLast whether a smaller last batch is dropped
+     * @return the batches, views of {@code epoch}
+     */
+    static Iterator<List<Long>> of(List<Long> epoch, IntSupplier batchSize, boolean dropLast) {
+        return new Iterator<>() {
+            private int from;
+
+            @Override
+            public boolean hasNext() {
+                return from < epoch.size() && (!dropLast || epoch.size() - from >= batchSize.getAsInt());
             }
-        }
-        return batches.iterator();
+
+            @Override
+            public List<Long> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int to = Math.min(epoch.size(), from + batchSize.getAsInt());
+                List<Long> batch = epoch.subList(from, to);
+                from = to;
+                return batch;
+            }
+        };
     }
 }

@@ -2,6 +2,7 @@ package io.github.ast.core.sampling;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import io.github.ast.api.AdjustableBatchSize;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,10 +16,13 @@ import java.util.Random;
  * <p>The random baseline every selection method must beat at equal time: it costs nothing to decide. Its shuffles
  * come from its own seeded generator, not the engine's, so two runs with the same seed see the same batches whatever
  * else draws random numbers; each call of {@link #sample} is one epoch and continues the walk.
+ *
+ * <p>A selection policy may resize the batches as it goes ({@link AdjustableBatchSize}): each batch takes the size
+ * asked for last when it is drawn.
  */
-public final class Rs2Sampler implements Sampler {
+public final class Rs2Sampler implements Sampler, AdjustableBatchSize {
 
-    private final int batchSize;
+    private volatile int batchSize;
     private final double fraction;
     private final boolean dropLast;
     private final Random random;
@@ -52,6 +56,14 @@ public final class Rs2Sampler implements Sampler {
         return batchSize;
     }
 
+    @Override
+    public void setBatchSize(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("batch size " + rows + " must be >= 1");
+        }
+        batchSize = rows;
+    }
+
     /**
      * Returns how many samples an epoch over a dataset of {@code size} draws.
      *
@@ -77,7 +89,7 @@ public final class Rs2Sampler implements Sampler {
             }
             epoch.add(permutation[position++]);
         }
-        return Batches.of(epoch, batchSize, dropLast);
+        return Batches.of(epoch, () -> batchSize, dropLast);
     }
 
     /**

@@ -138,4 +138,24 @@ class Rs2SamplerTest {
                 .hasMessageContaining("(0, 1]");
         assertThatThrownBy(() -> new Rs2Sampler(8, 1.5, false, 1)).hasMessageContaining("1.5");
     }
+
+    /**
+     * A size set while an epoch is drawn applies from the next batch on, and the epoch still holds every index it
+     * would have held; a size below 1 is refused and changes nothing.
+     */
+    @Test
+    void aBatchSizeSetMidEpochAppliesFromTheNextBatch() {
+        List<Long> fixed = flat(epoch(new Rs2Sampler(30, 0.5, false, 3)));
+        Rs2Sampler sampler = new Rs2Sampler(30, 0.5, false, 3);
+        Iterator<List<Long>> batches = sampler.sample(dataset);
+        List<List<Long>> drawn = new ArrayList<>();
+        drawn.add(List.copyOf(batches.next()));
+        sampler.setBatchSize(7);
+        assertThatThrownBy(() -> sampler.setBatchSize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batch size 0 must be >= 1");
+        batches.forEachRemaining(b -> drawn.add(List.copyOf(b)));
+        assertThat(drawn).extracting(List::size).containsExactly(30, 7, 7, 6);
+        assertThat(sampler.getBatchSize()).isEqualTo(7);
+        assertThat(flat(drawn)).isEqualTo(fixed);
+    }
 }

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
  * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
  * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code rho-loss@8},
- * {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code seed-every@4}, {@code seed-down@2}.
+ * {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code auto-rs2@0.3}, {@code seed-every@4},
+ * {@code seed-down@2}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
  * benchmark's batch size, so that they train full-size steps.
@@ -26,10 +27,11 @@ import java.util.function.UnaryOperator;
  * @param randomScores for {@link Kind#INFOBATCH}: the ablation, recording uniform random numbers instead of losses
  * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
  * @param presample batches are this many times the benchmark's batch size, 1 except for importance sampling, which
- *     draws one benchmark batch from each presampled one
+ *     draws one benchmark batch from each presampled one (for a resizable sampler: its first batches)
+ * @param resizable whether AST may resize the sampler's batches ({@code AdjustableBatchSize}): {@code auto-rs2}
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfig.Builder> configure, int presample) {
+        UnaryOperator<AstConfig.Builder> configure, double presample, boolean resizable) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -118,6 +120,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
      * @param randomScores see the record
      * @param configure see the record
      * @param presample see the record
+     * @param resizable see the record
      */
     public Arm {
         if (!(rate > 0 && rate <= 1)) {
@@ -139,7 +142,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     public static Arm parse(String text, double baseRate) {
         String label = text.trim().toLowerCase(Locale.ROOT);
         if (label.equals("full")) {
-            return new Arm(label, Kind.FULL, 1, false, null, 1);
+            return new Arm(label, Kind.FULL, 1, false, null, 1, false);
         }
         int at = label.indexOf('@');
         if (at > 0) {
@@ -147,8 +150,8 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             if (prefix.equals("sb")) {
                 return selectiveBackprop(text, label.substring(at + 1));
             }
-            if (prefix.equals("auto")) {
-                return auto(text, label.substring(at + 1));
+            if (prefix.equals("auto") || prefix.equals("auto-rs2")) {
+                return auto(text, prefix, label.substring(at + 1));
             }
             if (prefix.equals("rho-loss")) {
                 return rhoLoss(text, label.substring(at + 1), baseRate);
@@ -179,7 +182,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate + " must be in "
                             + "(0, 1)");
                 }
-                return new Arm(label, kind, rate, randomScores, null, 1);
+                return new Arm(label, kind, rate, randomScores, null, 1, false);
             }
         }
         AstArm ast = AST_ARMS.get(label);
@@ -187,7 +190,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ", known()));
         }
         double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
-        return new Arm(label, Kind.AST, rate, false, ast.configure(), ast.presample());
+        return new Arm(label, Kind.AST, rate, false, ast.configure(), ast.presample(), false);
     }
 
     /** The value after {@code prefix@} of a label: a number, optionally followed by {@code :random}. */
@@ -215,11 +218,15 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "': beta " + beta.value() + " must be finite and > 0");
         }
         return new Arm(beta.label("sb"), Kind.AST, 1 / (beta.value() + 1), false,
-                selectiveBackprop(beta.value(), beta.randomScores()), 1);
+                selectiveBackprop(beta.value(), beta.randomScores()), 1, false);
     }
 
-    private static Arm auto(String text, String value) {
-        Parameter rate = Parameter.parse(text, value, "auto@0.3");
+    /**
+     * {@code auto@r} draws its uniform share from each loaded batch; {@code auto-rs2@r} resizes the sampler so that
+     * it draws it, RS2-style, and loads presamples of b / r rows only while importance sampling is on.
+     */
+    private static Arm auto(String text, String prefix, String value) {
+        Parameter rate = Parameter.parse(text, value, prefix + "@0.3");
         if (!(rate.value() > 0 && rate.value() < 1)) {
             throw new IllegalArgumentException("arm '" + text + "': rate " + rate.value() + " must be in (0, 1)");
         }
@@ -227,7 +234,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         UnaryOperator<AstConfig.Builder> configure = b -> b.policy("auto").targetRate(rate.value())
                 .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
                 .backwardBatch(1);
-        return new Arm(rate.label("auto"), Kind.AST, rate.value(), false, configure, 1);
+        boolean resizable = prefix.equals("auto-rs2");
+        return new Arm(rate.label(prefix), Kind.AST, rate.value(), false, configure,
+                resizable ? 1 / rate.value() : 1, resizable);
     }
 
     /** RHO-LOSS whose reference models train {@code e} epochs each instead of 2 ({@code rho-loss@e}). */
@@ -240,7 +249,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         }
         UnaryOperator<AstConfig.Builder> configure = b -> rhoLoss(epochs.randomScores()).apply(b)
                 .setting("policy.referenceEpochs", Integer.toString((int) count));
-        return new Arm(epochs.label("rho-loss"), Kind.AST, baseRate, false, configure, 1);
+        return new Arm(epochs.label("rho-loss"), Kind.AST, baseRate, false, configure, 1, false);
     }
 
     /**
@@ -260,7 +269,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         }
         boolean every = prefix.equals("seed-every");
         ScoringPass pass = every ? new ScoringPass(factor, 1) : new ScoringPass(1, factor);
-        return new Arm(prefix + "@" + factor, Kind.AST, baseRate, false, b -> b.scoring(pass), 1);
+        return new Arm(prefix + "@" + factor, Kind.AST, baseRate, false, b -> b.scoring(pass), 1, false);
     }
 
     /**
@@ -269,7 +278,8 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
      */
     public static List<String> known() {
         List<String> labels = new java.util.ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "rho-loss@e",
+                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "auto-rs2@r",
+                "auto-rs2@r:random", "rho-loss@e",
                 "rho-loss@e:random", "seed-every@k", "seed-down@k"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
@@ -295,6 +305,11 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     + "every batch in full-size steps, importance sampling by %s only while its measured pay-off test "
                     + "holds, all data for the last 12.5%% of the budget", 100 * rate,
                     label.endsWith(":random") ? "random scores (the ablation)" : "loss")
+                    : label.startsWith("auto-rs2@") ? String.format(Locale.ROOT, "auto with the sampler resized: "
+                    + "full-size batches trained whole while uniform (RS2-style, nothing loaded is dropped), "
+                    + "presamples of %.1f batches only while importance sampling by %s is on, all data for the last "
+                    + "12.5%% of the budget", 1 / rate, label.endsWith(":random") ? "random scores (the ablation)"
+                    : "loss")
                     : label.startsWith("seed-every@") ? "the published system with a scoring forward on one batch in "
                     + label.substring(label.indexOf('@') + 1) + " (ast.scoreEvery), each sample's last recorded loss "
                     + "in between"

@@ -14,6 +14,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
+import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.PreparationWork;
 import io.github.ast.api.TrainingProgress;
@@ -129,13 +130,14 @@ final class ArmRunner {
                                 started -> clock.seconds() / setup.budgetSeconds(), orderSeed)
                         : null;
                 // Importance sampling draws one batch from each presample of arm.presample() batches.
-                int loaded = setup.batchSize() * arm.presample();
+                int loaded = (int) Math.round(setup.batchSize() * arm.presample());
+                Rs2Sampler rs2 = new Rs2Sampler(loaded, arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed);
                 ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
                         .optLabels(training.split().labels())
-                        .setSampling(infoBatch != null ? infoBatch : new Rs2Sampler(loaded,
-                                arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed))
+                        .setSampling(infoBatch != null ? infoBatch : rs2)
                         .build();
-                return train(arm, seed, trainer, train, infoBatch, clock, rate, training.flipped(), wallStart);
+                Step step = stepFor(arm, seed, infoBatch, clock, arm.resizable() ? rs2 : null);
+                return train(arm, seed, trainer, train, step, clock, rate, training.flipped(), wallStart);
             }
         } finally {
             if (training.split() != data.train()) {
@@ -144,10 +146,8 @@ final class ArmRunner {
         }
     }
 
-    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, InfoBatchSampler infoBatch,
-            TrainingClock clock, BudgetTracker rate, int flipped, long wallStart)
-            throws IOException, TranslateException {
-        Step step = stepFor(arm, seed, infoBatch, clock);
+    private RunRecord train(Arm arm, long seed, Trainer trainer, Dataset train, Step step, TrainingClock clock,
+            BudgetTracker rate, int flipped, long wallStart) throws IOException, TranslateException {
         List<Evaluation> evaluations = new ArrayList<>();
         List<Float> gateRates = new ArrayList<>();
         List<Float> thresholds = new ArrayList<>();
@@ -214,7 +214,9 @@ final class ArmRunner {
                 (System.nanoTime() - wallStart) / 1e9, gateRates, thresholds, BenchmarkCommand.PROCESSOR);
     }
 
-    private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock) {
+    /** How an arm trains a batch; {@code resizable} is the sampler AST may resize, or null. */
+    private Step stepFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock,
+            AdjustableBatchSize resizable) {
         return switch (arm.kind()) {
             case INFOBATCH -> {
                 PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
@@ -257,11 +259,15 @@ final class ArmRunner {
                 // RHO-LOSS's reference: the arm's own network, 2 epochs (or the arm's ast.policy.referenceEpochs) on
                 // each of two disjoint 10% of the data.
                 // auto's progress: the share of the budget trained.
-                AdaptiveSparseTrainer ast = AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class,
-                        ReferenceTraining.builder(() -> Models.byName(setup.model(), FashionMnist.CLASSES),
-                                new Shape(1, 1, 28, 28)).seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
-                        .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()))
-                        .build();
+                AdaptiveSparseTraining.Builder wiring = AdaptiveSparseTraining.builder(config)
+                        .service(ReferenceTraining.class, ReferenceTraining.builder(() -> Models.byName(setup.model(),
+                                FashionMnist.CLASSES), new Shape(1, 1, 28, 28))
+                                .seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
+                        .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()));
+                if (resizable != null) {
+                    wiring.service(AdjustableBatchSize.class, resizable);
+                }
+                AdaptiveSparseTrainer ast = wiring.build();
                 yield new Step() {
                     @Override
                     public Counts train(Trainer trainer, Batch batch) {

@@ -77,7 +77,8 @@ class ArmTest {
     @Test
     void importanceArmsLoadPresamplesOfThreeBatchesAndPool() {
         List<Arm> arms = BenchmarkCommand.parseArms(List.of("importance", "importance:random", "seed"), 0.1);
-        assertThat(arms).extracting(Arm::presample).containsExactly(3, 3, 1);
+        assertThat(arms).extracting(Arm::presample).containsExactly(3.0, 3.0, 1.0);
+        assertThat(arms).extracting(Arm::resizable).containsOnly(false);
         AstConfig importance = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
         assertThat(importance.policy()).isEqualTo("importance");
         assertThat(importance.policySettings()).containsEntry("presample", "3").containsEntry("score", "loss");
@@ -106,6 +107,22 @@ class ArmTest {
         assertThat(arms.get(3).configure().apply(AstConfig.defaults().toBuilder()).build().policySettings())
                 .containsEntry("randomScores", "true");
         assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
+    }
+
+    /** {@code auto-rs2@r}: auto's configuration, a sampler AST resizes, starting at presamples of b / r rows. */
+    @Test
+    void autoRs2ArmsResizeTheSamplerFromPresamplesOfOneOverTheRate() {
+        List<Arm> arms = BenchmarkCommand.parseArms(List.of("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25"),
+                0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25");
+        assertThat(arms).extracting(Arm::resizable).containsExactly(true, true, false);
+        assertThat(arms).extracting(Arm::presample).containsExactly(4.0, 4.0, 1.0);
+        assertThat(arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build())
+                .isEqualTo(arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build());
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().scorer())
+                .isEqualTo("random");
+        assertThat(arms.get(0).description()).contains("sampler resized").contains("4.0 batches");
+        assertThatThrownBy(() -> Arm.parse("auto-rs2@0", 0.1)).hasMessageContaining("rate 0.0 must be in (0, 1)");
     }
 
     /** {@code rho-loss@e}: the reference's epochs reach the policy's settings; the ablation keeps them. */
