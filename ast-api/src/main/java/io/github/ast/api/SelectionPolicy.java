@@ -75,6 +75,17 @@ public interface SelectionPolicy {
     }
 
     /**
+     * Returns whether the policy resizes the data loader's batches as it goes ({@link AdjustableBatchSize}). A
+     * checkpoint records its position in an epoch as a number of batches, which cannot be replayed when their sizes
+     * vary, so the trainer refuses checkpoints for such a policy.
+     *
+     * @return true if it resizes batches; false (the default) otherwise
+     */
+    default boolean resizesBatches() {
+        return false;
+    }
+
+    /**
      * Tells the policy how long the previous batch of this epoch took, from its start to this batch's start, as
      * measured by the trainer's clock: everything it made the engine do, asynchronous work included, and the data
      * loading in between. Policies that weigh a scoring pass's cost against its benefit compare batches with and

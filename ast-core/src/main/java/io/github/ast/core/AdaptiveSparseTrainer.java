@@ -190,8 +190,8 @@ public final class AdaptiveSparseTrainer {
      * @throws ConfigurationException if the checkpoint was written with another configuration, engine, training set
      *     size or batch size, for more epochs than asked for (or for another number while a schedule depends on it),
      *     if the model does not hold its parameters on an engine where the trainer keeps its own copy (MXNet), if the
-     *     directory holds checkpoints and resume is off, or if the batch cadence is not a multiple of
-     *     {@code ast.reseedEvery}
+     *     directory holds checkpoints and resume is off, if the batch cadence is not a multiple of
+     *     {@code ast.reseedEvery}, or if the policy resizes the batches ({@link SelectionPolicy#resizesBatches})
      * @throws IllegalArgumentException if the checkpoint's optimiser state does not fit the optimiser or the model
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
@@ -200,7 +200,7 @@ public final class AdaptiveSparseTrainer {
             throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
         }
         Engine engine = trainer.getManager().getEngine();
-        Validation.requireFittable(config, gate, engine, checkpointing);
+        Validation.requireFittable(config, gate, policy, engine, checkpointing);
         if (trainingSet instanceof RandomAccessDataset r && r.size() == 0) {
             throw new ConfigurationException("the training set is empty (a RandomAccessDataset of size 0): there is "
                     + "nothing to train");

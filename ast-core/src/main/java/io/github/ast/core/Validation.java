@@ -15,6 +15,7 @@ import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
+import io.github.ast.api.SelectionPolicy;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ final class Validation {
      * Checks what a run needs before it starts: the configured engine is the trainer's, a target schedule has a
      * threshold to move, and batch checkpoints fall on the reseeding grid.
      */
-    static void requireFittable(AstConfig config, Gate gate, Engine engine, Checkpointing checkpointing) {
+    static void requireFittable(AstConfig config, Gate gate, SelectionPolicy policy, Engine engine,
+            Checkpointing checkpointing) {
         if (!config.engine().isEmpty() && !config.engine().equalsIgnoreCase(engine.getEngineName())) {
             throw new ConfigurationException("ast.engine=" + config.engine() + " but the trainer's model runs on "
                     + engine.getEngineName() + "; create the model with Model.newInstance(name, \"" + config.engine()
@@ -44,6 +46,11 @@ final class Validation {
                     + "at multiples of it, so a resume from such a checkpoint could not continue as the uninterrupted "
                     + "run does; checkpoint every multiple of " + config.reseedEvery() + " batches, or set "
                     + "ast.reseedEvery to a divisor of " + checkpointing.everyBatches());
+        }
+        if (checkpointing != null && policy.resizesBatches()) {
+            throw new ConfigurationException("ast.policy=" + config.policy() + " resizes the training set's batches "
+                    + "(an AdjustableBatchSize service was supplied), and a checkpoint's position in an epoch counts "
+                    + "batches of one size: fit without checkpointing, or without the AdjustableBatchSize service");
         }
     }
 

@@ -213,33 +213,54 @@ class SelectionStagesTest {
     }
 
     /**
-     * {@code auto} with a sampler it resizes: the first batch is a presample of 128 rows, then every batch holds one
-     * step's 32 rows and trains whole, so nothing loaded is dropped; an epoch is the sampler's quarter of the data.
+     * {@code auto} with a sampler it resizes, an epoch being the sampler's quarter of the data (160 rows). With
+     * scoring priced out of reach (cost ratio 100) the switch stays off: the first batch is a presample of 128 rows
+     * (its 32 drawn), then every batch holds one step's 32 rows and trains whole, with no scoring pass. With scoring
+     * free (0) the switch turns on after the first batch: each epoch is a scored presample of 128 rows (32 drawn) and
+     * a 32-row remainder trained whole, until the final epoch trains every row it loads. Checkpoints are refused.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"PyTorch", "MXNet"})
-    void autoWithAResizableSamplerLoadsOnlyTheRowsItTrains(String engine) throws Exception {
+    @CsvSource({"PyTorch, 100", "MXNet, 100", "PyTorch, 0", "MXNet, 0"})
+    void autoWithAResizableSamplerLoadsStepsWhileUniformAndPresamplesWhileOn(String engine, int costRatio,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("auto").targetRate(0.25)
-                .setting("policy.costRatio", "100").backwardBatch(32).build();
+                .setting("policy.costRatio", Integer.toString(costRatio)).backwardBatch(32).build();
         Rs2Sampler sampler = new Rs2Sampler(128, 0.25, false, 5);
         List<Integer> sizes = new ArrayList<>();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("auto", Device.cpu(), engine); Trainer trainer = trainer(model)) {
             ArrayDataset train = dataBuilder(m).setSampling(sampler).build();
-            RunReport report = AdaptiveSparseTraining.builder(config)
-                    .service(AdjustableBatchSize.class, sampler).build()
-                    .fit(trainer, 8, train, data(m), new TrainingObserver() {
-                        @Override
-                        public void onBatch(int epoch, BatchResult result) {
-                            sizes.add(result.batchSize());
-                        }
-                    }, null);
-            assertThat(sizes.get(0)).isEqualTo(128);
-            assertThat(sizes.subList(1, sizes.size())).containsOnly(32);
-            assertThat(report.epochs().get(0).backPropagated()).isEqualTo(32 + 32);
-            for (EpochStats epoch : report.epochs().subList(1, 8)) {
-                assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(SAMPLES / 4);
-                assertThat(epoch.forwarded()).as("no scoring pass").isEqualTo(SAMPLES / 4);
+            AdaptiveSparseTrainer ast = AdaptiveSparseTraining.builder(config)
+                    .service(AdjustableBatchSize.class, sampler).build();
+            assertThatThrownBy(() -> ast.fit(trainer, 8, train, data(m), TrainingObserver.NONE,
+                    Checkpointing.everyEpoch(dir)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("ast.policy=auto resizes the training set's batches");
+            RunReport report = ast.fit(trainer, 8, train, data(m), new TrainingObserver() {
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    sizes.add(result.batchSize());
+                }
+            }, null);
+            if (costRatio == 100) {
+                assertThat(sizes.get(0)).isEqualTo(128);
+                assertThat(sizes.subList(1, sizes.size())).containsOnly(32);
+                assertThat(report.epochs().get(0).backPropagated()).isEqualTo(32 + 32);
+                for (EpochStats epoch : report.epochs().subList(1, 8)) {
+                    assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(SAMPLES / 4);
+                    assertThat(epoch.forwarded()).as("no scoring pass").isEqualTo(SAMPLES / 4);
+                }
+            } else {
+                assertThat(sizes).hasSize(16);
+                for (int b = 0; b < 16; b++) {
+                    assertThat(sizes.get(b)).as("batch %d", b).isEqualTo(b % 2 == 0 ? 128 : 32);
+                }
+                for (EpochStats epoch : report.epochs().subList(0, 7)) {
+                    assertThat(epoch.backPropagated()).as("epoch %d", epoch.epoch()).isEqualTo(32 + 32);
+                }
+                assertThat(report.epochs().subList(1, 7)).allSatisfy(epoch -> assertThat(epoch.forwarded())
+                        .as("a scoring pass over the presample").isEqualTo(128 + 32 + 32));
+                assertThat(report.last().backPropagated()).isEqualTo(SAMPLES / 4);
             }
         }
     }

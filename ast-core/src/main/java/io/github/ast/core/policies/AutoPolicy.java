@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.Selection;
@@ -27,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * forward's free losses, against the measured price of a scoring pass); for the last {@code final} fraction of the
  * run it trains on everything. Each change of course is logged at INFO and kept in {@link #decisions()}.
  *
- * <p>With an {@link io.github.ast.api.AdjustableBatchSize} data loader among its services, the uniform share is
- * drawn by the sampler instead: batches of b rows ({@code ast.backwardBatch}) trained whole, presamples only while
- * importance sampling is on, and b-row batches in the final phase (see {@link ImportancePolicy}), so no row is loaded
- * to be dropped. Start the sampler at {@code b / ast.targetRate} rows.
+ * <p>With an {@link AdjustableBatchSize} data loader among its services, the uniform share is drawn by the sampler
+ * instead: batches of b rows ({@code ast.backwardBatch}) trained whole, presamples only while importance sampling is
+ * on, and b-row batches in the final phase (see {@link ImportancePolicy}), so fewer rows are loaded to be dropped.
+ * Start the sampler at {@code b / ast.targetRate} rows.
  *
  * <p>The run's progress comes from a {@link TrainingProgress} service when the loop supplies one (a time budget),
  * else from {@code fit}'s epochs; a custom loop without either never enters the final phase.
@@ -150,6 +151,11 @@ public final class AutoPolicy implements SelectionPolicy {
         return importance.threshold();
     }
 
+    @Override
+    public boolean resizesBatches() {
+        return importance.resizesBatches();
+    }
+
     /** The importance sampler's state, then the batch count and the current mode. */
     @Override
     public NDList exportState(NDManager scratch) {
@@ -174,8 +180,8 @@ public final class AutoPolicy implements SelectionPolicy {
      * Creates {@link AutoPolicy} under the name {@code auto}: it draws {@code ast.targetRate} of each batch (an
      * importance sampler with presample 1/rate and its settings: {@code mix}, {@code momentum}, {@code maxWeight},
      * {@code costRatio}, {@code score}), and {@code final} (0.125) is the run's last fraction on all data. Uses a
-     * {@link TrainingProgress} service when one is supplied, and resizes an {@link io.github.ast.api.AdjustableBatchSize}
-     * service's batches. Needs {@code ast.backwardBatch}.
+     * {@link TrainingProgress} service when one is supplied, and resizes an {@link AdjustableBatchSize} service's
+     * batches. Needs {@code ast.backwardBatch}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override

@@ -19,6 +19,7 @@ import io.github.ast.api.spi.SelectionPolicyFactory;
 import io.github.ast.api.spi.Settings;
 import io.github.ast.core.AstConfig;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +44,10 @@ import org.slf4j.LoggerFactory;
  * decisions then depend on the clock, so only a fixed {@code costRatio} makes a run repeat bit for bit.
  *
  * <p>With an {@link AdjustableBatchSize} data loader ({@link Loading}), the policy also resizes the batches: b rows
- * while the switch is off, all of which it trains (the sampler has drawn them uniformly, so no row is loaded to be
- * dropped), and {@code presample × b} while it is on. A batch drawn before the switch changed trains as it came: a
+ * while the switch is off, all of which it trains (the sampler has drawn them uniformly, so fewer rows are loaded to
+ * be dropped), and {@code presample × b} while it is on. A batch drawn before the switch changed trains as it came: a
  * small one whole and unscored, a presample by the rule of the moment. Start the sampler at {@code presample × b}
- * rows. The loader's size is not checkpointed, so a run resumed mid-epoch does not repeat the batches of an
- * uninterrupted one.
+ * rows. Such a run cannot be checkpointed ({@link #resizesBatches}).
  */
 public final class ImportancePolicy implements SelectionPolicy {
 
@@ -118,10 +118,15 @@ public final class ImportancePolicy implements SelectionPolicy {
          * @param stepRows b, >= 1
          */
         public Loading {
-            java.util.Objects.requireNonNull(sampler, "sampler");
+            Objects.requireNonNull(sampler, "sampler");
             if (stepRows < 1) {
                 throw new IllegalArgumentException("stepRows=" + stepRows + " must be >= 1");
             }
+        }
+
+        /** Rows of a presample: presample × b, and more than b, so that it is told from a step's batch. */
+        int presampleRows(double presample) {
+            return Math.max(stepRows + 1, (int) Math.round(presample * stepRows));
         }
     }
 
@@ -172,8 +177,7 @@ public final class ImportancePolicy implements SelectionPolicy {
         boolean on = importanceOn();
         decisions++;
         if (loading != null) {
-            loading.sampler().setBatchSize(on ? (int) Math.round(options.presample() * loading.stepRows())
-                    : loading.stepRows());
+            loading.sampler().setBatchSize(on ? loading.presampleRows(options.presample()) : loading.stepRows());
         }
         boolean presampled = loading == null || size > loading.stepRows();
         unscored = !(on && presampled);
@@ -237,6 +241,11 @@ public final class ImportancePolicy implements SelectionPolicy {
             }
             timedUnscored = true;
         }
+    }
+
+    @Override
+    public boolean resizesBatches() {
+        return loading != null;
     }
 
     /** Asks the loader, if there is one, for batches of one step's rows: for a caller that trains them all. */

@@ -36,15 +36,20 @@ final class Batches {
 
             @Override
             public boolean hasNext() {
-                return from < epoch.size() && (!dropLast || epoch.size() - from >= batchSize.getAsInt());
+                return hasNext(batchSize.getAsInt());
+            }
+
+            private boolean hasNext(int rows) {
+                return from < epoch.size() && (!dropLast || epoch.size() - from >= rows);
             }
 
             @Override
             public List<Long> next() {
-                if (!hasNext()) {
+                int rows = batchSize.getAsInt(); // read once: it may change between calls
+                if (!hasNext(rows)) {
                     throw new NoSuchElementException();
                 }
-                int to = Math.min(epoch.size(), from + batchSize.getAsInt());
+                int to = Math.min(epoch.size(), from + rows);
                 List<Long> batch = epoch.subList(from, to);
                 from = to;
                 return batch;

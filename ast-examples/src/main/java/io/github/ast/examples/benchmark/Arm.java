@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
  * {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random}, {@code seed},
  * {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb}, {@code stale-sb:random},
  * {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random}, {@code rho-loss@8},
- * {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code auto-rs2@0.3}, {@code seed-every@4},
- * {@code seed-down@2}.
+ * {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code auto-rs2@0.3},
+ * {@code auto-rs2@0.3:random}, {@code seed-every@4}, {@code seed-down@2}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
  * benchmark's batch size, so that they train full-size steps.
@@ -222,8 +222,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     }
 
     /**
-     * {@code auto@r} draws its uniform share from each loaded batch; {@code auto-rs2@r} resizes the sampler so that
-     * it draws it, RS2-style, and loads presamples of b / r rows only while importance sampling is on.
+     * {@code auto@r} draws its uniform share from each loaded batch; {@code auto-rs2@r} resizes the sampler: batches
+     * of b rows trained whole while the switch is off (the runner's sampler walks all the data, so that is full-data
+     * training), presamples of b / r rows only while importance sampling is on.
      */
     private static Arm auto(String text, String prefix, String value) {
         Parameter rate = Parameter.parse(text, value, prefix + "@0.3");
@@ -306,10 +307,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
                     + "holds, all data for the last 12.5%% of the budget", 100 * rate,
                     label.endsWith(":random") ? "random scores (the ablation)" : "loss")
                     : label.startsWith("auto-rs2@") ? String.format(Locale.ROOT, "auto with the sampler resized: "
-                    + "full-size batches trained whole while uniform (RS2-style, nothing loaded is dropped), "
-                    + "presamples of %.1f batches only while importance sampling by %s is on, all data for the last "
-                    + "12.5%% of the budget", 1 / rate, label.endsWith(":random") ? "random scores (the ablation)"
-                    : "loss")
+                    + "full-size batches trained whole while its switch is off (full data), presamples of %.1f "
+                    + "batches only while importance sampling by %s is on, all data for the last 12.5%% of the "
+                    + "budget", 1 / rate, label.endsWith(":random") ? "random scores (the ablation)" : "loss")
                     : label.startsWith("seed-every@") ? "the published system with a scoring forward on one batch in "
                     + label.substring(label.indexOf('@') + 1) + " (ast.scoreEvery), each sample's last recorded loss "
                     + "in between"

@@ -131,7 +131,8 @@ final class ArmRunner {
                         : null;
                 // Importance sampling draws one batch from each presample of arm.presample() batches.
                 int loaded = (int) Math.round(setup.batchSize() * arm.presample());
-                Rs2Sampler rs2 = new Rs2Sampler(loaded, arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed);
+                Rs2Sampler rs2 = infoBatch != null ? null
+                        : new Rs2Sampler(loaded, arm.kind() == Arm.Kind.RS2 ? arm.rate() : 1, false, orderSeed);
                 ArrayDataset train = new ArrayDataset.Builder().setData(training.split().images())
                         .optLabels(training.split().labels())
                         .setSampling(infoBatch != null ? infoBatch : rs2)

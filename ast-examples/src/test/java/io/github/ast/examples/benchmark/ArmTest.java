@@ -121,7 +121,7 @@ class ArmTest {
                 .isEqualTo(arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build());
         assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().scorer())
                 .isEqualTo("random");
-        assertThat(arms.get(0).description()).contains("sampler resized").contains("4.0 batches");
+        assertThat(arms.get(0).description()).contains("sampler resized").contains("full data").contains("4.0 batches");
         assertThatThrownBy(() -> Arm.parse("auto-rs2@0", 0.1)).hasMessageContaining("rate 0.0 must be in (0, 1)");
     }
 
