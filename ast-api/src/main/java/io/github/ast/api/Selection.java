@@ -1,6 +1,8 @@
 package io.github.ast.api;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * The rows of a batch a {@link SelectionPolicy} chose, with their loss weights.
@@ -55,6 +57,17 @@ public record Selection(NDArray rows, NDArray weights, int count, int gateActive
      */
     public static Selection of(NDArray rows, int count, int gateActive, boolean fallback) {
         return new Selection(rows, null, count, gateActive, fallback, 1, null);
+    }
+
+    /**
+     * Creates a selection of every row of a batch, with unit weights and no fallback.
+     *
+     * @param size the batch's rows
+     * @param manager owns the row indices
+     * @return the selection
+     */
+    public static Selection everyRow(int size, NDManager manager) {
+        return of(manager.arange(0L, (long) size, 1L, DataType.INT64), size, size, false);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.github.ast.core.policies;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
@@ -98,7 +97,7 @@ public final class AutoPolicy implements SelectionPolicy {
         if (finalPhase()) {
             change(Mode.ALL);
             importance.loadSteps();
-            chosen = Selection.of(manager.arange(0L, (long) size, 1L, DataType.INT64), size, size, false);
+            chosen = Selection.everyRow(size, manager);
         } else {
             chosen = importance.selectUnscored(size, manager);
             change(chosen == null ? Mode.IMPORTANCE : Mode.UNIFORM);

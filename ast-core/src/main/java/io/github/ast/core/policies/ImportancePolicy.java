@@ -176,8 +176,10 @@ public final class ImportancePolicy implements SelectionPolicy {
     public Selection selectUnscored(int size, NDManager batchManager) {
         boolean on = importanceOn();
         decisions++;
-        if (loading != null) {
-            loading.sampler().setBatchSize(on ? loading.presampleRows(options.presample()) : loading.stepRows());
+        if (loading != null && on) {
+            loading.sampler().setBatchSize(loading.presampleRows(options.presample()));
+        } else {
+            loadSteps();
         }
         boolean presampled = loading == null || size > loading.stepRows();
         unscored = !(on && presampled);
@@ -185,7 +187,7 @@ public final class ImportancePolicy implements SelectionPolicy {
             return null;
         }
         if (!presampled) {
-            return Selection.of(batchManager.arange(0L, (long) size, 1L, DataType.INT64), size, size, false);
+            return Selection.everyRow(size, batchManager);
         }
         int draws = draws(size);
         NDArray rows = random.uniform(batchManager, new Shape(size)).argSort()

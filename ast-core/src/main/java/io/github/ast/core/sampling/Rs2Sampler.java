@@ -39,13 +39,10 @@ public final class Rs2Sampler implements Sampler, AdjustableBatchSize {
      * @throws IllegalArgumentException naming a value outside its range
      */
     public Rs2Sampler(int batchSize, double fraction, boolean dropLast, long seed) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size " + batchSize + " must be >= 1");
-        }
+        this.batchSize = requirePositive(batchSize);
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("RS2 fraction " + fraction + " must be in (0, 1]");
         }
-        this.batchSize = batchSize;
         this.fraction = fraction;
         this.dropLast = dropLast;
         this.random = new Random(seed);
@@ -58,10 +55,14 @@ public final class Rs2Sampler implements Sampler, AdjustableBatchSize {
 
     @Override
     public void setBatchSize(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("batch size " + rows + " must be >= 1");
+        batchSize = requirePositive(rows);
+    }
+
+    private static int requirePositive(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must be >= 1");
         }
-        batchSize = rows;
+        return batchSize;
     }
 
     /**
