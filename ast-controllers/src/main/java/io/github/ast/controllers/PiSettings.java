@@ -43,8 +43,8 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
      *
      * @param targetRate the activation rate to hold, in (0, 1]
      * @param initialThreshold the threshold before the first batch, within the bounds
-     * @param kp proportional gain, per percentage point, finite and >= 0
-     * @param ki integral gain, per accumulated percentage point, finite and >= 0
+     * @param kp proportional gain, per percentage point, finite, >= 0 and below the threshold's range
+     * @param ki integral gain, per accumulated percentage point, finite, >= 0 and below the threshold's range
      * @param emaAlpha weight of the newest observation in the smoothed rate, in (0, 1]
      * @param integralClamp bound on the magnitude of the integral, finite and > 0
      * @param saturationDecay fraction of the integral removed on every batch where the threshold hits a bound,
@@ -64,6 +64,14 @@ public record PiSettings(double targetRate, double initialThreshold, double kp, 
         require(Double.isFinite(minThreshold), "ast.controller.minThreshold", minThreshold, "finite");
         require(Double.isFinite(maxThreshold) && maxThreshold > minThreshold, "ast.controller.maxThreshold",
                 maxThreshold, "finite and > ast.controller.minThreshold (" + minThreshold + ")");
+        // A gain that moves the threshold across its whole range on a one-point error makes the loop on-off: the
+        // threshold sits at a bound and the fallback trains most batches, whatever the target.
+        double range = maxThreshold - minThreshold;
+        require(kp < range, "ast.controller.kp", kp, "below the threshold's range (" + range + ") per percentage "
+                + "point, or one point of error would move the threshold from bound to bound (default " + KP + ")");
+        require(ki < range, "ast.controller.ki", ki, "below the threshold's range (" + range + ") per percentage "
+                + "point, or one point of accumulated error would move the threshold from bound to bound (default "
+                + KI + ")");
         require(initialThreshold >= minThreshold && initialThreshold <= maxThreshold, "ast.initialThreshold",
                 initialThreshold, "within [ast.controller.minThreshold, ast.controller.maxThreshold] = ["
                         + minThreshold + ", " + maxThreshold + "]");

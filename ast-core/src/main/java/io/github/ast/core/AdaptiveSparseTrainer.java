@@ -201,9 +201,17 @@ public final class AdaptiveSparseTrainer {
         }
         Engine engine = trainer.getManager().getEngine();
         Validation.requireFittable(config, gate, policy, engine, checkpointing);
+        String noSelection = Validation.noSelectingEpoch(config.selection(), epochs);
+        if (noSelection != null) {
+            LOG.warn(noSelection);
+        }
         if (trainingSet instanceof RandomAccessDataset r && r.size() == 0) {
             throw new ConfigurationException("the training set is empty (a RandomAccessDataset of size 0): there is "
                     + "nothing to train");
+        }
+        if (validationSet instanceof RandomAccessDataset r && r.size() == 0) {
+            throw new ConfigurationException("validationSet is empty (a RandomAccessDataset of size 0): pass null to "
+                    + "train without validation, or a dataset with samples");
         }
         SelectionConfig selection = config.selection();
         long historySize = historySize(trainingSet);
@@ -372,6 +380,11 @@ public final class AdaptiveSparseTrainer {
         if (tally.batches == 0) {
             throw new IllegalStateException("epoch " + epoch + ": the training set yielded no batch, so nothing was "
                     + "trained; pass a dataset with samples");
+        }
+        if (tally.skipped == tally.batches) {
+            throw new IllegalStateException("epoch " + epoch + ": all " + tally.batches + " batches were skipped "
+                    + "(empty, or with NaN or infinite inputs or losses: see the warnings above), so nothing was "
+                    + "trained; check the data for NaN or infinite values");
         }
         BatchResult flush = run.finishEpoch(trainer);
         if (flush != null) {

@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *     many batches within one, >= 1: engines cannot save their generators' state, so this fixed grid is what lets a
  *     run resumed from a batch checkpoint (whose cadence must be a multiple of it) draw what an uninterrupted run
  *     with the same configuration draws, with or without checkpoints
+ * @param maxBadSteps steps in a row that may go unapplied for non-finite losses (from finite inputs) or gradients
+ *     before training stops with a {@link io.github.ast.api.TrainingDivergedException}, >= 1
  * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
  * @param policy selection policy name: {@code gated} (the published system, default) or another registered one
  * @param backwardBatch 0 (default): each batch trains the rows it selected in one step; {@code n >= 1}: selected
@@ -49,8 +51,8 @@ import java.util.TreeMap;
  */
 public record AstConfig(String engine, String scorer, String gate, String controller, String energyModel,
         List<String> energyCompare, String meter, double targetRate, double initialThreshold, int minActive,
-        int splits, long seed, int reseedEvery, SelectionConfig selection, String policy, int backwardBatch,
-        ScoringPass scoring, Map<String, String> scorerSettings, Map<String, String> gateSettings,
+        int splits, long seed, int reseedEvery, int maxBadSteps, SelectionConfig selection, String policy,
+        int backwardBatch, ScoringPass scoring, Map<String, String> scorerSettings, Map<String, String> gateSettings,
         Map<String, String> controllerSettings, Map<String, String> energySettings,
         Map<String, String> meterSettings, Map<String, String> policySettings) {
 
@@ -66,8 +68,14 @@ public record AstConfig(String engine, String scorer, String gate, String contro
      */
     public static final int DEFAULT_RESEED_EVERY = 100;
 
+    /**
+     * Bad steps in a row tolerated by default: one overflow can pass, a model that keeps producing them has
+     * diverged, and stopping early keeps the run's time and the last finite parameters.
+     */
+    public static final int DEFAULT_MAX_BAD_STEPS = 3;
+
     private static final Set<String> SCALAR_KEYS = Set.of("engine", "scorer", "gate", "controller", "energy",
-            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "reseedEvery", "selection",
+            "energyCompare", "meter", "targetRate", "initialThreshold", "minActive", "splits", "seed", "reseedEvery", "maxBadSteps", "selection",
             "exploration", "rescale", "warmupEpochs", "annealEpochs", "targetStart", "staleness", "policy",
             "backwardBatch", "scoreEvery", "scoreDownsample");
 
@@ -90,6 +98,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
      * @param splits shares the selected samples are split into for forward and backward, >= 0 (0: one per device)
      * @param seed random seed for the engine, the sampler and the fallback
      * @param reseedEvery batches between restarts of the random generators within an epoch, >= 1
+     * @param maxBadSteps steps in a row that may go unapplied for non-finite losses or gradients, >= 1
      * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
      * @param policy selection policy name
      * @param backwardBatch rows of a pooled step, >= 0 (0: one step per batch)
@@ -135,6 +144,10 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             throw new ConfigurationException("ast.reseedEvery=" + reseedEvery + " must be >= 1 (batches between "
                     + "restarts of the random generators within an epoch)");
         }
+        if (maxBadSteps < 1) {
+            throw new ConfigurationException("ast.maxBadSteps=" + maxBadSteps + " must be >= 1 (steps in a row with "
+                    + "non-finite losses or gradients before training stops)");
+        }
         scoring = scoring == null ? ScoringPass.EVERY_BATCH : scoring;
         if (!scoring.equals(ScoringPass.EVERY_BATCH) && selection.mode() == SelectionConfig.Mode.HISTORY) {
             String key = scoring.every() != 1 ? "ast.scoreEvery=" + scoring.every()
@@ -175,8 +188,8 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     public Builder toBuilder() {
         Builder b = new Builder().engine(engine).scorer(scorer).gate(gate).controller(controller)
                 .energyModel(energyModel).energyCompare(energyCompare).meter(meter).targetRate(targetRate).initialThreshold(initialThreshold)
-                .minActive(minActive).splits(splits).seed(seed).reseedEvery(reseedEvery).selection(selection)
-                .policy(policy).backwardBatch(backwardBatch).scoring(scoring);
+                .minActive(minActive).splits(splits).seed(seed).reseedEvery(reseedEvery).maxBadSteps(maxBadSteps)
+                .selection(selection).policy(policy).backwardBatch(backwardBatch).scoring(scoring);
         scorerSettings.forEach((k, v) -> b.setting("scorer." + k, v));
         gateSettings.forEach((k, v) -> b.setting("gate." + k, v));
         controllerSettings.forEach((k, v) -> b.setting("controller." + k, v));
@@ -221,6 +234,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
                 case "splits" -> b.splits(parseInt(name, value));
                 case "seed" -> b.seed(parseLong(name, value));
                 case "reseedEvery" -> b.reseedEvery(parseInt(name, value));
+                case "maxBadSteps" -> b.maxBadSteps(parseInt(name, value));
                 case "selection" -> b.selection(b.selection.withMode(SelectionConfig.Mode.of(value)));
                 case "exploration" -> b.selection(b.selection.withExploration(parseDouble(name, value)));
                 case "rescale" -> b.selection(b.selection.withRescale(parseBoolean(name, value)));
@@ -284,6 +298,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
         if (scoring.downsample() != 1) {
             p.put("ast.scoreDownsample", Integer.toString(scoring.downsample()));
+        }
+        if (maxBadSteps != DEFAULT_MAX_BAD_STEPS) {
+            p.put("ast.maxBadSteps", Integer.toString(maxBadSteps));
         }
         scorerSettings.forEach((k, v) -> p.put("ast.scorer." + k, v));
         gateSettings.forEach((k, v) -> p.put("ast.gate." + k, v));
@@ -379,6 +396,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         private int splits;
         private long seed = 42;
         private int reseedEvery = DEFAULT_RESEED_EVERY;
+        private int maxBadSteps = DEFAULT_MAX_BAD_STEPS;
         private String policy = DEFAULT_POLICY;
         private int backwardBatch;
         private int scoreEvery = 1;
@@ -537,6 +555,17 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         }
 
         /**
+         * Sets how many steps in a row may go unapplied for non-finite losses or gradients before training stops.
+         *
+         * @param value bad steps in a row, >= 1
+         * @return this builder
+         */
+        public Builder maxBadSteps(int value) {
+            maxBadSteps = value;
+            return this;
+        }
+
+        /**
          * Sets the selection (fresh, history or stale, exploration, rescaling, warm-up, annealing).
          *
          * @param value the selection configuration
@@ -613,7 +642,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
          */
         public AstConfig build() {
             return new AstConfig(engine, scorer, gate, controller, energyModel, energyCompare, meter, targetRate,
-                    initialThreshold, minActive, splits, seed, reseedEvery, selection.build(), policy, backwardBatch,
+                    initialThreshold, minActive, splits, seed, reseedEvery, maxBadSteps, selection.build(), policy, backwardBatch,
                     new ScoringPass(scoreEvery, scoreDownsample), settings.get("scorer"), settings.get("gate"), settings.get("controller"), settings.get("energy"),
                     settings.get("meter"), settings.get("policy"));
         }

@@ -17,6 +17,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +49,9 @@ final class CheckpointStore {
     private static final String LATEST = "latest";
     private static final String WRITING = ".writing-";
     private static final String POINTER = ".latest-";
+    /** An old checkpoint renamed out of the way before it is deleted: {@code .deleting-<run id>-<name>}. */
+    private static final String DELETING = ".deleting-";
+    private static final String PROBE = ".probe-";
     private static final String STATE = "state.json";
     private static final String PARAMETERS = "model.params";
     /** The owner of a checkpoint whose state cannot be read: nobody's, so never deleted or overwritten. */
@@ -149,7 +153,7 @@ final class CheckpointStore {
                     + ARRAY_FILES);
         }
         Files.createDirectories(directory);
-        deleteLeftovers();
+        deleteLeftovers(state.runId());
         String name = state.name();
         Path temporary = Files.createTempDirectory(directory, WRITING + name + "-");
         Files.writeString(temporary.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
@@ -205,7 +209,7 @@ final class CheckpointStore {
         }
         try (Stream<Path> children = Files.list(directory)) {
             return children.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
-                    .filter(Files::isDirectory).sorted(byPosition()).toList();
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted(byPosition()).toList();
         }
     }
 
@@ -226,13 +230,41 @@ final class CheckpointStore {
         }
     }
 
-    /** Deletes what an interrupted write left behind (temporary directories and pointer files), best effort. */
-    private void deleteLeftovers() throws IOException {
+    /**
+     * Deletes, best effort, what an interrupted write left behind (temporary directories and pointer files) and
+     * what an interrupted retention of this run left (old checkpoints renamed for deletion).
+     *
+     * @param runId the run whose retention leftovers are removed
+     */
+    void deleteLeftovers(String runId) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        String deleting = DELETING + runId + "-";
         try (Stream<Path> children = Files.list(directory)) {
             for (Path leftover : children.filter(p -> p.getFileName().toString().startsWith(WRITING)
-                    || p.getFileName().toString().startsWith(POINTER)).toList()) {
-                deleteBestEffort(leftover, "a leftover of an interrupted checkpoint write");
+                    || p.getFileName().toString().startsWith(POINTER)
+                    || p.getFileName().toString().startsWith(deleting)).toList()) {
+                deleteBestEffort(leftover, "a leftover of an interrupted checkpoint write or deletion");
             }
+        }
+    }
+
+    /**
+     * Checks that checkpoints can be written here, before the run trains: creates the directory and writes and
+     * removes a probe file, so a read-only or missing location fails at the start rather than at the first
+     * checkpoint, after the batches before it were trained.
+     *
+     * @throws IOException naming the directory and the cause
+     */
+    void requireWritable() throws IOException {
+        try {
+            Files.createDirectories(directory);
+            Path probe = Files.createTempFile(directory, PROBE, ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IOException("checkpoint directory " + directory + " is not writable (" + e + "): no checkpoint "
+                    + "could be written there; choose a writable directory or fix its permissions", e);
         }
     }
 
@@ -247,7 +279,17 @@ final class CheckpointStore {
         List<Path> older = checkpoints().stream().filter(p -> order.compare(p, written) < 0)
                 .filter(p -> owns(runIdOf(p), runId)).toList();
         for (Path old : older.subList(0, Math.max(0, older.size() - (keep - 1)))) {
-            deleteBestEffort(old, "an old checkpoint");
+            // Renamed first, in one atomic step: a kill during the deletion leaves a leftover this run's next start
+            // removes, never a half-deleted checkpoint directory that looks like a checkpoint.
+            Path renamed = directory.resolve(DELETING + runId + "-" + old.getFileName());
+            try {
+                Files.move(old, renamed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not delete an old checkpoint {} ({}); training goes on, delete it by hand", old,
+                        e.toString());
+                continue;
+            }
+            deleteBestEffort(renamed, "an old checkpoint");
         }
     }
 
@@ -292,10 +334,13 @@ final class CheckpointStore {
 
     /**
      * Returns the checkpoint to resume from, verified against its checksums: the one {@code latest} names or, when
-     * the pointer is missing, the newest complete checkpoint directory (with a warning). Empty if there is none.
+     * the pointer is missing, the newest checkpoint directory (with a warning). Empty if there is none. A checkpoint
+     * that fails verification is an error whether or not the pointer names it, never a silent step back to an older
+     * one: damage means the disk or a person changed the files, and resuming from an older checkpoint would discard
+     * training the user counts as done. The error lists the older checkpoints that verify, for a person to choose.
      *
-     * @throws IOException if the pointer names something that is not a checkpoint of this directory, or the
-     *     checkpoint is incomplete or fails its checksums
+     * @throws IOException if the pointer names something that is not a checkpoint directory of this directory (a
+     *     link to elsewhere included), or the checkpoint is incomplete or fails its checksums
      */
     Optional<Path> latest() throws IOException {
         Path pointer = directory.resolve(LATEST);
@@ -305,26 +350,44 @@ final class CheckpointStore {
                 throw new IOException(pointer + " names '" + name + "', not a checkpoint of " + directory
                         + " (epoch-NNNN or epoch-NNNN-batch-NNNNNN): refusing to follow it");
             }
-            return Optional.of(verified(directory.resolve(name), pointer.toString()));
+            Path named = directory.resolve(name);
+            if (Files.exists(named) && !named.toRealPath().getParent().equals(directory.toRealPath())) {
+                throw new IOException(pointer + " names '" + name + "', a link to " + named.toRealPath()
+                        + ", outside " + directory + ": refusing to follow it");
+            }
+            return Optional.of(verifiedOrListOlder(named, pointer.toString()));
         }
         List<Path> found = checkpoints();
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        List<String> failures = new ArrayList<>();
-        for (int i = found.size() - 1; i >= 0; i--) {
-            try {
-                Path checkpoint = verified(found.get(i), "its directory");
-                LOG.warn("{} has no {} pointer; resuming from the newest complete checkpoint {} of {}{}", directory,
-                        LATEST, checkpoint.getFileName(), found.stream().map(p -> p.getFileName().toString()).toList(),
-                        failures.isEmpty() ? "" : "; newer ones failed: " + String.join("; ", failures));
-                return Optional.of(checkpoint);
-            } catch (IOException e) {
-                failures.add(e.getMessage());
+        Path newest = verifiedOrListOlder(found.get(found.size() - 1), "its directory");
+        LOG.warn("{} has no {} pointer; resuming from the newest checkpoint {} of {}", directory, LATEST,
+                newest.getFileName(), found.stream().map(p -> p.getFileName().toString()).toList());
+        return Optional.of(newest);
+    }
+
+    /** Verifies a checkpoint; when it fails, the error names the older checkpoints that verify and how to use one. */
+    private Path verifiedOrListOlder(Path checkpoint, String namedBy) throws IOException {
+        try {
+            return verified(checkpoint, namedBy);
+        } catch (IOException e) {
+            Comparator<Path> order = byPosition();
+            List<String> older = new ArrayList<>();
+            for (Path candidate : checkpoints()) {
+                if (order.compare(candidate, checkpoint) >= 0) {
+                    continue;
+                }
+                try {
+                    older.add(verified(candidate, "its directory").getFileName().toString());
+                } catch (IOException | RuntimeException skipped) {
+                    // not offered: it fails too
+                }
             }
+            throw new IOException(e.getMessage() + (older.isEmpty() ? "; no older checkpoint of " + directory
+                    + " verifies" : "; older checkpoints that verify: " + older + " (to resume from one, write its "
+                    + "name into " + directory.resolve(LATEST) + ")"), e);
         }
-        throw new IOException(directory + " has no " + LATEST + " pointer and none of its checkpoints is complete: "
-                + String.join("; ", failures));
     }
 
     private static Path verified(Path checkpoint, String namedBy) throws IOException {

@@ -78,9 +78,19 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
         return energies.isEmpty() ? BatchEnergy.ZERO : energies.values().iterator().next();
     }
 
+    /** Formats a figure, or "-" when it was not measured (NaN: nothing to average), padded to the same width. */
+    private static String figure(String format, double value) {
+        if (!Double.isNaN(value)) {
+            return String.format(Locale.ROOT, format, value);
+        }
+        String width = format.replaceAll("^%(\\d*).*", "$1");
+        return width.isEmpty() ? "-" : String.format(Locale.ROOT, "%" + width + "s", "-");
+    }
+
     /**
      * Formats the epoch line: loss, accuracy (validation when available, else training), activation, the primary
-     * model's saving (scoring counted), threshold ("-" for a policy without one) and time, the rows forwarded and
+     * model's saving (scoring counted), threshold and time, with "-" for a figure not measured (a training loss
+     * when no row was evaluated, a threshold for a policy without one), the rows forwarded and
      * back-propagated per sample of the epoch, the share of batches scored when some were not (a policy's pay-off
      * switch), the largest loss weight when rows are weighted, then the comparison
      * models' savings and the meter.
@@ -91,11 +101,10 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
     public String line() {
         int width = Integer.toString(epochs).length();
         double accuracy = Double.isNaN(validationAccuracy) ? trainAccuracy : validationAccuracy;
-        String thr = Double.isNaN(threshold) ? "-" : String.format(Locale.ROOT, "%.3f", threshold);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-                "Epoch %" + width + "d/%d | Loss: %.4f | Acc: %5.1f%% | Act: %5.1f%% | Save: %5.1f%% | Thr: %s | %.1fs",
-                epoch, epochs, trainLoss, 100 * accuracy, 100 * activationRate, 100 * energy().savings(), thr,
-                trainSeconds));
+                "Epoch %" + width + "d/%d | Loss: %s | Acc: %s | Act: %s | Save: %s | Thr: %s | %.1fs", epoch, epochs,
+                figure("%.4f", trainLoss), figure("%5.1f%%", 100 * accuracy), figure("%5.1f%%", 100 * activationRate),
+                figure("%5.1f%%", 100 * energy().savings()), figure("%.3f", threshold), trainSeconds));
         line.append(String.format(Locale.ROOT, " | Fwd: %3.0f%% | Bwd: %3.0f%%", 100.0 * forwarded / Math.max(1, samples),
                 100.0 * backPropagated / Math.max(1, samples)));
         int trainedBatches = batches - skippedBatches;

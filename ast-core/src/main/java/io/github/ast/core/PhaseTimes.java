@@ -41,6 +41,8 @@ public final class PhaseTimes {
         LOSSES("losses"),
         /** Back-propagation. */
         BACKWARD("backward"),
+        /** The step's figures read once: loss sum, accuracy, and the guard's gradient norm and parameter sum. */
+        GUARD("step figures, divergence guard"),
         /** The optimiser's update of every parameter. */
         OPTIMIZER("optimiser step"),
         /** The trainer's {@code TrainingListener}s. */

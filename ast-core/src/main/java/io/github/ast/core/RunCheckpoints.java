@@ -54,6 +54,7 @@ final class RunCheckpoints {
         this.config = config;
         this.completed = completed;
         this.trainingSize = trainingSize;
+        store.requireWritable();
         if (!settings.resume() && store.hasCheckpoints()) {
             throw new ConfigurationException("checkpoint directory " + settings.directory() + " holds another "
                     + "run's checkpoints " + store.checkpoints().stream().map(p -> p.getFileName().toString())
@@ -152,6 +153,7 @@ final class RunCheckpoints {
         resumedBatchSize = state.batchSize();
         if (state.runId() != null) {
             runId = state.runId();
+            store.deleteLeftovers(runId); // what a kill during this run's retention left
         } else {
             store.ownUnmarked(); // an earlier version's run, continued by this one
         }

@@ -38,11 +38,13 @@ final class TrainingRun implements AutoCloseable {
     private final SampleHistory history;
     private final BackwardAssembler assembler;
     private final PhaseTimes times;
+    private final StepGuard guard;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
     /** Whether the run's first batch has checked that the model takes the scoring forward's input. */
     private boolean inputChecked;
+    private int epoch;
     /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
     private BatchResult previous;
     private long previousStart;
@@ -63,7 +65,8 @@ final class TrainingRun implements AutoCloseable {
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
-        this.step = new WeightedStep(perSampleLoss, config.splits(), times);
+        this.guard = new StepGuard(config.maxBadSteps());
+        this.step = new WeightedStep(perSampleLoss, config.splits(), times, guard);
         this.times = times;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
@@ -82,6 +85,7 @@ final class TrainingRun implements AutoCloseable {
      */
     void startEpoch(int epoch, SelectionConfig.Phase phase, long firstBatch) {
         this.phase = phase;
+        this.epoch = epoch;
         this.position = firstBatch;
         previous = null; // a batch's time is only measured to the next batch of its epoch
         source.startEpoch(epoch);
@@ -111,6 +115,7 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
         long at = position++;
+        guard.at(epoch, at);
         if (!inputChecked) {
             source.requireScorableInput(trainer, batch.getData());
             inputChecked = true;
@@ -169,8 +174,7 @@ final class TrainingRun implements AutoCloseable {
         }
         times.end(PhaseTimes.Phase.SELECTION, (NDArray) null);
         if (statistics != null && !Double.isFinite(statistics[0])) {
-            LOG.warn("Skipped a batch of {} samples: the scoring pass produced non-finite losses (sum {})", size,
-                    statistics[0]);
+            skipNonFiniteScoring(trainer, batch, statistics[0]);
             return BatchResult.skipped(size, policy.threshold());
         }
         if (statistics != null && history != null) {
@@ -182,6 +186,21 @@ final class TrainingRun implements AutoCloseable {
         }
         return trainSelection(trainer, batch, selection, indices, scores.fresh() ? scores.outputs() : null,
                 statistics);
+    }
+
+    /**
+     * Skips a batch whose scoring pass produced non-finite losses: the data's fault when some inputs are not finite
+     * (read only now, on this rare path), else the model's, which the guard counts.
+     */
+    private void skipNonFiniteScoring(Trainer trainer, Batch batch, float lossSum) {
+        long badRows = Math.round(NonFinite.count(batch.getData()).getFloat());
+        if (badRows > 0) {
+            LOG.warn("Skipped a batch of {} samples: {} of them have NaN or infinite inputs, which made the scoring "
+                    + "pass's losses non-finite (sum {})", batch.getSize(), badRows, lossSum);
+        } else {
+            guard.rejected(StepGuard.Bad.LOSSES, "the scoring pass's loss sum " + lossSum + " over "
+                    + batch.getSize() + " rows", trainer);
+        }
     }
 
     /**
@@ -225,11 +244,19 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Trains what is still queued at the end of an epoch (pooled steps), so that nothing selected is dropped.
+     * Trains what is still queued at the end of an epoch (pooled steps), so that nothing selected is dropped, and
+     * checks that the parameters are finite.
      *
      * @return the flush's result, or null when nothing was queued
      */
     BatchResult finishEpoch(Trainer trainer) {
+        BatchResult flush = flush(trainer);
+        // Parameters an update made non-finite without a bad loss (MXNet's ReLU turns NaN into 0) end the run here.
+        guard.requireFiniteParameters(trainer);
+        return flush;
+    }
+
+    private BatchResult flush(Trainer trainer) {
         if (assembler.queued() == 0) {
             return null;
         }

@@ -55,6 +55,20 @@ final class Validation {
     }
 
     /**
+     * Says why a run's warm-up and annealing epochs leave it no epoch of selection, or null when they do not: it
+     * trains on all data throughout while its configuration says it selects. A warning, not an error, because a run
+     * may be started for its warm-up alone and extended later from its checkpoint.
+     */
+    static String noSelectingEpoch(SelectionConfig selection, int epochs) {
+        if (selection.warmupEpochs() + selection.annealEpochs() < epochs) {
+            return null;
+        }
+        return "ast.warmupEpochs=" + selection.warmupEpochs() + " and ast.annealEpochs=" + selection.annealEpochs()
+                + " leave no epoch of selection in a run of " + epochs + " epochs: every epoch trains on all data. "
+                + "Together they must be below the run's epochs for it to select";
+    }
+
+    /**
      * Fails clearly when a batch's inputs do not have the shape the model was initialised with (batch dimension
      * aside), instead of deep in the engine's native code.
      */
@@ -114,6 +128,10 @@ final class Validation {
                 BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
                 trainer.notifyListeners(listener -> listener.onValidationBatch(trainer, batchData));
             }
+        }
+        if (total + leftOut == 0) {
+            throw new ConfigurationException("validationSet yielded no rows: pass null to train without validation, "
+                    + "or a dataset with samples");
         }
         return new double[] {ratio(lossSum, total), ratio(correct, total), leftOut};
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -31,107 +32,142 @@ final class WeightedStep {
     private final PerSampleLoss perSampleLoss;
     private final int splits;
     private final PhaseTimes times;
+    private final StepGuard guard;
 
     /**
      * @param perSampleLoss the unreduced loss, for the history and the weighted loss
      * @param splits shares per step, 0 for one per device
      * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
+     * @param guard counts the steps that are not applied and stops a diverged run
      */
-    WeightedStep(PerSampleLoss perSampleLoss, int splits, PhaseTimes times) {
+    WeightedStep(PerSampleLoss perSampleLoss, int splits, PhaseTimes times, StepGuard guard) {
         this.perSampleLoss = perSampleLoss;
         this.splits = splits;
         this.times = times;
+        this.guard = guard;
     }
 
     /** What a training forward produced, read back once: for statistics and the history. */
     record Trained(NDList predictions, NDArray perSampleLosses, double lossSum, long correct) {}
 
     /**
-     * Trains on the rows and steps the optimiser.
+     * Trains on the rows and steps the optimiser, unless the step's figures, read once after back-propagation, show
+     * non-finite inputs, losses or gradients: then the gradients are cleared, the parameters stay as they were and
+     * the guard counts the step.
      *
      * @param trainer the DJL trainer
      * @param rows the rows
      * @param validateLabels check the labels against the outputs (when no scoring pass did)
-     * @return the training outputs, or null when the step was skipped because some inputs or losses were not
-     *     finite (the parameters are then untouched)
+     * @return the training outputs, or null when the step was not applied (the parameters are then untouched)
+     * @throws io.github.ast.api.TrainingDivergedException when the guard stops training
      */
     Trained run(Trainer trainer, StepRows rows, boolean validateLabels) {
         Device[] devices = trainer.getDevices();
         List<long[]> ranges = Shares.balanced(rows.count(), splits > 0 ? splits : devices.length);
-        Trained trained;
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            List<NDList> shareLabels = new ArrayList<>();
-            List<NDList> sharePredictions = new ArrayList<>();
+        float[] read;
+        NDList predictions;
+        NDArray perSample;
+        List<NDList> shareLabels = new ArrayList<>();
+        List<NDList> sharePredictions = new ArrayList<>();
+        try (GradientCollector collector = trainer.newGradientCollector();
+                NDManager scratch = trainer.getManager().newSubManager()) {
             List<NDArray> sharePerSample = new ArrayList<>();
             NDArray invalidLabels = null; // counted on the engine, read with the step's figures
             for (int i = 0; i < ranges.size(); i++) {
                 Device device = devices[i % devices.length];
                 NDList data = toDevice(share(rows.data(), ranges, i), device);
                 NDList labels = toDevice(share(rows.labels(), ranges, i), device);
-                NDList predictions = trainer.forward(data, labels);
-                times.end(PhaseTimes.Phase.TRAINING_FORWARD, predictions);
-                NDArray invalid = validateLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
+                NDList sharePrediction = trainer.forward(data, labels);
+                times.end(PhaseTimes.Phase.TRAINING_FORWARD, sharePrediction);
+                NDArray invalid = validateLabels ? perSampleLoss.countInvalidLabels(labels, sharePrediction) : null;
                 if (invalid != null) {
                     invalid = Validation.figure(invalid, devices[0]);
                     invalidLabels = invalidLabels == null ? invalid : invalidLabels.add(invalid);
                 }
                 shareLabels.add(labels);
-                sharePredictions.add(predictions);
-                sharePerSample.add(validateLabels ? perSampleLoss.computeUnchecked(labels, predictions)
-                        : perSampleLoss.compute(labels, predictions));
+                sharePredictions.add(sharePrediction);
+                sharePerSample.add(validateLabels ? perSampleLoss.computeUnchecked(labels, sharePrediction)
+                        : perSampleLoss.compute(labels, sharePrediction));
                 times.end(PhaseTimes.Phase.LOSSES, sharePerSample.get(i));
             }
-            NDList predictions = gather(sharePredictions, devices[0]);
-            NDArray perSample = concat(sharePerSample, devices[0]);
+            if (invalidLabels != null) {
+                // Read before the trainer's loss, which may fail on a bad label in native code (a CUDA assert):
+                // only steps no scoring pass checked pay this second read.
+                Validation.requireValidLabels(invalidLabels.getFloat(), perSampleLoss, shareLabels,
+                        sharePredictions);
+            }
+            predictions = gather(sharePredictions, devices[0]);
+            perSample = concat(sharePerSample, devices[0]);
             NDList labels = gather(shareLabels, devices[0]);
-            NDList figures = new NDList(perSample.sum().toType(DataType.FLOAT32, false),
-                    Validation.count(Validation.correct(predictions.head(), labels)),
-                    NonFinite.count(rows.data()).toDevice(devices[0], false));
-            if (invalidLabels != null) {
-                figures.add(invalidLabels);
-            }
-            float[] read = NDArrays.stack(figures).toFloatArray();
-            if (invalidLabels != null) {
-                Validation.requireValidLabels(read[3], perSampleLoss, shareLabels, sharePredictions);
-            }
-            if (read[2] > 0) {
-                LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
-                        + "gradients non-finite even where the loss is finite (sum {})", rows.count(),
-                        Math.round(read[2]), read[0]);
-                return null;
-            }
-            if (!Double.isFinite(read[0])) {
-                LOG.warn("Skipped a step of {} samples: the training forward produced non-finite losses (sum {})",
-                        rows.count(), read[0]);
-                return null;
-            }
             Map<Device, NDArray> lossByDevice = new LinkedHashMap<>();
             for (int i = 0; i < ranges.size(); i++) {
-                Device device = devices[i % devices.length];
-                NDArray loss;
-                if (rows.weights() != null) {
-                    NDArray shareWeights = ranges.size() == 1 ? rows.weights()
-                            : rows.weights().get(ranges.get(i)[0] + ":" + ranges.get(i)[1]);
-                    loss = rescaledLoss(sharePerSample.get(i), shareWeights.toDevice(device, false), rows.divisor());
-                } else {
-                    loss = trainer.getLoss().evaluate(shareLabels.get(i), sharePredictions.get(i));
-                    if (ranges.size() > 1) {
-                        long shareSize = ranges.get(i)[1] - ranges.get(i)[0];
-                        loss = loss.mul((float) shareSize / rows.count());
-                    }
-                }
-                lossByDevice.merge(device, loss, NDArray::add);
+                lossByDevice.merge(devices[i % devices.length], shareLoss(trainer, rows, ranges, i,
+                        sharePerSample.get(i), shareLabels.get(i), sharePredictions.get(i), devices), NDArray::add);
             }
             if (times.isOn()) {
                 times.end(PhaseTimes.Phase.LOSSES, lossByDevice.values().iterator().next());
             }
             lossByDevice.values().forEach(collector::backward);
             times.endBackward(trainer);
-            trained = new Trained(predictions, perSample, read[0], Math.round(read[1]));
+            NDList figures = new NDList(perSample.sum().toType(DataType.FLOAT32, false),
+                    Validation.count(Validation.correct(predictions.head(), labels)),
+                    NonFinite.count(rows.data()).toDevice(devices[0], false));
+            figures.addAll(StepGuard.gradientSums(trainer, devices[0], scratch));
+            read = NDArrays.stack(figures).toFloatArray();
+            times.end(PhaseTimes.Phase.GUARD, (NDArray) null);
+            if (rejected(trainer, rows.count(), read)) {
+                StepGuard.clearGradients(trainer, scratch);
+                return null;
+            }
         }
+        guard.applied();
         trainer.step();
         times.endOptimizer(trainer);
-        return trained;
+        return new Trained(predictions, perSample, read[0], Math.round(read[1]));
+    }
+
+    /**
+     * Returns whether a step must not be applied, from its figures (loss sum, correct, non-finite input rows, then
+     * each gradient's sum), telling the guard when the model is to blame rather than the data.
+     */
+    private boolean rejected(Trainer trainer, int count, float[] read) {
+        if (read[2] > 0) {
+            LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
+                    + "gradients non-finite even where the loss is finite (sum {})", count, Math.round(read[2]),
+                    read[0]);
+            return true;
+        }
+        int badGradients = 0;
+        for (int i = 3; i < read.length; i++) {
+            badGradients += Float.isFinite(read[i]) ? 0 : 1;
+        }
+        String figures = "loss sum " + read[0] + " over " + count + " rows; " + badGradients + " of "
+                + (read.length - 3) + " parameters with non-finite gradients";
+        if (!Float.isFinite(read[0])) {
+            guard.rejected(StepGuard.Bad.LOSSES, figures, trainer);
+            return true;
+        }
+        if (badGradients > 0) {
+            guard.rejected(StepGuard.Bad.GRADIENTS, figures, trainer);
+            return true;
+        }
+        return false;
+    }
+
+    /** The loss a share back-propagates: weighted, or the trainer's own scaled to the share's part of the step. */
+    private static NDArray shareLoss(Trainer trainer, StepRows rows, List<long[]> ranges, int i, NDArray perSample,
+            NDList labels, NDList predictions, Device[] devices) {
+        if (rows.weights() != null) {
+            NDArray shareWeights = ranges.size() == 1 ? rows.weights()
+                    : rows.weights().get(ranges.get(i)[0] + ":" + ranges.get(i)[1]);
+            return rescaledLoss(perSample, shareWeights.toDevice(devices[i % devices.length], false), rows.divisor());
+        }
+        NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+        if (ranges.size() > 1) {
+            long shareSize = ranges.get(i)[1] - ranges.get(i)[0];
+            loss = loss.mul((float) shareSize / rows.count());
+        }
+        return loss;
     }
 
     /**

@@ -118,8 +118,8 @@ class AdaptiveSparseTrainerTest {
     }
 
     /**
-     * Non-finite scores (a custom scorer's bug) or losses skip the batch's step and are counted: no parameter moves,
-     * the controller is not updated. Losses are caught in the scoring pass (fresh) or in the training forward
+     * Non-finite scores (a custom scorer's bug) or losses skip the batch's step: no parameter moves, the controller
+     * is not updated, and the run fails rather than return having trained nothing. Losses are caught in the scoring pass (fresh) or in the training forward
      * (history, where no scoring pass runs).
      */
     @ParameterizedTest
@@ -140,8 +140,12 @@ class AdaptiveSparseTrainerTest {
                 Model model = Model.newInstance("synthetic", Device.cpu(), engine);
                 Trainer trainer = trainer(model, new CountingListener())) {
             float[] before = ReliabilityTest.parameters(trainer);
-            RunReport report = ast.fit(trainer, 1, dataset(m, 64, 3), null);
-            assertThat(report.last().skippedBatches()).isEqualTo(report.last().batches()).isEqualTo(SAMPLES / 64);
+            // A run that trained nothing fails: a scorer's bug skips every batch; non-finite losses of finite
+            // inputs are the model's, and three in a row stop the run as diverged.
+            assertThatThrownBy(() -> ast.fit(trainer, 1, dataset(m, 64, 3), null))
+                    .hasMessageContaining(broken.equals("scores")
+                            ? "epoch 1: all " + SAMPLES / 64 + " batches were skipped"
+                            : "training diverged in epoch 1 at batch 2: 3 steps in a row had non-finite losses");
             assertThat(ReliabilityTest.parameters(trainer)).as("no optimiser step").containsExactly(before);
             assertThat(ast.controller().state().get("smoothedRate")).isNaN(); // no controller update
         }

@@ -13,10 +13,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,8 +153,10 @@ class CheckpointIntegrityTest {
         try (Model model = Model.newInstance("c", Device.cpu(), ENGINE);
                 Trainer trainer = ReliabilityTest.trainer(model, 7)) {
             failing.save(at(first, 2), trainer.getModel().getBlock(), Map.of()); // must not throw
-            assertThat(failedDeletions).containsExactly(dir.resolve("epoch-0001"));
+            Path renamed = dir.resolve(".deleting-" + first.runId() + "-epoch-0001");
+            assertThat(failedDeletions).containsExactly(renamed);
             assertThat(failing.latest()).contains(dir.resolve("epoch-0002"));
+            // The next write retries what this run could not delete.
             working.save(at(first, 3), trainer.getModel().getBlock(), Map.of());
             assertThat(children(dir)).containsExactly("epoch-0000-batch-000001", "epoch-0003", "latest");
 
@@ -161,6 +166,133 @@ class CheckpointIntegrityTest {
             assertThatThrownBy(() -> working.save(at(first, 3), trainer.getModel().getBlock(), Map.of()))
                     .isInstanceOf(IOException.class).hasMessageContaining("was not written by this run");
             assertThat(children(dir)).containsExactly("epoch-0000-batch-000001", "epoch-0003", "latest");
+        }
+    }
+
+    /**
+     * A directory the run cannot write fails before the first batch, naming it; before, the run trained up to its
+     * first checkpoint and then died with a bare {@code AccessDeniedException}. Root ignores permission bits, so the
+     * directory is made immutable instead where that is allowed.
+     */
+    @Test
+    void anUnwritableDirectoryFailsBeforeTheFirstBatch(@TempDir Path dir) throws Exception {
+        Path locked = Files.createDirectories(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        boolean immutable = false;
+        try {
+            if (Files.isWritable(locked) && canWrite(locked)) {
+                immutable = new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0;
+            }
+            Assumptions.assumeFalse(canWrite(locked), "no way to make a directory unwritable here");
+            AtomicInteger batches = new AtomicInteger();
+            TrainingObserver counting = new TrainingObserver() {
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    batches.incrementAndGet();
+                }
+            };
+            Path target = locked.resolve("checkpoints");
+            try (NDManager m = Engine.getEngine(ENGINE).newBaseManager();
+                    Model model = Model.newInstance("c", Device.cpu(), ENGINE);
+                    Trainer trainer = ReliabilityTest.trainer(model, 7)) {
+                assertThatThrownBy(() -> AdaptiveSparseTraining.create(ReliabilityTest.config(ENGINE)).fit(trainer, 1,
+                        ReliabilityTest.data(m), null, counting, Checkpointing.everyEpoch(target)))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("checkpoint directory " + target + " is not writable");
+            }
+            assertThat(batches).hasValue(0);
+        } finally {
+            if (immutable) {
+                new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
+            }
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    private static boolean canWrite(Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, "probe", ".tmp"));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A {@code latest} pointer whose name is a link, inside the directory, to a checkpoint elsewhere. */
+    @Test
+    void aPointerThroughALinkToAnotherDirectoryIsNotFollowed(@TempDir Path dir) throws Exception {
+        Path outside = dir.resolve("outside");
+        train(outside, 1, Checkpointing.everyEpoch(outside));
+        Path checkpoints = Files.createDirectories(dir.resolve("run"));
+        Files.createSymbolicLink(checkpoints.resolve("epoch-0001"), outside.resolve("epoch-0001"));
+        Files.writeString(checkpoints.resolve("latest"), "epoch-0001");
+        assertThatThrownBy(() -> new CheckpointStore(checkpoints, 3).latest()).isInstanceOf(IOException.class)
+                .hasMessageContaining("names 'epoch-0001', a link to " + outside.resolve("epoch-0001").toRealPath()
+                        + ", outside " + checkpoints + ": refusing to follow it");
+        // Without the pointer the link is not taken for a checkpoint either.
+        Files.delete(checkpoints.resolve("latest"));
+        assertThat(new CheckpointStore(checkpoints, 3).checkpoints()).isEmpty();
+    }
+
+    /**
+     * A kill while retention deletes an old checkpoint: simulated by a deletion that removes {@code state.json} and
+     * stops. Before, a half-deleted {@code epoch-0001} (parameters and checksums, no state) stayed for good; now the
+     * checkpoint was renamed out of the way first, and the run's next start removes the leftover.
+     */
+    @Test
+    void aKillDuringRetentionLeavesNoHalfDeletedCheckpoint(@TempDir Path dir) throws Exception {
+        train(dir, 1, Checkpointing.everyEpoch(dir));
+        CheckpointStore.State first = CheckpointStore.readState(dir.resolve("epoch-0001"));
+        CheckpointStore killed = new CheckpointStore(dir, 1, step -> {}, path -> {
+            Files.delete(path.resolve("state.json"));
+            throw new IOException("simulated: the process was killed here");
+        });
+        try (Model model = Model.newInstance("c", Device.cpu(), ENGINE);
+                Trainer trainer = ReliabilityTest.trainer(model, 7)) {
+            killed.save(at(first, 2), trainer.getModel().getBlock(), Map.of());
+        }
+        String leftover = ".deleting-" + first.runId() + "-epoch-0001";
+        assertThat(children(dir)).containsExactly(leftover, "epoch-0002", "latest");
+
+        AtomicInteger leftoversAtFirstBatch = new AtomicInteger(-1);
+        TrainingObserver look = new TrainingObserver() {
+            @Override
+            public void onBatch(int epoch, BatchResult result) {
+                if (leftoversAtFirstBatch.get() < 0) {
+                    leftoversAtFirstBatch.set(Files.exists(dir.resolve(leftover)) ? 1 : 0);
+                }
+            }
+        };
+        Checkpointing checkpointing = Checkpointing.everyEpoch(dir);
+        try (NDManager m = Engine.getEngine(ENGINE).newBaseManager();
+                Model model = Model.newInstance("r", Device.cpu(), ENGINE);
+                Trainer trainer = ReliabilityTest.trainer(model, 99, checkpointing)) {
+            AdaptiveSparseTraining.create(ReliabilityTest.config(ENGINE)).fit(trainer, 3, ReliabilityTest.data(m),
+                    null, look, checkpointing);
+        }
+        assertThat(leftoversAtFirstBatch).hasValue(0);
+    }
+
+    /**
+     * A damaged newest checkpoint is an error with or without {@code latest}, listing the older ones that verify;
+     * before, without the pointer the run stepped back to an older checkpoint with only a warning.
+     */
+    @Test
+    void aDamagedNewestCheckpointIsAnErrorWithOrWithoutThePointer(@TempDir Path dir) throws Exception {
+        train(dir, 2, Checkpointing.everyEpoch(dir));
+        Path parameters = dir.resolve("epoch-0002/model.params");
+        byte[] bytes = Files.readAllBytes(parameters);
+        bytes[bytes.length - 3] ^= 0x10;
+        Files.write(parameters, bytes);
+        for (boolean pointer : new boolean[] {true, false}) {
+            if (!pointer) {
+                Files.delete(dir.resolve("latest"));
+            }
+            assertThatThrownBy(() -> new CheckpointStore(dir, 3).latest()).as("with latest: %s", pointer)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(parameters + " fails its checksum")
+                    .hasMessageContaining("older checkpoints that verify: [epoch-0001] (to resume from one, write "
+                            + "its name into " + dir.resolve("latest") + ")");
         }
     }
 

@@ -18,6 +18,7 @@ import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
 import io.github.ast.core.AstConfig;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class GatedPolicy implements SelectionPolicy {
     private final double exploration;
     private final boolean rescale;
     private final int minActive;
+    private final double lowestTarget;
     private final double maxWeight;
     private final String scorerName;
     private final boolean everyRow;
@@ -66,9 +68,11 @@ public final class GatedPolicy implements SelectionPolicy {
      * @param seed the fallback generator's first seed
      * @param random the run's generator, for exploration's draws
      * @param everyRow whether the target is a constant 100%: every row trains, and batches are not scored
+     * @param lowestTarget the lowest target rate the run asks the controller to hold, to check against the fallback
      */
     public GatedPolicy(Scorer scorer, Gate gate, Controller controller, double exploration, boolean rescale,
-            int minActive, double maxWeight, String scorerName, long seed, RunRandom random, boolean everyRow) {
+            int minActive, double maxWeight, String scorerName, long seed, RunRandom random, boolean everyRow,
+            double lowestTarget) {
         if (!(exploration >= 0 && exploration < 1)) {
             throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
         }
@@ -92,6 +96,7 @@ public final class GatedPolicy implements SelectionPolicy {
         this.fallbackRandom = new Random(seed);
         this.random = random;
         this.everyRow = everyRow;
+        this.lowestTarget = lowestTarget;
     }
 
     /**
@@ -104,6 +109,22 @@ public final class GatedPolicy implements SelectionPolicy {
         return everyRow;
     }
 
+    /**
+     * Says why a target cannot be held on batches of some size, or null when it can: below {@code minActive} rows a
+     * batch, the fallback trains {@code minActive} random rows on almost every batch instead of the gate's choice.
+     * Checked on the first batch, the first time the batch size is known; a warning, since the run still trains.
+     */
+    static String unholdableTarget(double target, int size, int minActive) {
+        if (size <= minActive || target * size >= minActive) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "A target rate of %s asks for %.2f of the first batch's %d rows, fewer than "
+                + "ast.minActive=%d: the fallback will train %d random rows on almost every batch instead of the "
+                + "gate's choice, so the rate cannot be held. Use a target of at least %.4f for batches of %d, larger "
+                + "batches, or a smaller ast.minActive", target, target * size, size, minActive, minActive,
+                (double) minActive / size, size);
+    }
+
     @Override
     public Selection select(PolicyBatch batch) {
         int size = batch.size();
@@ -111,6 +132,10 @@ public final class GatedPolicy implements SelectionPolicy {
             LOG.warn("A batch of {} sample(s) is at or below ast.minActive={}: the fallback trains every sample of "
                     + "such a batch, so selection saves nothing on it and its scoring pass is extra cost. Use larger "
                     + "batches or a smaller ast.minActive", size, minActive);
+        }
+        String unholdable = sawFirstBatch ? null : unholdableTarget(lowestTarget, size, minActive);
+        if (unholdable != null) {
+            LOG.warn(unholdable);
         }
         sawFirstBatch = true;
         NDManager manager = batch.manager();
@@ -208,7 +233,9 @@ public final class GatedPolicy implements SelectionPolicy {
                     config.selection().exploration(), config.selection().rescale(), config.minActive(),
                     context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), config.scorer(), config.seed(),
                     context.random(), config.targetRate() >= 1 && Double.isNaN(config.selection().targetStart())
-                            && !context.settings().getBoolean("scoreAtFullTarget", false));
+                            && !context.settings().getBoolean("scoreAtFullTarget", false),
+                    Double.isNaN(config.selection().targetStart()) ? config.targetRate()
+                            : Math.min(config.targetRate(), config.selection().targetStart()));
         }
     }
 }

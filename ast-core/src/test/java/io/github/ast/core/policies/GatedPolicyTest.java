@@ -57,4 +57,12 @@ class GatedPolicyTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("ast.policy.maxWeight=0.5 is invalid; it must be >= 1");
     }
+
+    @Test
+    void aTargetBelowTheFallbacksRowsIsReportedOnTheFirstBatch() {
+        assertThat(GatedPolicy.unholdableTarget(0.005, 128, 2)).startsWith("A target rate of 0.005 asks for "
+                + "0.64 of the first batch's 128 rows, fewer than ast.minActive=2").contains("at least 0.0156");
+        assertThat(GatedPolicy.unholdableTarget(0.1, 128, 2)).isNull();
+        assertThat(GatedPolicy.unholdableTarget(0.1, 2, 2)).as("batches at minActive warn otherwise").isNull();
+    }
 }
