@@ -231,8 +231,8 @@ final class CheckpointStore {
     }
 
     /**
-     * Deletes, best effort, what an interrupted write left behind (temporary directories and pointer files) and
-     * what an interrupted retention of this run left (old checkpoints renamed for deletion).
+     * Deletes, best effort, what an interrupted write or probe left behind (temporary directories, pointer and probe
+     * files) and what an interrupted retention of this run left (old checkpoints renamed for deletion).
      *
      * @param runId the run whose retention leftovers are removed
      */
@@ -244,6 +244,7 @@ final class CheckpointStore {
         try (Stream<Path> children = Files.list(directory)) {
             for (Path leftover : children.filter(p -> p.getFileName().toString().startsWith(WRITING)
                     || p.getFileName().toString().startsWith(POINTER)
+                    || p.getFileName().toString().startsWith(PROBE)
                     || p.getFileName().toString().startsWith(deleting)).toList()) {
                 deleteBestEffort(leftover, "a leftover of an interrupted checkpoint write or deletion");
             }
