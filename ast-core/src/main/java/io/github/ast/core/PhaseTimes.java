@@ -41,7 +41,7 @@ public final class PhaseTimes {
         LOSSES("losses"),
         /** Back-propagation. */
         BACKWARD("backward"),
-        /** The step's figures read once: loss sum, accuracy, and the guard's gradient norm and parameter sum. */
+        /** The step's figures read once: loss sum, accuracy, non-finite inputs and each gradient's sum. */
         GUARD("step figures, divergence guard"),
         /** The optimiser's update of every parameter. */
         OPTIMIZER("optimiser step"),

@@ -27,6 +27,8 @@ final class StepGuard {
 
     /** Why a step was not applied. */
     enum Bad {
+        /** Some inputs were NaN or infinite: the data's fault, which the guard does not count. */
+        INPUTS("non-finite inputs"),
         /** Losses of finite inputs were NaN or infinite: the model's outputs overflowed or are NaN. */
         LOSSES("non-finite losses from finite inputs"),
         /** Back-propagation produced NaN or infinite gradients, or a gradient's sum overflowed. */
@@ -82,11 +84,14 @@ final class StepGuard {
         LOG.warn("Epoch {}, batch {}: skipped a step with {} ({}); {} of ast.maxBadSteps={} in a row", epoch, batch,
                 bad.description, detail, streak, maxBadSteps);
         if (streak >= maxBadSteps) {
+            int steps = streak;
+            streak = 0; // a custom loop that catches this starts a new streak
+            requireFiniteParameters(trainer); // the message below promises finite parameters
             throw new TrainingDivergedException(epoch, batch, String.format(Locale.ROOT, "training diverged in epoch "
                     + "%d at batch %d: %d steps in a row had %s (the last: %s), so none of them was applied and the "
                     + "parameters are those from before them. Try a lower learning rate, gradient clipping, or a "
                     + "model without operations undefined at zero (a square root or a division by a norm); "
-                    + "ast.maxBadSteps sets how many bad steps in a row are tolerated", epoch, batch, streak,
+                    + "ast.maxBadSteps sets how many bad steps in a row are tolerated", epoch, batch, steps,
                     bad.description, detail));
         }
     }
@@ -101,7 +106,7 @@ final class StepGuard {
         double sum = parameterSum(trainer);
         if (!Double.isFinite(sum)) {
             throw new TrainingDivergedException(epoch, batch, String.format(Locale.ROOT, "training diverged in epoch "
-                    + "%d by batch %d: the parameters are not finite (their sum is %s) although every applied step's "
+                    + "%d by batch %d: the parameters are not finite (the sum of their values times zero is %s) although every applied step's "
                     + "gradients were, so an optimiser update overflowed and cannot be undone. Resume from the last "
                     + "checkpoint with a lower learning rate or gradient clipping", epoch, batch, sum));
         }
@@ -130,15 +135,20 @@ final class StepGuard {
         NDList sums = new NDList();
         for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
             if (parameter.requiresGradient()) {
-                sums.add(asFigure(owned(parameter.getArray().getGradient(), scratch).sum(), device));
+                NDArray gradient = owned(parameter.getArray().getGradient(), scratch);
+                // Half precision overflows its sum far sooner than a diverged gradient would: summed as float32.
+                NDArray wide = gradient.getDataType() == DataType.FLOAT16
+                        ? gradient.toType(DataType.FLOAT32, false) : gradient;
+                sums.add(asFigure(wide.sum(), device));
             }
         }
         return sums;
     }
 
     /**
-     * Returns the sum of the parameters' values, read now: NaN or infinite when any value is. For the end of an
-     * epoch, where one read costs nothing measurable.
+     * Returns the sum of the trained parameters' values times zero, read now: NaN exactly when a value is not finite,
+     * and never an overflow of finite values (nor a frozen mask's -infinity). For the rare paths and an epoch's end,
+     * where one read costs nothing measurable.
      *
      * @param trainer the trainer whose model is checked
      */
@@ -146,7 +156,12 @@ final class StepGuard {
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             NDList sums = new NDList();
             for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
-                sums.add(asFigure(owned(parameter.getArray().sum(), scratch), trainer.getDevices()[0]));
+                if (parameter.requiresGradient()) {
+                    sums.add(asFigure(owned(parameter.getArray().mul(0), scratch).sum(), trainer.getDevices()[0]));
+                }
+            }
+            if (sums.isEmpty()) {
+                return 0;
             }
             double total = 0;
             for (float sum : NDArrays.stack(sums).toFloatArray()) {

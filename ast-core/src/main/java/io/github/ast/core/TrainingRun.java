@@ -256,6 +256,11 @@ final class TrainingRun implements AutoCloseable {
         return flush;
     }
 
+    /** Stops the run when the parameters are no longer finite (one read), before they are checkpointed. */
+    void requireFiniteParameters(Trainer trainer) {
+        guard.requireFiniteParameters(trainer);
+    }
+
     private BatchResult flush(Trainer trainer) {
         if (assembler.queued() == 0) {
             return null;

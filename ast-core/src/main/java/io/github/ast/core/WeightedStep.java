@@ -115,8 +115,12 @@ final class WeightedStep {
             figures.addAll(StepGuard.gradientSums(trainer, devices[0], scratch));
             read = NDArrays.stack(figures).toFloatArray();
             times.end(PhaseTimes.Phase.GUARD, (NDArray) null);
-            if (rejected(trainer, rows.count(), read)) {
-                StepGuard.clearGradients(trainer, scratch);
+            StepGuard.Bad bad = rejection(rows.count(), read);
+            if (bad != null) {
+                StepGuard.clearGradients(trainer, scratch); // before the guard may stop the run
+                if (bad != StepGuard.Bad.INPUTS) {
+                    guard.rejected(bad, figures(rows.count(), read), trainer);
+                }
                 return null;
             }
         }
@@ -127,31 +131,34 @@ final class WeightedStep {
     }
 
     /**
-     * Returns whether a step must not be applied, from its figures (loss sum, correct, non-finite input rows, then
-     * each gradient's sum), telling the guard when the model is to blame rather than the data.
+     * Says why a step must not be applied, from its figures (loss sum, correct, non-finite input rows, then each
+     * gradient's sum), or null when it is sound.
      */
-    private boolean rejected(Trainer trainer, int count, float[] read) {
+    private static StepGuard.Bad rejection(int count, float[] read) {
         if (read[2] > 0) {
             LOG.warn("Skipped a step of {} samples: {} of them have NaN or infinite inputs, which would make the "
                     + "gradients non-finite even where the loss is finite (sum {})", count, Math.round(read[2]),
                     read[0]);
-            return true;
+            return StepGuard.Bad.INPUTS;
         }
-        int badGradients = 0;
-        for (int i = 3; i < read.length; i++) {
-            badGradients += Float.isFinite(read[i]) ? 0 : 1;
-        }
-        String figures = "loss sum " + read[0] + " over " + count + " rows; " + badGradients + " of "
-                + (read.length - 3) + " parameters with non-finite gradients";
         if (!Float.isFinite(read[0])) {
-            guard.rejected(StepGuard.Bad.LOSSES, figures, trainer);
-            return true;
+            return StepGuard.Bad.LOSSES;
         }
-        if (badGradients > 0) {
-            guard.rejected(StepGuard.Bad.GRADIENTS, figures, trainer);
-            return true;
+        return badGradients(read) > 0 ? StepGuard.Bad.GRADIENTS : null;
+    }
+
+    private static int badGradients(float[] read) {
+        int bad = 0;
+        for (int i = 3; i < read.length; i++) {
+            bad += Float.isFinite(read[i]) ? 0 : 1;
         }
-        return false;
+        return bad;
+    }
+
+    /** The figures of a rejected step, for the guard's log line and message. */
+    private static String figures(int count, float[] read) {
+        return "loss sum " + read[0] + " over " + count + " rows; " + badGradients(read) + " of " + (read.length - 3)
+                + " parameters with non-finite gradients";
     }
 
     /** The loss a share back-propagates: weighted, or the trainer's own scaled to the share's part of the step. */
