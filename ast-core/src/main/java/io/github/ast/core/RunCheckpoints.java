@@ -201,7 +201,10 @@ final class RunCheckpoints {
      */
     void write(Trainer trainer, int epoch, int epochs, EpochTally partial, boolean stoppedEarly,
             Controller controller, TrainingRun run) throws IOException {
-        run.requireFiniteParameters(trainer); // a checkpoint of non-finite parameters would resume a broken model
+        if (partial != null) {
+            // A checkpoint of non-finite parameters would resume a broken model; at an epoch's end, finishEpoch checked.
+            run.requireFiniteParameters(trainer);
+        }
         Block block = trainer.getModel().getBlock();
         ResumableOptimizer optimizer = settings.optimizer();
         try (NDManager scratch = trainer.getManager().newSubManager()) {

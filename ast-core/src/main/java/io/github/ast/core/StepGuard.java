@@ -43,8 +43,6 @@ final class StepGuard {
 
     private final int maxBadSteps;
     private int streak;
-    private Bad last;
-    private String lastDetail;
     private int epoch;
     private long batch;
 
@@ -53,9 +51,13 @@ final class StepGuard {
         this.maxBadSteps = maxBadSteps;
     }
 
-    /** Sets where the run is, for the messages. */
-    void at(int epoch, long batch) {
+    /** Sets the epoch the run is in, for the messages. */
+    void startEpoch(int epoch) {
         this.epoch = epoch;
+    }
+
+    /** Sets the 0-based position of the batch the run is at, for the messages. */
+    void at(long batch) {
         this.batch = batch;
     }
 
@@ -79,8 +81,6 @@ final class StepGuard {
             requireFiniteParameters(trainer);
         }
         streak++;
-        last = bad;
-        lastDetail = detail;
         LOG.warn("Epoch {}, batch {}: skipped a step with {} ({}); {} of ast.maxBadSteps={} in a row", epoch, batch,
                 bad.description, detail, streak, maxBadSteps);
         if (streak >= maxBadSteps) {
@@ -103,23 +103,12 @@ final class StepGuard {
      * @param trainer the trainer whose parameters are checked, with one read
      */
     void requireFiniteParameters(Trainer trainer) {
-        double sum = parameterSum(trainer);
-        if (!Double.isFinite(sum)) {
+        if (!parametersFinite(trainer)) {
             throw new TrainingDivergedException(epoch, batch, String.format(Locale.ROOT, "training diverged in epoch "
-                    + "%d by batch %d: the parameters are not finite (the sum of their values times zero is %s) although every applied step's "
-                    + "gradients were, so an optimiser update overflowed and cannot be undone. Resume from the last "
-                    + "checkpoint with a lower learning rate or gradient clipping", epoch, batch, sum));
+                    + "%d by batch %d: the parameters are not finite although every applied step's gradients were, so "
+                    + "an optimiser update overflowed and cannot be undone. Resume from the last checkpoint with a "
+                    + "lower learning rate or gradient clipping", epoch, batch));
         }
-    }
-
-    /** {@return the last rejected step's cause, or null} */
-    Bad last() {
-        return last;
-    }
-
-    /** {@return the figures of the last rejected step, or null} */
-    String lastDetail() {
-        return lastDetail;
     }
 
     /**
@@ -139,42 +128,30 @@ final class StepGuard {
                 // Half precision overflows its sum far sooner than a diverged gradient would: summed as float32.
                 NDArray wide = gradient.getDataType() == DataType.FLOAT16
                         ? gradient.toType(DataType.FLOAT32, false) : gradient;
-                sums.add(asFigure(wide.sum(), device));
+                sums.add(Validation.figure(wide.sum(), device));
             }
         }
         return sums;
     }
 
     /**
-     * Returns the sum of the trained parameters' values times zero, read now: NaN exactly when a value is not finite,
-     * and never an overflow of finite values (nor a frozen mask's -infinity). For the rare paths and an epoch's end,
-     * where one read costs nothing measurable.
+     * Returns whether every trained parameter is finite, with one read: each one's values times zero, summed, are 0
+     * exactly when all are finite, and finite values cannot overflow that sum (a frozen mask's -infinity is left
+     * out). For the rare paths, an epoch's end and checkpoints, where one read costs nothing measurable.
      *
      * @param trainer the trainer whose model is checked
      */
-    private static double parameterSum(Trainer trainer) {
+    private static boolean parametersFinite(Trainer trainer) {
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             NDList sums = new NDList();
             for (Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
                 if (parameter.requiresGradient()) {
-                    sums.add(asFigure(owned(parameter.getArray().mul(0), scratch).sum(), trainer.getDevices()[0]));
+                    sums.add(Validation.figure(owned(parameter.getArray().mul(0), scratch).sum(),
+                            trainer.getDevices()[0]));
                 }
             }
-            if (sums.isEmpty()) {
-                return 0;
-            }
-            double total = 0;
-            for (float sum : NDArrays.stack(sums).toFloatArray()) {
-                total += sum;
-            }
-            return total;
+            return sums.isEmpty() || NDArrays.stack(sums).sum().getFloat() == 0;
         }
-    }
-
-    /** A float32 scalar on the device, converted and moved only when it has to be. */
-    private static NDArray asFigure(NDArray scalar, Device device) {
-        NDArray typed = scalar.getDataType() == DataType.FLOAT32 ? scalar : scalar.toType(DataType.FLOAT32, false);
-        return typed.getDevice().equals(device) ? typed : typed.toDevice(device, false);
     }
 
     /**

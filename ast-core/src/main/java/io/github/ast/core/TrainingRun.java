@@ -44,7 +44,6 @@ final class TrainingRun implements AutoCloseable {
     private long position;
     /** Whether the run's first batch has checked that the model takes the scoring forward's input. */
     private boolean inputChecked;
-    private int epoch;
     /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
     private BatchResult previous;
     private long previousStart;
@@ -85,8 +84,8 @@ final class TrainingRun implements AutoCloseable {
      */
     void startEpoch(int epoch, SelectionConfig.Phase phase, long firstBatch) {
         this.phase = phase;
-        this.epoch = epoch;
         this.position = firstBatch;
+        guard.startEpoch(epoch);
         previous = null; // a batch's time is only measured to the next batch of its epoch
         source.startEpoch(epoch);
     }
@@ -115,7 +114,7 @@ final class TrainingRun implements AutoCloseable {
     /** Trains one non-empty batch whose shape was checked. */
     BatchResult trainBatch(Trainer trainer, Batch batch) {
         long at = position++;
-        guard.at(epoch, at);
+        guard.at(at);
         if (!inputChecked) {
             source.requireScorableInput(trainer, batch.getData());
             inputChecked = true;
@@ -256,7 +255,7 @@ final class TrainingRun implements AutoCloseable {
         return flush;
     }
 
-    /** Stops the run when the parameters are no longer finite (one read), before they are checkpointed. */
+    /** Stops the run when the parameters are no longer finite (one read), before a batch checkpoint saves them. */
     void requireFiniteParameters(Trainer trainer) {
         guard.requireFiniteParameters(trainer);
     }

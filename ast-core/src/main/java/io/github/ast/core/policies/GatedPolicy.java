@@ -128,16 +128,18 @@ public final class GatedPolicy implements SelectionPolicy {
     @Override
     public Selection select(PolicyBatch batch) {
         int size = batch.size();
-        if (!sawFirstBatch && size <= minActive) { // a short last batch is no reason to warn
-            LOG.warn("A batch of {} sample(s) is at or below ast.minActive={}: the fallback trains every sample of "
-                    + "such a batch, so selection saves nothing on it and its scoring pass is extra cost. Use larger "
-                    + "batches or a smaller ast.minActive", size, minActive);
+        if (!sawFirstBatch) { // only the first: a short last batch is no reason to warn
+            if (size <= minActive) {
+                LOG.warn("A batch of {} sample(s) is at or below ast.minActive={}: the fallback trains every sample "
+                        + "of such a batch, so selection saves nothing on it and its scoring pass is extra cost. Use "
+                        + "larger batches or a smaller ast.minActive", size, minActive);
+            }
+            String unholdable = unholdableTarget(lowestTarget, size, minActive);
+            if (unholdable != null) {
+                LOG.warn(unholdable);
+            }
+            sawFirstBatch = true;
         }
-        String unholdable = sawFirstBatch ? null : unholdableTarget(lowestTarget, size, minActive);
-        if (unholdable != null) {
-            LOG.warn(unholdable);
-        }
-        sawFirstBatch = true;
         NDManager manager = batch.manager();
         NDArray significance = scorer.score(batch.scoring());
         NDArray gated = gate.select(significance, controller.threshold());
