@@ -17,6 +17,7 @@ import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
+import io.github.ast.core.schedule.TrainingClock;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,8 @@ public final class AdaptiveSparseTrainer {
     private Trainer customTrainer;
     /** Where the profile command records each phase's time; off otherwise. */
     private PhaseTimes times = PhaseTimes.OFF;
+    /** What a batch's time is measured on: the machine's clock, or a training clock supplied as a service. */
+    private LongSupplier nanos = System::nanoTime;
 
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
@@ -122,6 +126,11 @@ public final class AdaptiveSparseTrainer {
     public void profileWith(PhaseTimes recorder) {
         closeCustomRun(); // a custom run keeps the recorder it was opened with
         this.times = recorder == null ? PhaseTimes.OFF : recorder;
+    }
+
+    /** Measures batch times ({@link SelectionPolicy#batchTime}) on a training clock, which pauses for evaluations. */
+    void measureBatchesOn(TrainingClock clock) {
+        nanos = clock::nanos;
     }
 
     /** {@return the primary energy model} */
@@ -221,7 +230,8 @@ public final class AdaptiveSparseTrainer {
                 epochStats, trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         Optional<EnergyMeter> meter = Optional.empty();
         EngineLease lease = EngineLease.acquire(engine);
-        try (TrainingRun run = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times)) {
+        try (TrainingRun run = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times,
+                nanos)) {
             CheckpointStore.State resumed = checkpoints == null ? null
                     : checkpoints.resume(trainer, epochs, controller, run);
             EpochTally partial = resumed == null ? null : resumed.partial();
@@ -482,7 +492,7 @@ public final class AdaptiveSparseTrainer {
     private TrainingRun customRun(Trainer trainer, long historySize) {
         if (customRun == null || customTrainer != trainer) {
             closeCustomRun();
-            customRun = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times);
+            customRun = new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times, nanos);
             customTrainer = trainer;
         }
         return customRun;

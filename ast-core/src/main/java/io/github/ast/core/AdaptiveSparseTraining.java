@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.core.schedule.TrainingClock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -100,8 +101,12 @@ public final class AdaptiveSparseTraining {
             EnergyMeters.validate(config.meter(), config.contextFor("meter", Map.of()).settings());
             AstModule module = new AstModule(config, PluginRegistry.load(AstModule.class.getClassLoader()), services);
             try {
-                return Guice.createInjector(Modules.override(module).with(overrides))
+                AdaptiveSparseTrainer trainer = Guice.createInjector(Modules.override(module).with(overrides))
                         .getInstance(AdaptiveSparseTrainer.class);
+                if (services.get(TrainingClock.class) instanceof TrainingClock clock) {
+                    trainer.measureBatchesOn(clock);
+                }
+                return trainer;
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {
                 // Surface the configuration error itself rather than Guice's wrapper.
                 for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {

@@ -16,6 +16,7 @@ import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ final class TrainingRun implements AutoCloseable {
     private final BackwardAssembler assembler;
     private final PhaseTimes times;
     private final StepGuard guard;
+    private final LongSupplier nanos;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
@@ -58,15 +60,17 @@ final class TrainingRun implements AutoCloseable {
      * @param trainer the DJL trainer, whose manager the run's arrays live under
      * @param historySize the training set's size when scores come from a history, else -1
      * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
+     * @param nanos the time batches are measured on, for {@link SelectionPolicy#batchTime}
      */
     TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
-            Trainer trainer, long historySize, PhaseTimes times) {
+            Trainer trainer, long historySize, PhaseTimes times, LongSupplier nanos) {
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
         this.guard = new StepGuard(config.maxBadSteps());
         this.step = new WeightedStep(perSampleLoss, config.splits(), times, guard);
         this.times = times;
+        this.nanos = nanos;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
         this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
@@ -125,7 +129,7 @@ final class TrainingRun implements AutoCloseable {
         if (policy.trainsEveryRow()) {
             return fullStep(trainer, batch, batch.getSize());
         }
-        long start = System.nanoTime();
+        long start = nanos.getAsLong();
         if (previous != null && !previous.skipped()) {
             policy.batchTime(previous.scored(), start - previousStart);
         }

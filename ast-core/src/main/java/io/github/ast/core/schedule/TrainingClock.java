@@ -53,7 +53,11 @@ public final class TrainingClock {
 
     /** {@return the seconds counted so far, the current stretch included} */
     public double seconds() {
-        long total = accumulated + (running ? nanos.getAsLong() - startedAt : 0);
-        return total / 1e9;
+        return nanos() / 1e9;
+    }
+
+    /** {@return the nanoseconds counted so far, the current stretch included} */
+    public long nanos() {
+        return accumulated + (running ? nanos.getAsLong() - startedAt : 0);
     }
 }

@@ -79,10 +79,32 @@ final class ArmRunner {
 
     private final Setup setup;
     private final BenchmarkData data;
+    private final TimeSource time;
 
     ArmRunner(Setup setup, BenchmarkData data) {
+        this(setup, data, TimeSource.SYSTEM);
+    }
+
+    /**
+     * A runner on another time source: {@code scripts/same-as-commit.sh} runs arms on one that advances a fixed step
+     * per batch, so that the learning rate and the evaluations no longer depend on how fast the machine is.
+     */
+    ArmRunner(Setup setup, BenchmarkData data, TimeSource time) {
         this.setup = setup;
         this.data = data;
+        this.time = time;
+    }
+
+    /** Where the runs' training clocks read the time; told when each batch has trained. */
+    interface TimeSource {
+        /** The machine's monotonic clock. */
+        TimeSource SYSTEM = System::nanoTime;
+
+        /** {@return monotonic nanoseconds} */
+        long nanos();
+
+        /** Called once after each batch trained, before the clock is read for the schedule. */
+        default void afterBatch() {}
     }
 
     /** How one batch trains: the optimiser step included. */
@@ -116,7 +138,7 @@ final class ArmRunner {
         long wallStart = System.nanoTime();
         Engine.getEngine(setup.engine()).setRandomSeed((int) seed);
         BenchmarkData.Training training = data.trainingFor(seed);
-        TrainingClock clock = new TrainingClock();
+        TrainingClock clock = new TrainingClock(time::nanos);
         BudgetTracker rate = new BudgetTracker(clock, setup.budgetSeconds(), setup.learningRate(), setup.warmup(), 0,
                 setup.schedule());
         ResumableAdam adam = ResumableAdam.builder().optLearningRateTracker(rate).build();
@@ -175,6 +197,7 @@ final class ArmRunner {
                 try (batch) {
                     Counts counts = step.train(trainer, batch);
                     waitForStep(trainer);
+                    time.afterBatch();
                     batches++;
                     forwarded += counts.forwarded();
                     backpropagated += counts.backpropagated();
@@ -264,7 +287,8 @@ final class ArmRunner {
                         .service(ReferenceTraining.class, ReferenceTraining.builder(() -> Models.byName(setup.model(),
                                 FashionMnist.CLASSES), new Shape(1, 1, 28, 28))
                                 .seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
-                        .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()));
+                        .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()))
+                        .service(TrainingClock.class, clock);
                 if (resizable != null) {
                     wiring.service(AdjustableBatchSize.class, resizable);
                 }
