@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.core.sampling.SampleWeights;
 import io.github.ast.core.schedule.TrainingClock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +63,7 @@ public final class AdaptiveSparseTraining {
         private final AstConfig config;
         private final Map<Class<?>, Object> services = new LinkedHashMap<>();
         private Module overrides = Modules.EMPTY_MODULE;
+        private SampleWeights sampleWeights;
 
         private Builder(AstConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -77,6 +79,21 @@ public final class AdaptiveSparseTraining {
          */
         public <T> Builder service(Class<T> type, T service) {
             services.put(type, type.cast(Objects.requireNonNull(service, "service")));
+            return this;
+        }
+
+        /**
+         * Trains with the weights the training set's sampler gives its samples (InfoBatch's up-weighted survivors, a
+         * selection made on a cluster): each step's loss is weighted by them, and the trained rows' losses are handed
+         * back to the sampler. The training set must be sampled by it ({@code ArrayDataset.Builder.setSampling}).
+         * With {@code ast.policy=all} this is training on the sampler's choice alone; with another policy, the
+         * policy selects within the sampler's batches.
+         *
+         * @param sampler the training set's sampler
+         * @return this builder
+         */
+        public Builder sampleWeights(SampleWeights sampler) {
+            sampleWeights = Objects.requireNonNull(sampler, "sampler");
             return this;
         }
 
@@ -105,6 +122,9 @@ public final class AdaptiveSparseTraining {
                         .getInstance(AdaptiveSparseTrainer.class);
                 if (services.get(TrainingClock.class) instanceof TrainingClock clock) {
                     trainer.measureBatchesOn(clock);
+                }
+                if (sampleWeights != null) {
+                    trainer.weighBy(sampleWeights);
                 }
                 return trainer;
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {

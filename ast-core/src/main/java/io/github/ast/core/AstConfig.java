@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * @param reseedEvery randomness restarts from seeds derived from {@code seed} at every epoch and after every this
  *     many batches within one, >= 1: engines cannot save their generators' state, so this fixed grid is what lets a
  *     run resumed from a batch checkpoint (whose cadence must be a multiple of it) draw what an uninterrupted run
- *     with the same configuration draws, with or without checkpoints
+ *     with the same configuration draws, with or without checkpoints; 0 never restarts them, so draws run on from
+ *     {@code seed} as in a custom loop (the benchmark's arms), and such a run cannot be checkpointed
  * @param maxBadSteps steps in a row that may go unapplied for non-finite losses (from finite inputs) or gradients
  *     before training stops with a {@link io.github.ast.api.TrainingDivergedException}, >= 1
  * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
@@ -97,7 +98,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
      * @param minActive fallback size, >= 1
      * @param splits shares the selected samples are split into for forward and backward, >= 0 (0: one per device)
      * @param seed random seed for the engine, the sampler and the fallback
-     * @param reseedEvery batches between restarts of the random generators within an epoch, >= 1
+     * @param reseedEvery batches between restarts of the random generators within an epoch, >= 1; 0 for never
      * @param maxBadSteps steps in a row that may go unapplied for non-finite losses or gradients, >= 1
      * @param selection fresh, history or stale scores, exploration, rescaling, warm-up and annealing
      * @param policy selection policy name
@@ -140,9 +141,9 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             throw new ConfigurationException("ast.backwardBatch=" + backwardBatch + " is invalid; it must be >= 0 "
                     + "(0: one step per batch; n: pooled steps of n rows)");
         }
-        if (reseedEvery < 1) {
-            throw new ConfigurationException("ast.reseedEvery=" + reseedEvery + " must be >= 1 (batches between "
-                    + "restarts of the random generators within an epoch)");
+        if (reseedEvery < 0) {
+            throw new ConfigurationException("ast.reseedEvery=" + reseedEvery + " must be >= 0 (batches between "
+                    + "restarts of the random generators within an epoch; 0 for never)");
         }
         if (maxBadSteps < 1) {
             throw new ConfigurationException("ast.maxBadSteps=" + maxBadSteps + " must be >= 1 (steps in a row with "
@@ -546,7 +547,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
         /**
          * Sets the number of batches between restarts of the random generators within an epoch.
          *
-         * @param value batches between restarts, >= 1
+         * @param value batches between restarts, >= 1; 0 never restarts them (no checkpoints then)
          * @return this builder
          */
         public Builder reseedEvery(int value) {

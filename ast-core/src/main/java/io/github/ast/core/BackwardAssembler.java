@@ -21,9 +21,10 @@ interface BackwardAssembler extends AutoCloseable {
      * @param batch the scored batch; its arrays stay valid until the returned steps are trained
      * @param selection the policy's rows and weights (not skipped)
      * @param indices the batch's dataset indices, or null without a score history
+     * @param sampleWeights the weights the sampler gave the batch's rows, or null without them (never pooled)
      * @return the steps to train now, in order; their arrays belong to the batch's manager
      */
-    List<StepRows> offer(Batch batch, Selection selection, NDArray indices);
+    List<StepRows> offer(Batch batch, Selection selection, NDArray indices, NDArray sampleWeights);
 
     /**
      * Returns a step of everything still queued, at the end of an epoch: nothing selected is dropped.
@@ -73,13 +74,14 @@ interface BackwardAssembler extends AutoCloseable {
     final class PerBatch implements BackwardAssembler {
 
         @Override
-        public List<StepRows> offer(Batch batch, Selection selection, NDArray indices) {
+        public List<StepRows> offer(Batch batch, Selection selection, NDArray indices, NDArray sampleWeights) {
             if (selection.count() == 0) {
                 return List.of();
             }
             NDArray rows = selection.rows();
             return List.of(new StepRows(selectRows(batch.getData(), rows), selectRows(batch.getLabels(), rows),
-                    selection.weights(), indices == null ? null : indices.get(new NDIndex("{}", rows)),
+                    selection.weights(), sampleWeights == null ? null : sampleWeights.get(new NDIndex("{}", rows)),
+                    indices == null ? null : indices.get(new NDIndex("{}", rows)),
                     selection.count(), batch.getSize()));
         }
 

@@ -82,6 +82,33 @@ final class EpochTally {
     }
 
     /**
+     * What is known of an epoch when it ends, besides its batches.
+     *
+     * @param epoch 1-based epoch number
+     * @param epochs total epochs of the run
+     * @param phase warm-up, sparse or anneal
+     * @param targetRate the target the controller held
+     * @param threshold the policy's threshold at the end
+     * @param validation validation loss, accuracy and rows left out; NaN, NaN, 0 without validation
+     * @param trainSeconds the epoch's training seconds
+     * @param trainJoules the epoch's metered joules, NaN without a meter
+     * @param validationSeconds seconds of validation
+     */
+    record Ending(int epoch, int epochs, SelectionConfig.Phase phase, double targetRate, double threshold,
+            double[] validation, double trainSeconds, double trainJoules, double validationSeconds) {}
+
+    /** {@return the epoch's figures} with its preparation's energy priced now that the models know the network */
+    EpochStats stats(Ending end, EnergyAccount energy) {
+        return new EpochStats(end.epoch(), end.epochs(), end.phase(), Validation.ratio(lossSum, evaluated),
+                Validation.ratio(correct, evaluated), end.validation()[0], end.validation()[1],
+                Validation.ratio(trained, scored), Validation.ratio(gateActive, scored), end.targetRate(),
+                end.threshold(), preparation == null ? energies
+                        : EnergyAccount.sum(energies, energy.pricePreparation(preparation)), end.trainJoules(),
+                batches, fallbacks, skipped, end.trainSeconds(), end.validationSeconds(), scored, forwarded,
+                backPropagated, maxWeight, scoredBatches, (long) end.validation()[2]);
+    }
+
+    /**
      * Returns a copy for a checkpoint, with the seconds and joules the epoch has taken so far.
      *
      * @param seconds training-loop seconds of the batches tallied

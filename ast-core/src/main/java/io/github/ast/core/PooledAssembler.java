@@ -66,7 +66,7 @@ final class PooledAssembler implements BackwardAssembler {
     }
 
     @Override
-    public List<StepRows> offer(Batch batch, Selection selection, NDArray indices) {
+    public List<StepRows> offer(Batch batch, Selection selection, NDArray indices, NDArray sampleWeights) {
         if (selection.count() > 0) {
             NDArray rows = selection.rows();
             NDIndex index = new NDIndex("{}", rows);
@@ -113,7 +113,7 @@ final class PooledAssembler implements BackwardAssembler {
         String head = "0:" + rows;
         return new StepRows(rest > 0 ? slice(all.data(), head) : all.data(),
                 rest > 0 ? slice(all.labels(), head) : all.labels(),
-                all.weights() == null ? null : rest > 0 ? all.weights().get(head) : all.weights(),
+                all.weights() == null ? null : rest > 0 ? all.weights().get(head) : all.weights(), null,
                 all.indices() == null ? null : rest > 0 ? all.indices().get(head) : all.indices(), rows, rows);
     }
 

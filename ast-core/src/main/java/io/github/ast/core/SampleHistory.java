@@ -1,5 +1,8 @@
 package io.github.ast.core;
 
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import io.github.ast.api.ConfigurationException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,6 +32,35 @@ final class SampleHistory implements AutoCloseable {
     SampleHistory(NDManager parent, long size) {
         this.manager = parent.newSubManager();
         this.size = size;
+    }
+
+    /**
+     * Returns the size of the history a run keeps: the training set's when scores come from a history on some
+     * batches (history or stale selection, or scoring every k-th), -1 when every batch is scored afresh.
+     *
+     * @throws ConfigurationException if a history is needed and the training set is not a RandomAccessDataset
+     */
+    static long sizeFor(AstConfig config, Dataset trainingSet) {
+        if (!keeps(config)) {
+            return -1;
+        }
+        if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
+            throw new ConfigurationException(setting(config) + " needs a RandomAccessDataset (ArrayDataset ...) "
+                    + "whose batches carry dataset indices; got " + trainingSet.getClass().getName());
+        }
+        return randomAccess.size();
+    }
+
+    /** Whether scores come from a history on some batches. */
+    static boolean keeps(AstConfig config) {
+        return config.selection().mode() != SelectionConfig.Mode.FRESH || config.scoring().needsHistory();
+    }
+
+    /** The setting that makes a run keep a history, for messages. */
+    static String setting(AstConfig config) {
+        return config.selection().mode() != SelectionConfig.Mode.FRESH
+                ? "ast.selection=" + config.selection().mode().label()
+                : "ast.scoreEvery=" + config.scoring().every();
     }
 
     /** Stale scores of a batch's rows; rows never seen are marked unseen and carry zeros. */

@@ -1,5 +1,6 @@
 package io.github.ast.core;
 
+import io.github.ast.api.PreparationWork;
 import java.util.List;
 import java.util.Objects;
 
@@ -56,6 +57,27 @@ public interface TrainingObserver {
      * @param observers the observers, for example {@code ConsoleOutput.standard()} and one's own
      * @return the combination
      */
+    /**
+     * Receives what the selection policy's preparation cost before the first epoch (RHO-LOSS's reference models),
+     * also counted in that epoch's figures; {@link PreparationWork#NONE} for most policies.
+     *
+     * @param work the preparation's rows and seconds
+     */
+    default void onPreparation(PreparationWork work) {}
+
+    /**
+     * Decides after each batch whether training goes on, for runs bounded by something other than epochs (a
+     * wall-clock budget): a run stopped here trains nothing more, not even the rows queued for a pooled step, and
+     * reports the epoch's figures so far, without validation.
+     *
+     * @param epoch 1-based epoch
+     * @param result the batch's result
+     * @return true to go on
+     */
+    default boolean continueTraining(int epoch, BatchResult result) {
+        return true;
+    }
+
     static TrainingObserver all(TrainingObserver... observers) {
         for (int i = 0; i < observers.length; i++) {
             Objects.requireNonNull(observers[i], "observer " + i + " of TrainingObserver.all is null");
@@ -75,6 +97,20 @@ public interface TrainingObserver {
             @Override
             public void onEpoch(EpochStats stats) {
                 list.forEach(o -> o.onEpoch(stats));
+            }
+
+            @Override
+            public void onPreparation(PreparationWork work) {
+                list.forEach(o -> o.onPreparation(work));
+            }
+
+            @Override
+            public boolean continueTraining(int epoch, BatchResult result) {
+                boolean go = true;
+                for (TrainingObserver o : list) {
+                    go &= o.continueTraining(epoch, result); // every observer is asked
+                }
+                return go;
             }
 
             @Override

@@ -41,6 +41,8 @@ final class TrainingRun implements AutoCloseable {
     private final PhaseTimes times;
     private final StepGuard guard;
     private final LongSupplier nanos;
+    /** The training set's sampler's weights, or null when it gives none. */
+    private final SamplerWeights sampled;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
@@ -61,9 +63,17 @@ final class TrainingRun implements AutoCloseable {
      * @param historySize the training set's size when scores come from a history, else -1
      * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
      * @param nanos the time batches are measured on, for {@link SelectionPolicy#batchTime}
+     * @param sampled the training set's sampler's weights, or null when it gives none
+     * @throws io.github.ast.api.ConfigurationException if the sampler's weights would meet pooled steps
      */
     TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
-            Trainer trainer, long historySize, PhaseTimes times, LongSupplier nanos) {
+            Trainer trainer, long historySize, PhaseTimes times, LongSupplier nanos, SamplerWeights sampled) {
+        if (sampled != null && config.backwardBatch() > 0) {
+            throw new io.github.ast.api.ConfigurationException("ast.backwardBatch=" + config.backwardBatch()
+                    + " pools rows across batches, but the sampler's weights are applied per batch: use "
+                    + "ast.backwardBatch=0 with a weighting sampler");
+        }
+        this.sampled = sampled;
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
@@ -94,11 +104,6 @@ final class TrainingRun implements AutoCloseable {
         source.startEpoch(epoch);
     }
 
-    /** Counts a batch that was passed over (an empty one), so that the next batch's position stays right. */
-    void passOver() {
-        position++;
-    }
-
     SelectionConfig.Phase phase() {
         return phase;
     }
@@ -115,8 +120,21 @@ final class TrainingRun implements AutoCloseable {
         return policy;
     }
 
-    /** Trains one non-empty batch whose shape was checked. */
-    BatchResult trainBatch(Trainer trainer, Batch batch) {
+    /** Trains one batch: empty ones are passed over, the rest checked against the model first. */
+    BatchResult train(Trainer trainer, Batch batch) {
+        if (batch.getSize() == 0) {
+            LOG.warn("Skipped an empty batch (size 0)");
+            position++;
+            return BatchResult.skipped(0, policy.threshold());
+        }
+        Validation.requireModelInputShape(trainer, batch.getData());
+        if (!energy.isAttached()) {
+            energy.attach(trainer.getModel().getBlock(), batch.getData().head().getShape().slice(1));
+        }
+        return trainChecked(trainer, batch);
+    }
+
+    private BatchResult trainChecked(Trainer trainer, Batch batch) {
         long at = position++;
         guard.at(at);
         if (!inputChecked) {
@@ -147,12 +165,16 @@ final class TrainingRun implements AutoCloseable {
     private BatchResult fullStep(Trainer trainer, Batch batch, int gateActive) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
-        StepRows rows = new StepRows(batch.getData(), batch.getLabels(), null, indices, size, size);
+        StepRows rows = new StepRows(batch.getData(), batch.getLabels(), null,
+                sampled == null ? null : sampled.of(batch), indices, size, size);
         WeightedStep.Trained trained = step.run(trainer, rows, true);
         if (trained == null) {
             return BatchResult.skipped(size, policy.threshold());
         }
         record(rows, trained);
+        if (sampled != null) {
+            sampled.record(batch, null, trained.perSampleLosses());
+        }
         notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
         return new BatchResult(size, gateActive, size, false, false, size, trained.lossSum(), trained.correct(),
                 policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1, false);
@@ -217,13 +239,13 @@ final class TrainingRun implements AutoCloseable {
             NDList scoredOutputs, float[] statistics) {
         int size = batch.getSize();
         boolean fresh = scoredOutputs != null;
-        List<StepRows> steps = assembler.offer(batch, selection, indices);
+        List<StepRows> steps = assembler.offer(batch, selection, indices, sampled == null ? null : sampled.of(batch));
         times.end(PhaseTimes.Phase.GATHER, steps.isEmpty() ? null : steps.get(0).data());
         boolean pooled = assembler instanceof PooledAssembler;
         if (pooled) {
             policy.accept(selection); // queued: the rows will train, now or later
         }
-        Steps done = train(trainer, batch, steps, !fresh);
+        Steps done = train(trainer, batch, selection.rows(), steps, !fresh);
         // A failed per-batch step skips the batch. A failed pooled step drops its rows (WeightedStep says so): the
         // batch that completed it is counted as skipped, with what was forwarded and back-propagated for it.
         if (done.failed() && !pooled) {
@@ -270,7 +292,7 @@ final class TrainingRun implements AutoCloseable {
         }
         try (NDManager scratch = manager.newSubManager()) {
             List<StepRows> steps = assembler.flush(scratch);
-            Steps done = train(trainer, null, steps, !source.fresh());
+            Steps done = train(trainer, null, null, steps, !source.fresh());
             return new BatchResult(0, 0, 0, false, false, source.fresh() ? 0 : done.rows(),
                     source.fresh() ? 0 : done.lossSum(), source.fresh() ? 0 : done.correct(), policy.threshold(),
                     Map.of(), done.rows(), done.rows(), 1, false);
@@ -283,8 +305,10 @@ final class TrainingRun implements AutoCloseable {
     /**
      * Runs the steps; without a scoring pass (stale scores) their labels are validated here and listeners see each
      * step's rows (except a flush at the epoch's end, which has no batch to report).
+     *
+     * @param selected the batch's rows the steps train (one step per batch with the sampler's weights), or null
      */
-    private Steps train(Trainer trainer, Batch batch, List<StepRows> steps, boolean stale) {
+    private Steps train(Trainer trainer, Batch batch, NDArray selected, List<StepRows> steps, boolean stale) {
         int rows = 0;
         double lossSum = 0;
         long correct = 0;
@@ -297,6 +321,9 @@ final class TrainingRun implements AutoCloseable {
             }
             policy.trained(trained.perSampleLosses());
             record(rowsOfStep, trained);
+            if (sampled != null) {
+                sampled.record(batch, selected, trained.perSampleLosses());
+            }
             if (batch != null && stale) {
                 notifyTraining(trainer, batch, rowsOfStep.labels(), trained.predictions());
             }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
@@ -19,9 +20,13 @@ import io.github.ast.api.SelectionPolicy;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Checks on what the loop is given (configuration, batches), and the validation pass after each epoch. */
 final class Validation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Validation.class);
 
     private Validation() {}
 
@@ -29,8 +34,12 @@ final class Validation {
      * Checks what a run needs before it starts: the configured engine is the trainer's, a target schedule has a
      * threshold to move, and batch checkpoints fall on the reseeding grid.
      */
-    static void requireFittable(AstConfig config, Gate gate, SelectionPolicy policy, Engine engine,
-            Checkpointing checkpointing) {
+    static void requireFittable(AstConfig config, Gate gate, SelectionPolicy policy, Trainer trainer, int epochs,
+            Dataset trainingSet, Dataset validationSet, Checkpointing checkpointing) {
+        if (epochs < 1) {
+            throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
+        }
+        Engine engine = trainer.getManager().getEngine();
         if (!config.engine().isEmpty() && !config.engine().equalsIgnoreCase(engine.getEngineName())) {
             throw new ConfigurationException("ast.engine=" + config.engine() + " but the trainer's model runs on "
                     + engine.getEngineName() + "; create the model with Model.newInstance(name, \"" + config.engine()
@@ -39,6 +48,11 @@ final class Validation {
         if (!Double.isNaN(config.selection().targetStart()) && !gate.usesThreshold()) {
             throw new ConfigurationException("ast.targetStart schedules the controller's target, but gate '"
                     + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
+        }
+        if (checkpointing != null && config.reseedEvery() == 0) {
+            throw new ConfigurationException("ast.reseedEvery=0 never restarts the random generators, so a run "
+                    + "resumed from a checkpoint could not draw what the uninterrupted run draws: fit without "
+                    + "checkpointing, or set ast.reseedEvery >= 1");
         }
         if (checkpointing != null && checkpointing.everyBatches() % config.reseedEvery() != 0) {
             throw new ConfigurationException("checkpoint every " + checkpointing.everyBatches() + " batches is not a "
@@ -51,6 +65,18 @@ final class Validation {
             throw new ConfigurationException("ast.policy=" + config.policy() + " resizes the training set's batches "
                     + "(an AdjustableBatchSize service was supplied), and a checkpoint's position in an epoch counts "
                     + "batches of one size: fit without checkpointing, or without the AdjustableBatchSize service");
+        }
+        String noSelection = noSelectingEpoch(config.selection(), epochs);
+        if (noSelection != null) {
+            LOG.warn(noSelection);
+        }
+        if (trainingSet instanceof RandomAccessDataset r && r.size() == 0) {
+            throw new ConfigurationException("the training set is empty (a RandomAccessDataset of size 0): there is "
+                    + "nothing to train");
+        }
+        if (validationSet instanceof RandomAccessDataset r && r.size() == 0) {
+            throw new ConfigurationException("validationSet is empty (a RandomAccessDataset of size 0): pass null to "
+                    + "train without validation, or a dataset with samples");
         }
     }
 

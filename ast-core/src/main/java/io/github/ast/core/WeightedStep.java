@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows are split into balanced contiguous shares, one per device (or {@code ast.splits} micro-batches); each
  * device back-propagates once, over the sum of its shares' losses, because engines that overwrite gradients on each
- * backward (MXNet) would otherwise keep only the last share's. With weights the loss is
- * {@code sum(w * loss) / divisor}; without, the trainer's own loss, each share's mean weighted by its size.
+ * backward (MXNet) would otherwise keep only the last share's. With a selection's weights the loss is
+ * {@code sum(w * loss) / divisor}; without, the trainer's own loss (or, with the sampler's weights s,
+ * {@code mean(s * loss)}), each share's mean weighted by its size.
  */
 final class WeightedStep {
 
@@ -161,15 +162,19 @@ final class WeightedStep {
                 + " parameters with non-finite gradients";
     }
 
-    /** The loss a share back-propagates: weighted, or the trainer's own scaled to the share's part of the step. */
+    /**
+     * The loss a share back-propagates: weighted by the selection's weights, or a mean (the trainer's own, or over the
+     * sampler's weighted losses) scaled to the share's part of the step.
+     */
     private static NDArray shareLoss(Trainer trainer, StepRows rows, List<long[]> ranges, int i, NDArray perSample,
             NDList labels, NDList predictions, Device[] devices) {
+        Device device = devices[i % devices.length];
+        NDArray sampled = rows.sampleWeights() == null ? null : share(rows.sampleWeights(), ranges, i, device);
         if (rows.weights() != null) {
-            NDArray shareWeights = ranges.size() == 1 ? rows.weights()
-                    : rows.weights().get(ranges.get(i)[0] + ":" + ranges.get(i)[1]);
-            return rescaledLoss(perSample, shareWeights.toDevice(devices[i % devices.length], false), rows.divisor());
+            NDArray weights = share(rows.weights(), ranges, i, device);
+            return rescaledLoss(perSample, sampled == null ? weights : weights.mul(sampled), rows.divisor());
         }
-        NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+        NDArray loss = sampled == null ? trainer.getLoss().evaluate(labels, predictions) : perSample.mul(sampled).mean();
         if (ranges.size() > 1) {
             long shareSize = ranges.get(i)[1] - ranges.get(i)[0];
             loss = loss.mul((float) shareSize / rows.count());
@@ -188,6 +193,12 @@ final class WeightedStep {
      */
     static NDArray rescaledLoss(NDArray perSample, NDArray weights, int divisor) {
         return perSample.mul(weights).sum().div((float) divisor);
+    }
+
+    /** The i-th share of a row-wise array, on its device. */
+    private static NDArray share(NDArray array, List<long[]> ranges, int i, Device device) {
+        NDArray share = ranges.size() == 1 ? array : array.get(ranges.get(i)[0] + ":" + ranges.get(i)[1]);
+        return share.toDevice(device, false);
     }
 
     /** The i-th share of some arrays: all of them when there is one share, so a single device copies nothing. */

@@ -340,7 +340,7 @@ class SelectionStagesTest {
                     Batch batch = new Batch(m, new NDList(x), new NDList(x.duplicate()), 4, null, null, b, 4);
                     // rows 1 and 3 of each batch: 1, 3, 5, 7, ...
                     Selection selection = Selection.of(m.create(new long[] {1, 3}), 2, 2, false);
-                    for (StepRows step : pool.offer(batch, selection, null)) {
+                    for (StepRows step : pool.offer(batch, selection, null, null)) {
                         assertThat(step.count()).isEqualTo(5);
                         for (float v : step.data().head().toFloatArray()) {
                             released.add(v);

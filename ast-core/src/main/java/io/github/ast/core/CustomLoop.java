@@ -1,0 +1,65 @@
+package io.github.ast.core;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.PreparationWork;
+import java.io.IOException;
+
+/**
+ * The run of a loop of the user's own ({@link AdaptiveSparseTrainer#trainBatch} outside {@code fit}), opened on its
+ * first batch or epoch; a new trainer starts a new run. Randomness stays the loop's own: nothing is reseeded.
+ */
+final class CustomLoop implements AutoCloseable {
+
+    private final AdaptiveSparseTrainer ast;
+    private TrainingRun run;
+    private Trainer trainer;
+
+    CustomLoop(AdaptiveSparseTrainer ast) {
+        this.ast = ast;
+    }
+
+    PreparationWork startEpoch(Trainer on, Dataset trainingSet, int epoch) throws IOException, TranslateException {
+        boolean opened = !openOn(on);
+        run(on, SampleHistory.sizeFor(ast.config(), trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE, 0);
+        ast.policy().startEpoch(epoch, -1);
+        return opened ? ast.policy().prepare(trainingSet) : PreparationWork.NONE;
+    }
+
+    BatchResult trainBatch(Trainer on, Batch batch) {
+        if (!openOn(on) && SampleHistory.keeps(ast.config())) {
+            throw new ConfigurationException(SampleHistory.setting(ast.config()) + " keeps a score history the size "
+                    + "of the training set: call startEpoch(trainer, trainingSet, epoch) before the first trainBatch");
+        }
+        return run(on, -1).train(on, batch);
+    }
+
+    BatchResult finishEpoch(Trainer on) {
+        return openOn(on) ? run.finishEpoch(on) : null;
+    }
+
+    private boolean openOn(Trainer on) {
+        return run != null && trainer == on;
+    }
+
+    private TrainingRun run(Trainer on, long historySize) {
+        if (!openOn(on)) {
+            close();
+            run = ast.openPipeline(on, historySize);
+            trainer = on;
+        }
+        return run;
+    }
+
+    @Override
+    public void close() {
+        if (run != null) {
+            run.close();
+            run = null;
+            trainer = null;
+        }
+    }
+}
