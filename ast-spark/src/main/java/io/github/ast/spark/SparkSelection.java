@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A selection written by {@link SparkScoring#select}, read back for training: the selected dataset indices with
  * their weights, checked against the model version and configuration the trainer expects. Its
- * {@link #sampler} plugs the epoch into {@code WeightedTraining.fit}. The arrays are the record's own: do not change
- * them.
+ * {@link #sampler} plugs the epoch into AST's {@code fit} (with
+ * {@code AdaptiveSparseTraining.Builder.sampleWeights}). The arrays are the record's own: do not change them.
  *
  * @param indices the selected dataset indices, ascending
  * @param weights their training weights

@@ -12,9 +12,11 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import io.github.ast.api.ConfigurationException;
-import io.github.ast.api.PerSampleLoss;
+import io.github.ast.core.AdaptiveSparseTraining;
+import io.github.ast.core.AstConfig;
+import io.github.ast.core.RunReport;
+import io.github.ast.core.TrainingObserver;
 import io.github.ast.core.sampling.WeightedSubsetSampler;
-import io.github.ast.core.sampling.WeightedTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,8 +235,10 @@ class SparkScoringTest {
                         }
                     });
             try (Trainer trainer = model.newTrainer(training)) {
-                assertThat(WeightedTraining.fit(trainer, 2, train, null, sampler,
-                        PerSampleLoss.softmaxCrossEntropy())).isZero();
+                RunReport report = AdaptiveSparseTraining.builder(AstConfig.builder().engine("PyTorch").policy("all")
+                        .meter("none").build()).sampleWeights(sampler).build()
+                        .fit(trainer, 2, train, null, TrainingObserver.NONE);
+                assertThat(report.epochs()).allSatisfy(epoch -> assertThat(epoch.skippedBatches()).isZero());
             }
             assertThat(trained[0]).isEqualTo(2L * selection.indices().length);
         }

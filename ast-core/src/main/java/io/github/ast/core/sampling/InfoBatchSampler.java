@@ -17,9 +17,10 @@ import java.util.Random;
  * dropped. No scoring pass: the losses come from the training forward ({@link #record}), and batches stay full
  * size because the sampler simply yields fewer indices.
  *
- * <p>Use it as a dataset's sampler ({@code ArrayDataset.Builder.setSampling(sampler)}) and train each batch with
- * {@link WeightedTraining#trainBatch}, which applies the weights and records the losses. Scores and weights live in
- * Java arrays indexed by dataset index (one host read of a batch's losses per step); not thread-safe.
+ * <p>Use it as a dataset's sampler ({@code ArrayDataset.Builder.setSampling(sampler)}) and train with AST's
+ * {@code fit} given it as {@code AdaptiveSparseTraining.Builder.sampleWeights}, which applies the weights and
+ * records the losses. Scores and weights live in Java arrays indexed by dataset index (one host read of a batch's
+ * losses per step); not thread-safe.
  */
 public final class InfoBatchSampler implements Sampler, SampleWeights {
 

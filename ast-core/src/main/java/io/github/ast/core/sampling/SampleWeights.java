@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Per-sample training weights keyed by dataset index, as a sampler that chose the samples knows them: InfoBatch's
- * up-weighted survivors, or a selection made elsewhere (on a cluster). {@link WeightedTraining} reads them for each
+ * up-weighted survivors, or a selection made elsewhere (on a cluster). AST's {@code fit} reads them for each
  * batch and hands back the losses it computed, for samplers that learn from them.
  */
 public interface SampleWeights {

@@ -11,7 +11,7 @@ import java.util.Random;
 
 /**
  * Trains a subset of a dataset chosen elsewhere, each sample with its own weight: a selection scored on a cluster
- * ({@code ast-spark}) plugs into {@link WeightedTraining#fit} through it. Each epoch yields the subset's indices
+ * ({@code ast-spark}) plugs into AST's {@code fit} ({@code AdaptiveSparseTraining.Builder.sampleWeights}) through it. Each epoch yields the subset's indices
  * reshuffled, in full-size batches (the last one may be smaller); {@link #use} swaps in the next epoch's selection.
  * Not thread-safe.
  */

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import io.github.ast.api.PerSampleLoss;
+import io.github.ast.core.AdaptiveSparseTraining;
+import io.github.ast.core.AstConfig;
 import io.github.ast.core.sampling.WeightedSubsetSampler;
-import io.github.ast.core.sampling.WeightedTraining;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.FashionMnist;
 import io.github.ast.examples.Models;
@@ -128,7 +128,8 @@ public final class SparkExample implements Runnable {
                         ArrayDataset train = new ArrayDataset.Builder().setData(data.train().images())
                                 .optLabels(data.train().labels()).setSampling(sampler).build();
                         try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
-                            WeightedTraining.fit(trainer, 1, train, null, sampler, PerSampleLoss.softmaxCrossEntropy());
+                            AdaptiveSparseTraining.builder(AstConfig.builder().engine(warm.engine).policy("all")
+                                    .build()).sampleWeights(sampler).build().fit(trainer, 1, train, null);
                         }
                         System.out.printf(Locale.ROOT, "one epoch on the selection: test accuracy %.3f%n",
                                 testAccuracy(model, data.test()));
