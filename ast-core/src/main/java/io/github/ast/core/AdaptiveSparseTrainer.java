@@ -17,7 +17,7 @@ import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
-import io.github.ast.core.schedule.TrainingClock;
+import io.github.ast.djl.schedule.TrainingClock;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;

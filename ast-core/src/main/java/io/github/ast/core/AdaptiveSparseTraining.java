@@ -4,7 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.github.ast.api.ConfigurationException;
-import io.github.ast.core.schedule.TrainingClock;
+import io.github.ast.djl.schedule.TrainingClock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
