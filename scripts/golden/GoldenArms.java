@@ -3,7 +3,7 @@ package io.github.ast.examples.benchmark;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.ast.core.AstConfig;
-import io.github.ast.core.schedule.BudgetTracker;
+import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.FashionMnist;
 import java.util.List;
 import java.util.Locale;

@@ -3,6 +3,7 @@ package io.github.ast.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.Settings;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +65,28 @@ class ValueTypesTest {
                 Map.of(ReferenceModel.class, "not a model"))).hasMessageContaining("is not a");
         assertThatThrownBy(() -> new io.github.ast.api.spi.PluginContext(0, 0.5, 1, Settings.empty()))
                 .hasMessageContaining("targetRate=0.0");
+    }
+
+    @Test
+    void runValuesHaveDefaultsForAComponentOnItsOwnAndNameTheKeyOfABadValue() {
+        RunValues run = RunValues.of(0.25, 0.4, 7);
+        assertThat(run).isEqualTo(new RunValues("", "", 0.25, Double.NaN, 0.4, RunValues.DEFAULT_MIN_ACTIVE, 0, false,
+                0, 7));
+        io.github.ast.api.spi.PluginContext ctx = new io.github.ast.api.spi.PluginContext(0.25, 0.4, 7,
+                Settings.empty());
+        assertThat(ctx.run()).isEqualTo(run);
+        assertThat(ctx.targetRate()).isEqualTo(0.25);
+        assertThat(ctx.initialThreshold()).isEqualTo(0.4);
+        assertThat(ctx.seed()).isEqualTo(7);
+        assertThatThrownBy(() -> new RunValues(null, null, 0.1, Double.NaN, 0.5, 0, 0, false, 0, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessage("ast.minActive=0 must be >= 1");
+        assertThatThrownBy(() -> new RunValues("", "", 0.1, 1.5, 0.5, 2, 0, false, 0, 1))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.targetStart=1.5 is invalid; it must be in (0, 1]");
+        assertThatThrownBy(() -> new RunValues("", "", 0.1, Double.NaN, 0.5, 2, 0, true, 0, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("ast.rescale=true needs");
+        assertThatThrownBy(() -> new RunValues("", "", 0.1, Double.NaN, 0.5, 2, 0, false, -1, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("ast.backwardBatch=-1 is invalid");
     }
 
     @Test

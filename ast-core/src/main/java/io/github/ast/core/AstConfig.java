@@ -2,6 +2,7 @@ package io.github.ast.core;
 
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.spi.PluginContext;
+import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -313,11 +314,22 @@ public record AstConfig(String engine, String scorer, String gate, String contro
     }
 
     /**
+     * Returns the run-wide values every plugin receives in its context.
+     *
+     * @return engine and scorer names, target rate and schedule start, initial threshold, fallback size, exploration,
+     *     rescaling, pooled step size and seed
+     */
+    public RunValues runValues() {
+        return new RunValues(engine, scorer, targetRate, selection.targetStart(), initialThreshold, minActive,
+                selection.exploration(), selection.rescale(), backwardBatch, seed);
+    }
+
+    /**
      * Returns the context a plugin factory receives.
      *
      * @param kind "scorer", "gate", "controller", "energy", "meter" or "policy"
      * @param services objects supplied in code, by type
-     * @return run-wide values plus that plugin's settings
+     * @return run-wide values ({@link #runValues()}) plus that plugin's settings
      */
     public PluginContext contextFor(String kind, Map<Class<?>, Object> services) {
         Map<String, String> settings = switch (kind) {
@@ -329,8 +341,7 @@ public record AstConfig(String engine, String scorer, String gate, String contro
             case "policy" -> policySettings;
             default -> throw new IllegalArgumentException("kind='" + kind + "' is not one of " + SETTING_KINDS);
         };
-        return new PluginContext(targetRate, initialThreshold, seed, Settings.of(PREFIX + kind + ".", settings),
-                services);
+        return new PluginContext(runValues(), Settings.of(PREFIX + kind + ".", settings), services);
     }
 
     private static String requireName(String what, String name) {

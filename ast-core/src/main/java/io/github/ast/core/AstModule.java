@@ -95,7 +95,6 @@ public final class AstModule extends AbstractModule {
         withParts.put(Scorer.class, parts.scorer());
         withParts.put(Gate.class, parts.gate());
         withParts.put(Controller.class, parts.controller());
-        withParts.put(AstConfig.class, config);
         return registry.create("policy", SelectionPolicy.class, config.policy(), config.contextFor("policy", withParts));
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.ast.api.ConfigurationException;
-import io.github.ast.core.optim.ResumableOptimizer;
+import io.github.ast.djl.optim.ResumableOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;

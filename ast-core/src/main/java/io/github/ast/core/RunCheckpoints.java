@@ -6,7 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
-import io.github.ast.core.optim.ResumableOptimizer;
+import io.github.ast.djl.optim.ResumableOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

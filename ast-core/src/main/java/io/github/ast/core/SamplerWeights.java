@@ -3,7 +3,7 @@ package io.github.ast.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.dataset.Batch;
-import io.github.ast.core.sampling.SampleWeights;
+import io.github.ast.djl.sampling.SampleWeights;
 import java.util.ArrayList;
 import java.util.List;
 

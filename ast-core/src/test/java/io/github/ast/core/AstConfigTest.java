@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.spi.RunValues;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,18 @@ class AstConfigTest {
         assertThat(c.initialThreshold()).isEqualTo(0.50);
         assertThat(c.minActive()).isEqualTo(2);
         assertThat(c.engine()).isEmpty();
+    }
+
+    @Test
+    void everyPluginsContextCarriesTheRunWideValues() {
+        AstConfig c = AstConfig.builder().engine("MXNet").scorer("loss").targetRate(0.3).initialThreshold(0.2)
+                .minActive(4).seed(9).backwardBatch(64)
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0.05, true, 1, 0, 0.6)).build();
+        RunValues expected = new RunValues("MXNet", "loss", 0.3, 0.6, 0.2, 4, 0.05, true, 64, 9);
+        assertThat(c.runValues()).isEqualTo(expected);
+        for (String kind : AstConfig.SETTING_KINDS) {
+            assertThat(c.contextFor(kind, Map.of()).run()).as(kind).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -42,7 +42,7 @@ class RescalingTest {
                 NDArray explored = m.randomUniform(0f, 1f, new Shape(BATCH)).lt((float) P)
                         .logicalAnd(gated.logicalNot());
                 NDArray rows = gated.logicalOr(explored).nonzero().reshape(-1);
-                NDArray weights = io.github.ast.core.policies.GatedPolicy.explorationWeights(explored, P).get(new NDIndex("{}", rows));
+                NDArray weights = io.github.ast.selection.policies.GatedPolicy.explorationWeights(explored, P).get(new NDIndex("{}", rows));
                 float[] g = gradient(w, x, labels, rows, weights);
                 float[] u = gradient(w, x, labels, rows, m.ones(new Shape(rows.size())));
                 for (int i = 0; i < g.length; i++) {

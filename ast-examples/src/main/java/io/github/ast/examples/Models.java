@@ -13,7 +13,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.djl.optim.ResumableAdam;
 
 /**
  * The two example networks for 28x28 grey images, both taking input of shape (batch, 1, 28, 28), and the training

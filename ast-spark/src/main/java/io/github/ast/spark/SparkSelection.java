@@ -1,7 +1,7 @@
 package io.github.ast.spark;
 
 import io.github.ast.api.ConfigurationException;
-import io.github.ast.core.sampling.WeightedSubsetSampler;
+import io.github.ast.djl.sampling.WeightedSubsetSampler;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;

@@ -16,7 +16,7 @@ import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.RunReport;
 import io.github.ast.core.TrainingObserver;
-import io.github.ast.core.sampling.WeightedSubsetSampler;
+import io.github.ast.djl.sampling.WeightedSubsetSampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.github.ast.api.spi;
 
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.RunRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,35 +10,25 @@ import java.util.Optional;
  * What a factory needs to create its component: the run-wide values every component may depend on, the
  * component's own settings, and objects the user supplied in code (a reference model, say).
  *
- * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
- * @param initialThreshold the gate's threshold before the first batch
- * @param seed the run's random seed, for components that draw random numbers
+ * @param run the run-wide values: target, seed, fallback size, exploration, pooled steps, engine and scorer names
  * @param settings the component's own settings
  * @param services objects supplied in code, by the type they are looked up by
  */
-public record PluginContext(double targetRate, double initialThreshold, long seed, Settings settings,
-        Map<Class<?>, Object> services) {
+public record PluginContext(RunValues run, Settings settings, Map<Class<?>, Object> services) {
 
     /**
-     * Validates the run-wide values and the services' types.
+     * Checks the services' types.
      *
-     * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
-     * @param initialThreshold the gate's threshold before the first batch, finite
-     * @param seed the run's random seed
+     * @param run the run-wide values
      * @param settings the component's own settings
      * @param services objects supplied in code, by the type they are looked up by; each must be an instance of its key,
-     *     and a {@link RunRandom} from {@code seed} is added if absent
+     *     and a {@link RunRandom} from the run's seed is added if absent
      */
     public PluginContext {
-        if (!(targetRate > 0 && targetRate <= 1)) {
-            throw new ConfigurationException("targetRate=" + targetRate + " must be in (0, 1]");
-        }
-        if (!Double.isFinite(initialThreshold)) {
-            throw new ConfigurationException("initialThreshold=" + initialThreshold + " must be finite");
-        }
+        Objects.requireNonNull(run, "run");
         Objects.requireNonNull(settings, "settings");
         Map<Class<?>, Object> withRandom = new HashMap<>(services);
-        withRandom.putIfAbsent(RunRandom.class, new RunRandom(seed));
+        withRandom.putIfAbsent(RunRandom.class, new RunRandom(run.seed()));
         services = Map.copyOf(withRandom);
         services.forEach((type, service) -> {
             if (!type.isInstance(service)) {
@@ -51,13 +40,53 @@ public record PluginContext(double targetRate, double initialThreshold, long see
     /**
      * Creates a context without services.
      *
-     * @param targetRate the fraction of samples the run aims to train on
-     * @param initialThreshold the gate's threshold before the first batch
+     * @param run the run-wide values
+     * @param settings the component's own settings
+     */
+    public PluginContext(RunValues run, Settings settings) {
+        this(run, settings, Map.of());
+    }
+
+    /**
+     * Creates a context whose other run-wide values are {@link RunValues#of}'s defaults, for a component used on its
+     * own (a test, a simulation).
+     *
+     * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
+     * @param initialThreshold the gate's threshold before the first batch, finite
+     * @param seed the run's random seed
+     * @param settings the component's own settings
+     * @param services objects supplied in code, by the type they are looked up by
+     */
+    public PluginContext(double targetRate, double initialThreshold, long seed, Settings settings,
+            Map<Class<?>, Object> services) {
+        this(RunValues.of(targetRate, initialThreshold, seed), settings, services);
+    }
+
+    /**
+     * Creates a context without services whose other run-wide values are {@link RunValues#of}'s defaults.
+     *
+     * @param targetRate the fraction of samples the run aims to train on, in (0, 1]
+     * @param initialThreshold the gate's threshold before the first batch, finite
      * @param seed the run's random seed
      * @param settings the component's own settings
      */
     public PluginContext(double targetRate, double initialThreshold, long seed, Settings settings) {
         this(targetRate, initialThreshold, seed, settings, Map.of());
+    }
+
+    /** {@return the fraction of samples the run aims to train on, in (0, 1]: {@code run().targetRate()}} */
+    public double targetRate() {
+        return run.targetRate();
+    }
+
+    /** {@return the gate's threshold before the first batch: {@code run().initialThreshold()}} */
+    public double initialThreshold() {
+        return run.initialThreshold();
+    }
+
+    /** {@return the run's random seed, for components that draw random numbers: {@code run().seed()}} */
+    public long seed() {
+        return run.seed();
     }
 
     /**
@@ -89,6 +118,6 @@ public record PluginContext(double targetRate, double initialThreshold, long see
      * @return the new context
      */
     public PluginContext withSettings(Settings other) {
-        return new PluginContext(targetRate, initialThreshold, seed, other, services);
+        return new PluginContext(run, other, services);
     }
 }

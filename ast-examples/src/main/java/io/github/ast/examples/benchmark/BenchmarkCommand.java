@@ -8,7 +8,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.Provenance;
-import io.github.ast.core.schedule.BudgetTracker;
+import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
 import io.github.ast.examples.Machine;

@@ -6,7 +6,7 @@ import io.github.ast.core.BatchResult;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.TrainingObserver;
-import io.github.ast.core.schedule.TrainingClock;
+import io.github.ast.djl.schedule.TrainingClock;
 import java.util.ArrayList;
 import java.util.List;
 

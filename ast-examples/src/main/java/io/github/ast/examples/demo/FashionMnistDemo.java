@@ -24,7 +24,7 @@ import io.github.ast.core.ConsoleOutput;
 import io.github.ast.core.EnergyMeters;
 import io.github.ast.core.EpochStats;
 import io.github.ast.core.RunReport;
-import io.github.ast.core.optim.ResumableAdam;
+import io.github.ast.djl.optim.ResumableAdam;
 import io.github.ast.energy.CarbonIntensity;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;

@@ -7,7 +7,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
-import io.github.ast.core.sampling.WeightedSubsetSampler;
+import io.github.ast.djl.sampling.WeightedSubsetSampler;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.FashionMnist;
 import io.github.ast.examples.Models;

@@ -1,0 +1,227 @@
+package io.github.ast.djl.sampling;
+
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * InfoBatch (Qin et al., ICLR 2024) as a DJL {@link Sampler}: before each epoch, every sample whose last training
+ * loss is below the mean of the recorded losses is dropped with probability {@code pruneRatio}; the kept ones of that
+ * group train with weight {@code 1 / (1 - pruneRatio)} (exactly: their group's size over the number kept), so that
+ * the weighted loss stays an unbiased estimate of the full epoch's. The last {@code annealFraction} of training runs
+ * on every sample with weight 1, and so does every epoch before any loss is recorded. Samples never trained are never
+ * dropped. No scoring pass: the losses come from the training forward ({@link #record}), and batches stay full
+ * size because the sampler simply yields fewer indices.
+ *
+ * <p>Use it as a dataset's sampler ({@code ArrayDataset.Builder.setSampling(sampler)}) and train with AST's
+ * {@code fit} given it as {@code AdaptiveSparseTraining.Builder.sampleWeights}, which applies the weights and
+ * records the losses. Scores and weights live in Java arrays indexed by dataset index (one host read of a batch's
+ * losses per step); not thread-safe.
+ */
+public final class InfoBatchSampler implements Sampler, SampleWeights {
+
+    /** Where training stands when an epoch starts, in [0, 1]: the annealing switch reads it. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * Returns the fraction of training done.
+         *
+         * @param epochsStarted epochs started before this one
+         * @return progress in [0, 1]
+         */
+        double at(int epochsStarted);
+    }
+
+    private final int batchSize;
+    private final double pruneRatio;
+    private final double annealFraction;
+    private final Progress progress;
+    private final Random random;
+    private float[] scores = new float[0];
+    private float[] weights = new float[0];
+    private int epochsStarted;
+    private int keptLastEpoch;
+    private boolean annealedLastEpoch;
+
+    /**
+     * Creates a sampler.
+     *
+     * @param batchSize rows per batch, >= 1
+     * @param pruneRatio probability of dropping a below-mean sample, in [0, 1)
+     * @param annealFraction final fraction of training on all data, in [0, 1]
+     * @param progress where training stands when an epoch starts
+     * @param seed seeds the pruning and the shuffles
+     * @throws IllegalArgumentException naming a value outside its range
+     */
+    public InfoBatchSampler(int batchSize, double pruneRatio, double annealFraction, Progress progress, long seed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize + " must be >= 1");
+        }
+        if (!(pruneRatio >= 0 && pruneRatio < 1)) {
+            throw new IllegalArgumentException("InfoBatch prune ratio " + pruneRatio + " must be in [0, 1)");
+        }
+        if (!(annealFraction >= 0 && annealFraction <= 1)) {
+            throw new IllegalArgumentException("InfoBatch anneal fraction " + annealFraction + " must be in [0, 1]");
+        }
+        this.batchSize = batchSize;
+        this.pruneRatio = pruneRatio;
+        this.annealFraction = annealFraction;
+        this.progress = progress;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * Creates a sampler for a run of a known number of epochs: the epochs {@code e} (0-based) with
+     * {@code e / epochs >= 1 - annealFraction}, the last {@code floor(annealFraction * epochs)}, train on all data.
+     *
+     * @param batchSize rows per batch
+     * @param pruneRatio probability of dropping a below-mean sample, in [0, 1)
+     * @param annealFraction final fraction of the epochs on all data, in [0, 1]
+     * @param epochs the run's epochs, >= 1
+     * @param seed seeds the pruning and the shuffles
+     * @return the sampler
+     */
+    public static InfoBatchSampler forEpochs(int batchSize, double pruneRatio, double annealFraction, int epochs,
+            long seed) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs " + epochs + " must be >= 1");
+        }
+        return new InfoBatchSampler(batchSize, pruneRatio, annealFraction, started -> (double) started / epochs,
+                seed);
+    }
+
+    @Override
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
+        int n = Math.toIntExact(dataset.size());
+        if (scores.length != n) {
+            scores = new float[n];
+            Arrays.fill(scores, Float.NaN);
+            weights = new float[n];
+        }
+        Arrays.fill(weights, 1f);
+        annealedLastEpoch = progress.at(epochsStarted++) >= 1 - annealFraction;
+        List<Long> epoch = annealedLastEpoch ? all(n) : pruned(n);
+        for (int i = epoch.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            epoch.set(i, epoch.set(j, epoch.get(i)));
+        }
+        keptLastEpoch = epoch.size();
+        return Batches.of(epoch, batchSize, false);
+    }
+
+    private static List<Long> all(int n) {
+        List<Long> epoch = new ArrayList<>(n);
+        for (long i = 0; i < n; i++) {
+            epoch.add(i);
+        }
+        return epoch;
+    }
+
+    /** Every sample at or above the mean (or never trained), and a uniform share of the ones below it. */
+    private List<Long> pruned(int n) {
+        double sum = 0;
+        int recorded = 0;
+        for (float score : scores) {
+            if (!Float.isNaN(score)) {
+                sum += score;
+                recorded++;
+            }
+        }
+        if (recorded == 0 || pruneRatio == 0) {
+            return all(n);
+        }
+        double mean = sum / recorded;
+        List<Long> epoch = new ArrayList<>(n);
+        int[] below = new int[n];
+        int belowCount = 0;
+        for (int i = 0; i < n; i++) {
+            if (scores[i] < mean) { // false for NaN: never-trained samples stay
+                below[belowCount++] = i;
+            } else {
+                epoch.add((long) i);
+            }
+        }
+        int keep = (int) Math.round((1 - pruneRatio) * belowCount);
+        // A partial Fisher-Yates shuffle: the first `keep` entries are a uniform sample without replacement.
+        for (int i = 0; i < keep; i++) {
+            int j = i + random.nextInt(belowCount - i);
+            int t = below[i];
+            below[i] = below[j];
+            below[j] = t;
+        }
+        float weight = keep == 0 ? 1f : (float) belowCount / keep;
+        for (int i = 0; i < keep; i++) {
+            weights[below[i]] = weight;
+            epoch.add((long) below[i]);
+        }
+        return epoch;
+    }
+
+    /**
+     * Returns the weights of some samples for the current epoch (1 outside the pruned group).
+     *
+     * @param indices dataset indices, as DJL attaches them to a batch
+     * @return one weight per index
+     * @throws IllegalStateException if no epoch was sampled yet, or an index is outside the dataset
+     */
+    @Override
+    public float[] weights(List<?> indices) {
+        float[] out = new float[indices.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = weights[index(indices.get(i))];
+        }
+        return out;
+    }
+
+    /**
+     * Records the losses the training forward computed for some samples; non-finite ones are not recorded (the
+     * sample keeps its previous loss).
+     *
+     * @param indices dataset indices
+     * @param losses one loss per index
+     * @return how many losses were not finite
+     */
+    @Override
+    public int record(List<?> indices, float[] losses) {
+        if (losses.length != indices.size()) {
+            throw new IllegalArgumentException(losses.length + " losses for " + indices.size() + " indices");
+        }
+        int nonFinite = 0;
+        for (int i = 0; i < losses.length; i++) {
+            if (Float.isFinite(losses[i])) {
+                scores[index(indices.get(i))] = losses[i];
+            } else {
+                nonFinite++;
+            }
+        }
+        return nonFinite;
+    }
+
+    private int index(Object index) {
+        long value = ((Number) index).longValue();
+        if (value < 0 || value >= scores.length) {
+            throw new IllegalStateException("dataset index " + value + " is outside [0, " + scores.length
+                    + ")" + (scores.length == 0 ? ": no epoch was sampled yet" : ""));
+        }
+        return (int) value;
+    }
+
+    /** {@return how many samples the last epoch yielded} */
+    public int keptLastEpoch() {
+        return keptLastEpoch;
+    }
+
+    /** {@return whether the last epoch trained on all data because of annealing} */
+    public boolean annealedLastEpoch() {
+        return annealedLastEpoch;
+    }
+}

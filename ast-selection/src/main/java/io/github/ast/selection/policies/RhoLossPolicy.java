@@ -1,0 +1,227 @@
+package io.github.ast.selection.policies;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.translate.TranslateException;
+import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.PreparationWork;
+import io.github.ast.api.RunRandom;
+import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.Selection;
+import io.github.ast.api.SelectionPolicy;
+import io.github.ast.api.spi.PluginContext;
+import io.github.ast.api.spi.SelectionPolicyFactory;
+import io.github.ast.api.spi.Settings;
+import io.github.ast.selection.reference.IrreducibleLosses;
+import io.github.ast.selection.reference.ReferenceTraining;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * RHO-LOSS (Mindermann et al., 2022), complete: before the first batch it trains a reference model on held-out data
+ * ({@link ReferenceTraining}, cross-fitted) and tabulates every sample's irreducible loss; each batch then selects on
+ * reducible loss, the training loss (fresh or stale) minus the table's entry, either softly (Selective Backprop's
+ * keep probability CDF^β over the last {@code window} reducible losses) or as the top {@code ast.targetRate} of
+ * each batch. High loss alone favours mislabelled samples; subtracting what a model that never saw them still gets
+ * wrong leaves the learnable ones. The reference's training and scoring count in the run's first epoch.
+ */
+public final class RhoLossPolicy implements SelectionPolicy {
+
+    /** How rows are chosen from their reducible losses. */
+    public enum Mode {
+        /** Selective Backprop's soft pressure on reducible loss. */
+        SOFT,
+        /** The paper's hard choice: the largest reducible losses, a fixed fraction of each batch. */
+        TOP_K
+    }
+
+    private final ReferenceTraining recipe;
+    private final String engine;
+    private final Mode mode;
+    private final double rate;
+    private final SelectiveBackpropPolicy soft;
+    private final boolean randomScores;
+    private final RunRandom random;
+    private IrreducibleLosses table;
+    private NDManager manager;
+    private NDArray onEngine;
+
+    /**
+     * Creates the policy.
+     *
+     * @param recipe how the reference model is trained
+     * @param engine the engine's name for the reference model, null for the default
+     * @param mode soft or top-k
+     * @param rate the fraction of each batch top-k keeps, in (0, 1]
+     * @param beta soft mode's selectivity, > 0
+     * @param window soft mode's window of recent reducible losses, >= 1
+     * @param randomScores the ablation: the same reference training, but uniform random numbers select instead of
+     *     reducible losses
+     * @param random the run's generator, for the soft mode's and the ablation's draws
+     */
+    public RhoLossPolicy(ReferenceTraining recipe, String engine, Mode mode, double rate, double beta, int window,
+            boolean randomScores, RunRandom random) {
+        if (!(rate > 0 && rate <= 1)) {
+            throw new ConfigurationException("rho-loss's top-k rate (ast.targetRate) " + rate + " must be in (0, 1]");
+        }
+        this.recipe = recipe;
+        this.engine = engine;
+        this.mode = mode;
+        this.rate = rate;
+        this.soft = new SelectiveBackpropPolicy(ScoringBatch::losses, beta, window, random);
+        this.randomScores = randomScores;
+        this.random = random;
+    }
+
+    /** Builds the table for this training set, unless the one held has its size already. */
+    @Override
+    public PreparationWork prepare(Dataset trainingSet) throws IOException, TranslateException {
+        if (!(trainingSet instanceof RandomAccessDataset data)) {
+            throw new ConfigurationException("rho-loss keeps an irreducible loss per dataset index and needs a "
+                    + "RandomAccessDataset (ArrayDataset ...); got " + trainingSet.getClass().getName());
+        }
+        if (table != null && table.size() == data.size()) {
+            return PreparationWork.NONE;
+        }
+        table = recipe.build(data, engine);
+        copyToEngine();
+        return table.cost();
+    }
+
+    @Override
+    public void start(NDManager runManager) {
+        manager = runManager;
+        soft.start(runManager);
+        onEngine = null;
+        copyToEngine();
+    }
+
+    private void copyToEngine() {
+        if (manager != null && table != null) {
+            if (onEngine != null) {
+                onEngine.close();
+            }
+            onEngine = table.toEngine(manager);
+        }
+    }
+
+    /** {@return the table, null before {@link #prepare}} */
+    public IrreducibleLosses table() {
+        return table;
+    }
+
+    @Override
+    public Selection select(PolicyBatch batch) {
+        if (onEngine == null) {
+            throw new IllegalStateException("rho-loss has no irreducible losses yet: fit prepares them, and custom "
+                    + "loops call startEpoch(trainer, trainingSet, epoch) first");
+        }
+        if (batch.indices() == null) {
+            throw new ConfigurationException("rho-loss looks up each row's irreducible loss by dataset index, but the"
+                    + " batches carry none: train on a RandomAccessDataset (ArrayDataset ...)");
+        }
+        ScoringBatch scoring = batch.scoring();
+        NDArray reducible = scoring.losses().toType(DataType.FLOAT32, false)
+                .sub(onEngine.get(new NDIndex("{}", batch.indices())));
+        if (randomScores) {
+            reducible = random.uniform(batch.manager(), reducible.getShape());
+        }
+        if (mode == Mode.SOFT) {
+            return soft.select(new PolicyBatch(new ScoringBatch(scoring.data(), scoring.labels(), scoring.outputs(),
+                    reducible), batch.unseen(), batch.indices()));
+        }
+        int size = batch.size();
+        int keep = Math.max(1, (int) Math.round(rate * size));
+        NDArray top = reducible.argSort(0, false).argSort(0, true).lt(keep);
+        NDArray chosen = batch.withUnseen(top);
+        float[] read = NDArrays.stack(new NDList(chosen.toType(DataType.FLOAT32, false).sum(), reducible.sum()))
+                .toFloatArray();
+        if (!Double.isFinite(read[1])) {
+            return Selection.skip(String.format(Locale.ROOT, "rho-loss's reducible losses are not finite (sum %s)",
+                    read[1]));
+        }
+        return Selection.of(chosen.nonzero().reshape(-1), Math.round(read[0]), keep, false);
+    }
+
+    @Override
+    public void accept(Selection selection) {
+        if (mode == Mode.SOFT) {
+            soft.accept(selection);
+        }
+    }
+
+    /** The table (so that a resumed run need not train the reference again) and soft mode's window. */
+    @Override
+    public NDList exportState(NDManager scratch) {
+        NDList state = new NDList();
+        state.add(table == null ? scratch.create(new float[0]) : table.toEngine(scratch));
+        state.addAll(soft.exportState(scratch));
+        return state;
+    }
+
+    @Override
+    public void restoreState(NDList saved) {
+        if (saved.size() != 2) {
+            throw new IllegalArgumentException("a saved rho-loss state holds the table and a window; got "
+                    + saved.size() + " arrays");
+        }
+        float[] losses = saved.get(0).toType(DataType.FLOAT32, false).toFloatArray();
+        table = losses.length == 0 ? null : IrreducibleLosses.restored(losses);
+        copyToEngine();
+        soft.restoreState(saved.subNDList(1));
+    }
+
+    /**
+     * Creates {@link RhoLossPolicy} under the name {@code rho-loss}: {@code ast.policy.mode} ({@code soft} or
+     * {@code top-k}), {@code beta} (1) and {@code window} (1024) for soft mode; top-k keeps {@code ast.targetRate};
+     * {@code randomScores} (false) is the ablation; {@code referenceEpochs} overrides the recipe's epochs. Needs a
+     * {@link ReferenceTraining} among the services.
+     */
+    public static final class Factory implements SelectionPolicyFactory {
+        private static final String REFERENCE_EPOCHS = "referenceEpochs";
+
+        @Override
+        public String name() {
+            return "rho-loss";
+        }
+
+        @Override
+        public Set<String> settingKeys() {
+            return Set.of("mode", "beta", "window", "randomScores", REFERENCE_EPOCHS);
+        }
+
+        @Override
+        public SelectionPolicy create(PluginContext context) {
+            Settings settings = context.settings();
+            String mode = settings.getString("mode", "soft");
+            if (!mode.equals("soft") && !mode.equals("top-k")) {
+                throw new ConfigurationException("ast.policy.mode='" + mode + "' is unknown; use soft or top-k");
+            }
+            int referenceEpochs = settings.getInt(REFERENCE_EPOCHS, 0);
+            if (settings.keys().contains(REFERENCE_EPOCHS) && referenceEpochs < 1) {
+                throw new ConfigurationException(settings.prefix() + REFERENCE_EPOCHS + "=" + referenceEpochs
+                        + " is invalid; it must be >= 1 (epochs each reference model trains over its held-out share)");
+            }
+            ReferenceTraining recipe = context.service(ReferenceTraining.class).orElseThrow(
+                    () -> new ConfigurationException("policy 'rho-loss' trains a reference model and needs its recipe:"
+                            + " AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, "
+                            + "ReferenceTraining.builder(network, inputShape).build())"));
+            if (referenceEpochs > 0) {
+                recipe = recipe.withEpochs(referenceEpochs);
+            }
+            String engine = context.run().engine();
+            return new RhoLossPolicy(recipe, engine.isEmpty() ? null : engine,
+                    mode.equals("soft") ? Mode.SOFT : Mode.TOP_K, context.targetRate(),
+                    settings.getDouble("beta", 1), settings.getInt("window", 1024),
+                    settings.getBoolean("randomScores", false), context.random());
+        }
+    }
+}

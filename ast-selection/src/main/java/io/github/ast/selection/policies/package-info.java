@@ -1,0 +1,6 @@
+/**
+ * The built-in selection policies ({@code ast.policy}): {@code gated} (the published system: scorer, gate and
+ * controller), {@code selective-backprop}, {@code importance}, {@code rho-loss} and {@code auto}, each choosing a
+ * batch's training rows and their weights from the run-wide values and services in its {@code PluginContext}.
+ */
+package io.github.ast.selection.policies;
