@@ -4,9 +4,7 @@ import io.github.ast.api.Controller;
 import io.github.ast.api.ControllerState;
 import io.github.ast.api.spi.ControllerFactory;
 import io.github.ast.api.spi.PluginContext;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The reference PI loop with its gains scaled per batch by {@link GainAdaptation Kesten's rule}.
@@ -47,8 +45,8 @@ public final class AdaptivePiController extends PiController {
         if (side != 0) {
             if (lastSide != 0) {
                 gainScale = side == lastSide
-                        ? Math.min(1, gainScale * adaptation.growth())
-                        : Math.max(adaptation.minScale(), gainScale * adaptation.shrink());
+                        ? Math.min(1, gainScale * adaptation.gainGrowth())
+                        : Math.max(adaptation.minGainScale(), gainScale * adaptation.gainShrink());
             }
             lastSide = side;
         }
@@ -65,9 +63,9 @@ public final class AdaptivePiController extends PiController {
     protected void restoreState(ControllerState state) {
         double restoredScale = state.get("gainScale");
         double restoredSide = state.get("lastSide");
-        if (!(restoredScale >= adaptation.minScale() && restoredScale <= 1)) {
+        if (!(restoredScale >= adaptation.minGainScale() && restoredScale <= 1)) {
             throw new IllegalArgumentException("restored gainScale=" + restoredScale + " is outside ["
-                    + adaptation.minScale() + ", 1]");
+                    + adaptation.minGainScale() + ", 1]");
         }
         if (restoredSide != -1 && restoredSide != 0 && restoredSide != 1) {
             throw new IllegalArgumentException("restored lastSide=" + restoredSide + " is not -1, 0 or 1");
@@ -82,9 +80,18 @@ public final class AdaptivePiController extends PiController {
     }
 
     /**
-     * Creates {@link AdaptivePiController} under the name {@code adaptive-pi}; besides the PI settings it reads
-     * {@code minGainScale} (0.05), {@code gainShrink} (0.8) and {@code gainGrowth} (1.1).
+     * The controller's settings: the PI controller's and the gain rule's.
+     *
+     * @param pi the PI part
+     * @param adaptation the gain rule
      */
+    public record Options(PiOptions pi, GainAdaptation adaptation) {
+
+        /** The reference PI values and the default gain rule. */
+        public static final Options DEFAULTS = new Options(PiOptions.DEFAULTS, GainAdaptation.DEFAULTS);
+    }
+
+    /** Creates {@link AdaptivePiController} under the name {@code adaptive-pi}. */
     public static final class Factory implements ControllerFactory {
         @Override
         public String name() {
@@ -92,15 +99,14 @@ public final class AdaptivePiController extends PiController {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            Set<String> keys = new HashSet<>(PiSettings.KEYS);
-            keys.addAll(GainAdaptation.KEYS);
-            return Set.copyOf(keys);
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Controller create(PluginContext context) {
-            return new AdaptivePiController(PiSettings.from(context), GainAdaptation.from(context.settings()));
+            Options options = context.options(Options.class);
+            return new AdaptivePiController(PiSettings.of(context, options.pi()), options.adaptation());
         }
     }
 }

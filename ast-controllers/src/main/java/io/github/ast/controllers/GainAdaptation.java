@@ -1,51 +1,41 @@
 package io.github.ast.controllers;
 
-import io.github.ast.api.spi.Settings;
-import java.util.Set;
+import static io.github.ast.api.spi.OptionCheck.require;
+
+import io.github.ast.api.spi.Option;
 
 /**
  * Validated settings of the gain rule of {@link AdaptivePiController}: Kesten's rule for stochastic approximation.
  *
  * <p>Each batch whose activation falls on the other side of the target than the previous one multiplies the gain
- * factor by {@code shrink}; each batch on the same side multiplies it by {@code growth}; the factor stays within
- * {@code [minScale, 1]}. Near the target the side flips at random, so the factor falls and the threshold stops
- * chasing sampling noise; far from it, or when the distribution moves, the side persists and the factor climbs back
- * to the reference gains within a few dozen batches.
+ * factor by {@code gainShrink}; each batch on the same side multiplies it by {@code gainGrowth}; the factor stays
+ * within {@code [minGainScale, 1]}. Near the target the side flips at random, so the factor falls and the threshold
+ * stops chasing sampling noise; far from it, or when the distribution moves, the side persists and the factor climbs
+ * back to the reference gains within a few dozen batches.
  *
- * @param minScale the smallest factor, in (0, 1]
- * @param shrink factor applied on a change of side, in (0, 1)
- * @param growth factor applied when the side persists, finite and > 1
+ * @param minGainScale the smallest factor, in (0, 1]
+ * @param gainShrink factor applied on a change of side, in (0, 1)
+ * @param gainGrowth factor applied when the side persists, finite and > 1
  */
-public record GainAdaptation(double minScale, double shrink, double growth) {
+public record GainAdaptation(
+        @Option(description = "smallest factor on the PI gains") double minGainScale,
+        @Option(description = "factor applied to the gains when the activation crosses the target") double gainShrink,
+        @Option(description = "factor applied to the gains when the activation stays on one side of the target")
+        double gainGrowth) {
 
     /** The defaults, chosen with the simulation harness (see {@code docs/controllers.md}). */
-    public static final GainAdaptation DEFAULT = new GainAdaptation(0.05, 0.8, 1.1);
-
-    /** Setting keys read by {@link #from(Settings)}. */
-    public static final Set<String> KEYS = Set.of("minGainScale", "gainShrink", "gainGrowth");
+    public static final GainAdaptation DEFAULTS = new GainAdaptation(0.05, 0.8, 1.1);
 
     /**
      * Validates every value, naming the bad one and the allowed range.
      *
-     * @param minScale the smallest factor, in (0, 1]
-     * @param shrink factor applied on a change of side, in (0, 1)
-     * @param growth factor applied when the side persists, finite and > 1
+     * @param minGainScale the smallest factor, in (0, 1]
+     * @param gainShrink factor applied on a change of side, in (0, 1)
+     * @param gainGrowth factor applied when the side persists, finite and > 1
      */
     public GainAdaptation {
-        PiSettings.require(minScale > 0 && minScale <= 1, "ast.controller.minGainScale", minScale, "in (0, 1]");
-        PiSettings.require(shrink > 0 && shrink < 1, "ast.controller.gainShrink", shrink, "in (0, 1)");
-        PiSettings.require(Double.isFinite(growth) && growth > 1, "ast.controller.gainGrowth", growth,
-                "finite and > 1");
-    }
-
-    /**
-     * Reads the rule from a controller's settings, falling back to {@link #DEFAULT}.
-     *
-     * @param settings the controller's settings
-     * @return the validated rule
-     */
-    public static GainAdaptation from(Settings settings) {
-        return new GainAdaptation(settings.getDouble("minGainScale", DEFAULT.minScale()),
-                settings.getDouble("gainShrink", DEFAULT.shrink()), settings.getDouble("gainGrowth", DEFAULT.growth()));
+        require(minGainScale > 0 && minGainScale <= 1, "minGainScale", minGainScale, "in (0, 1]");
+        require(gainShrink > 0 && gainShrink < 1, "gainShrink", gainShrink, "in (0, 1)");
+        require(Double.isFinite(gainGrowth) && gainGrowth > 1, "gainGrowth", gainGrowth, "finite and > 1");
     }
 }

@@ -6,7 +6,6 @@ import io.github.ast.api.spi.ControllerFactory;
 import io.github.ast.api.spi.PluginContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The reference controller: a PI loop in velocity form on the EMA-smoothed activation rate.
@@ -56,19 +55,20 @@ public class PiController implements Controller {
         if (!(observedRate >= 0 && observedRate <= 1)) {
             throw new IllegalArgumentException("observedRate=" + observedRate + " must be in [0, 1]");
         }
+        PiOptions o = settings.options();
         double previous = smoothedRate;
         smoothedRate = Double.isNaN(previous)
                 ? observedRate
-                : settings.emaAlpha() * observedRate + (1 - settings.emaAlpha()) * previous;
+                : o.emaAlpha() * observedRate + (1 - o.emaAlpha()) * previous;
         error = 100 * (smoothedRate - settings.targetRate());
         double scale = gainScale(observedRate);
-        integral = clamp(integral + scale * error, -settings.integralClamp(), settings.integralClamp());
-        double candidate = threshold + scale * (settings.kp() * error + settings.ki() * integral)
+        integral = clamp(integral + scale * error, -o.integralClamp(), o.integralClamp());
+        double candidate = threshold + scale * (o.kp() * error + o.ki() * integral)
                 + extraStep(previous, smoothedRate);
-        threshold = clamp(candidate, settings.minThreshold(), settings.maxThreshold());
+        threshold = clamp(candidate, o.minThreshold(), o.maxThreshold());
         saturated = candidate != threshold;
         if (saturated) {
-            integral *= 1 - settings.saturationDecay();
+            integral *= 1 - o.saturationDecay();
         }
         return threshold;
     }
@@ -120,18 +120,19 @@ public class PiController implements Controller {
         double restoredError = state.get("error");
         double restoredIntegral = state.get("integral");
         double restoredSaturated = state.get("saturated");
-        if (!(restoredThreshold >= settings.minThreshold() && restoredThreshold <= settings.maxThreshold())) {
+        PiOptions o = settings.options();
+        if (!(restoredThreshold >= o.minThreshold() && restoredThreshold <= o.maxThreshold())) {
             throw new IllegalArgumentException("restored threshold=" + restoredThreshold + " is outside ["
-                    + settings.minThreshold() + ", " + settings.maxThreshold() + "]");
+                    + o.minThreshold() + ", " + o.maxThreshold() + "]");
         }
         if (!(Double.isNaN(restoredRate) || restoredRate >= 0 && restoredRate <= 1)) {
             throw new IllegalArgumentException(
                     "restored smoothedRate=" + restoredRate + " is invalid; it must be in [0, 1], or NaN before the "
                             + "first batch");
         }
-        if (!(Math.abs(restoredIntegral) <= settings.integralClamp())) {
+        if (!(Math.abs(restoredIntegral) <= o.integralClamp())) {
             throw new IllegalArgumentException("restored integral=" + restoredIntegral + " is outside ±"
-                    + settings.integralClamp());
+                    + o.integralClamp());
         }
         restoreState(state);
         threshold = restoredThreshold;
@@ -174,13 +175,13 @@ public class PiController implements Controller {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return PiSettings.KEYS;
+        public Class<PiOptions> optionsType() {
+            return PiOptions.class;
         }
 
         @Override
         public Controller create(PluginContext context) {
-            return new PiController(PiSettings.from(context));
+            return new PiController(PiSettings.of(context, context.options(PiOptions.class)));
         }
     }
 }

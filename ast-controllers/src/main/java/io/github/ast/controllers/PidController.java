@@ -1,12 +1,13 @@
 package io.github.ast.controllers;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import io.github.ast.api.Controller;
 import io.github.ast.api.ControllerState;
 import io.github.ast.api.spi.ControllerFactory;
 import io.github.ast.api.spi.PluginContext;
-import java.util.HashSet;
+import io.github.ast.api.spi.Option;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The PI controller plus a derivative term on the measurement, low-pass filtered.
@@ -17,31 +18,26 @@ import java.util.Set;
  */
 public final class PidController extends PiController {
 
-    private final double kd;
-    private final double derivativeFilter;
+    private final Derivative derivative;
     private double filteredDerivative;
 
     /**
      * Creates a controller.
      *
      * @param settings the PI part
-     * @param kd derivative gain per percentage point per batch, finite and >= 0
-     * @param derivativeFilter weight of the previous filtered derivative, in [0, 1)
+     * @param derivative the derivative term
      */
-    public PidController(PiSettings settings, double kd, double derivativeFilter) {
+    public PidController(PiSettings settings, Derivative derivative) {
         super(settings);
-        PiSettings.require(Double.isFinite(kd) && kd >= 0, "ast.controller.kd", kd, "finite and >= 0");
-        PiSettings.require(derivativeFilter >= 0 && derivativeFilter < 1, "ast.controller.derivativeFilter",
-                derivativeFilter, "in [0, 1)");
-        this.kd = kd;
-        this.derivativeFilter = derivativeFilter;
+        this.derivative = derivative;
     }
 
     @Override
     protected double extraStep(double previousRate, double smoothed) {
         double slope = Double.isNaN(previousRate) ? 0 : 100 * (smoothed - previousRate);
-        filteredDerivative = derivativeFilter * filteredDerivative + (1 - derivativeFilter) * slope;
-        return kd * filteredDerivative;
+        double filter = derivative.derivativeFilter();
+        filteredDerivative = filter * filteredDerivative + (1 - filter) * slope;
+        return derivative.kd() * filteredDerivative;
     }
 
     @Override
@@ -63,7 +59,46 @@ public final class PidController extends PiController {
         return "pid";
     }
 
-    /** Creates {@link PidController} under the name {@code pid}; defaults Kd 0.003 and filter 0.5. */
+    /**
+     * The derivative term's settings.
+     *
+     * @param kd derivative gain per percentage point per batch, finite and >= 0
+     * @param derivativeFilter weight of the previous filtered derivative, in [0, 1)
+     */
+    public record Derivative(
+            @Option(description = "derivative gain, per percentage point of change of the smoothed rate per batch")
+            double kd,
+            @Option(description = "weight of the previous filtered derivative (low-pass filter)")
+            double derivativeFilter) {
+
+        /** Kd 0.003, filter 0.5. */
+        public static final Derivative DEFAULTS = new Derivative(0.003, 0.5);
+
+        /**
+         * Validates the values.
+         *
+         * @param kd derivative gain per percentage point per batch, finite and >= 0
+         * @param derivativeFilter weight of the previous filtered derivative, in [0, 1)
+         */
+        public Derivative {
+            require(Double.isFinite(kd) && kd >= 0, "kd", kd, "finite and >= 0");
+            require(derivativeFilter >= 0 && derivativeFilter < 1, "derivativeFilter", derivativeFilter, "in [0, 1)");
+        }
+    }
+
+    /**
+     * The controller's settings: the PI controller's and the derivative term's.
+     *
+     * @param pi the PI part
+     * @param derivative the derivative term
+     */
+    public record Options(PiOptions pi, Derivative derivative) {
+
+        /** The reference PI values and the default derivative term. */
+        public static final Options DEFAULTS = new Options(PiOptions.DEFAULTS, Derivative.DEFAULTS);
+    }
+
+    /** Creates {@link PidController} under the name {@code pid}. */
     public static final class Factory implements ControllerFactory {
         @Override
         public String name() {
@@ -71,17 +106,14 @@ public final class PidController extends PiController {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            Set<String> keys = new HashSet<>(PiSettings.KEYS);
-            keys.add("kd");
-            keys.add("derivativeFilter");
-            return Set.copyOf(keys);
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Controller create(PluginContext context) {
-            return new PidController(PiSettings.from(context), context.settings().getDouble("kd", 0.003),
-                    context.settings().getDouble("derivativeFilter", 0.5));
+            Options options = context.options(Options.class);
+            return new PidController(PiSettings.of(context, options.pi()), options.derivative());
         }
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AdaptivePiControllerTest {
 
     private static AdaptivePiController reference() {
-        return new AdaptivePiController(PiSettings.reference(0.10, 0.50), GainAdaptation.DEFAULT);
+        return new AdaptivePiController(PiSettings.reference(0.10, 0.50), GainAdaptation.DEFAULTS);
     }
 
     @Test
@@ -69,13 +69,20 @@ class AdaptivePiControllerTest {
     @Test
     void invalidSettingsNameTheValueAndTheRange() {
         assertThatThrownBy(() -> new GainAdaptation(0, 0.8, 1.1)).isInstanceOf(ConfigurationException.class)
-                .hasMessage("ast.controller.minGainScale=0.0 is invalid; it must be in (0, 1]");
+                .hasMessage("minGainScale=0.0 is invalid; it must be in (0, 1]");
         assertThatThrownBy(() -> new GainAdaptation(0.05, 1, 1.1))
-                .hasMessage("ast.controller.gainShrink=1.0 is invalid; it must be in (0, 1)");
+                .hasMessage("gainShrink=1.0 is invalid; it must be in (0, 1)");
         assertThatThrownBy(() -> new GainAdaptation(0.05, 0.8, 1))
-                .hasMessage("ast.controller.gainGrowth=1.0 is invalid; it must be finite and > 1");
-        assertThatThrownBy(() -> GainAdaptation.from(Settings.of("ast.controller.", Map.of("gainGrowth", "fast"))))
+                .hasMessage("gainGrowth=1.0 is invalid; it must be finite and > 1");
+        assertThatThrownBy(() -> create(Map.of("gainShrink", "1")))
+                .hasMessage("ast.controller.gainShrink=1.0 is invalid; it must be in (0, 1)");
+        assertThatThrownBy(() -> create(Map.of("gainGrowth", "fast")))
                 .hasMessage("ast.controller.gainGrowth='fast' is not a finite number");
+    }
+
+    private static Controller create(Map<String, String> settings) {
+        return new AdaptivePiController.Factory()
+                .create(new PluginContext(0.1, 0.5, 1, Settings.of("ast.controller.", settings)));
     }
 
     @Test
@@ -83,7 +90,8 @@ class AdaptivePiControllerTest {
         PluginContext ctx = new PluginContext(0.25, 0.4, 1, Settings.of("ast.controller.",
                 Map.of("kp", "0.003", "minGainScale", "0.1", "gainShrink", "0.5", "gainGrowth", "1.5")));
         AdaptivePiController c = (AdaptivePiController) new AdaptivePiController.Factory().create(ctx);
-        assertThat(c.settings()).isEqualTo(new PiSettings(0.25, 0.4, 0.003, 0.00005, 0.3, 50, 0.1, 0, 1));
+        assertThat(c.settings())
+                .isEqualTo(new PiSettings(0.25, 0.4, new PiOptions(0.003, 0.00005, 0.3, 50, 0.1, 0, 1)));
         assertThat(c.adaptation()).isEqualTo(new GainAdaptation(0.1, 0.5, 1.5));
         assertThat(c.state().controller()).isEqualTo("adaptive-pi");
         assertThat(c.state().values()).containsKeys("gainScale", "lastSide", "integral");
@@ -93,6 +101,6 @@ class AdaptivePiControllerTest {
                 .containsExactly("pi", "pid", "adaptive-pi");
         Controller defaults = new AdaptivePiController.Factory()
                 .create(new PluginContext(0.1, 0.5, 1, Settings.empty()));
-        assertThat(((AdaptivePiController) defaults).adaptation()).isEqualTo(GainAdaptation.DEFAULT);
+        assertThat(((AdaptivePiController) defaults).adaptation()).isEqualTo(GainAdaptation.DEFAULTS);
     }
 }

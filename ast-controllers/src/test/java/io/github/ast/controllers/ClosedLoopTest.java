@@ -129,13 +129,14 @@ class ClosedLoopTest {
     }
 
     private static void assertStaysWithinLimits(List<Simulation.Step> steps, PiSettings settings) {
+        PiOptions limits = settings.options();
         // NaN fails both comparisons, so a non-finite threshold or integral is reported too
         List<Simulation.Step> outside = steps.stream()
-                .filter(s -> !(s.threshold() >= settings.minThreshold() && s.threshold() <= settings.maxThreshold())
-                        || !(Math.abs(s.state().get("integral")) <= settings.integralClamp()))
+                .filter(s -> !(s.threshold() >= limits.minThreshold() && s.threshold() <= limits.maxThreshold())
+                        || !(Math.abs(s.state().get("integral")) <= limits.integralClamp()))
                 .toList();
-        assertThat(outside).as("steps with the threshold outside [%s, %s] or |integral| > %s", settings.minThreshold(),
-                settings.maxThreshold(), settings.integralClamp()).isEmpty();
+        assertThat(outside).as("steps with the threshold outside [%s, %s] or |integral| > %s", limits.minThreshold(),
+                limits.maxThreshold(), limits.integralClamp()).isEmpty();
     }
 
     @Test
@@ -169,7 +170,8 @@ class ClosedLoopTest {
     @Test
     void referenceGainsOnAFractionalErrorOscillateWhichIsWhyTheErrorIsInPoints() {
         // Gains per fraction = gains per point / 100, integral clamp 50 (fraction) = 5000 points.
-        PiSettings fractional = new PiSettings(0.10, 0.50, 0.0015 / 100, 0.00005 / 100, 0.3, 5000, 0.1, 0, 1);
+        PiSettings fractional =
+                new PiSettings(0.10, 0.50, new PiOptions(0.0015 / 100, 0.00005 / 100, 0.3, 5000, 0.1, 0, 1));
         double[] fractionalWindows = windowMeans(new PiController(fractional));
         double[] pointWindows = windowMeans(new PiController(PiSettings.reference(0.10, 0.50)));
         // after one Fashion-MNIST epoch (469 batches) of transient, 200-batch windows still swing by > 5 points ...

@@ -50,7 +50,8 @@ class PiControllerTest {
 
     @Test
     void saturationClampsTheThresholdAndDecaysTheIntegral() {
-        PiController c = new PiController(new PiSettings(0.1, 0.99, 0.0015, 0.00005, 0.3, 50, 0.1, 0, 1));
+        PiController c =
+                new PiController(new PiSettings(0.1, 0.99, new PiOptions(0.0015, 0.00005, 0.3, 50, 0.1, 0, 1)));
         c.update(1.0); // e = 90, I = 50 (clamped), candidate above 1
         assertThat(c.threshold()).isEqualTo(1.0);
         assertThat(c.state().get("saturated")).isEqualTo(1.0);
@@ -61,13 +62,17 @@ class PiControllerTest {
 
     @Test
     void invalidSettingsNameTheValueAndTheRange() {
-        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, Double.NaN, 0, 0.3, 50, 0.1, 0, 1))
-                .isInstanceOf(ConfigurationException.class).hasMessage("ast.controller.kp=NaN is invalid; it must be finite and >= 0");
-        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, 0.1, 0, 0, 50, 0.1, 0, 1))
+        assertThatThrownBy(() -> new PiOptions(Double.NaN, 0, 0.3, 50, 0.1, 0, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessage("kp=NaN is invalid; it must be finite and >= 0");
+        PluginContext negativeKp = new PluginContext(0.1, 0.5, 1, Settings.of("ast.controller.", Map.of("kp", "-1")));
+        assertThatThrownBy(() -> new PiController.Factory().create(negativeKp))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.controller.kp=-1.0 is invalid; it must be finite and >= 0");
+        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, new PiOptions(0.1, 0, 0, 50, 0.1, 0, 1)))
                 .hasMessageContaining("emaAlpha=0.0").hasMessageContaining("(0, 1]");
-        assertThatThrownBy(() -> new PiSettings(0.1, 2, 0.1, 0, 0.3, 50, 0.1, 0, 1))
+        assertThatThrownBy(() -> new PiSettings(0.1, 2, new PiOptions(0.1, 0, 0.3, 50, 0.1, 0, 1)))
                 .hasMessageContaining("initialThreshold=2.0");
-        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, 0.1, 0, 0.3, 50, 0.1, 1, 1))
+        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, new PiOptions(0.1, 0, 0.3, 50, 0.1, 1, 1)))
                 .hasMessageContaining("maxThreshold=1.0");
         assertThatThrownBy(() -> reference().update(1.5)).hasMessageContaining("observedRate=1.5");
         assertThatThrownBy(() -> reference().update(Double.NaN)).hasMessageContaining("observedRate=NaN");
@@ -78,7 +83,8 @@ class PiControllerTest {
         PluginContext ctx = new PluginContext(0.25, 0.4, 1,
                 Settings.of("ast.controller.", Map.of("kp", "0.01", "maxThreshold", "2")));
         PiController pi = (PiController) new PiController.Factory().create(ctx);
-        assertThat(pi.settings()).isEqualTo(new PiSettings(0.25, 0.4, 0.01, 0.00005, 0.3, 50, 0.1, 0, 2));
+        assertThat(pi.settings())
+                .isEqualTo(new PiSettings(0.25, 0.4, new PiOptions(0.01, 0.00005, 0.3, 50, 0.1, 0, 2)));
         Controller pid = new PidController.Factory().create(ctx);
         assertThat(pid.state().controller()).isEqualTo("pid");
         assertThat(pid.state().values()).containsKey("filteredDerivative");
@@ -87,13 +93,14 @@ class PiControllerTest {
 
     @Test
     void pidAddsAFilteredDerivativeOfTheMeasurement() {
-        PiSettings s = new PiSettings(0.1, 0.5, 0, 0, 1.0, 50, 0.1, 0, 1);
-        PidController pid = new PidController(s, 0.01, 0.5);
+        PiSettings s = new PiSettings(0.1, 0.5, new PiOptions(0, 0, 1.0, 50, 0.1, 0, 1));
+        PidController pid = new PidController(s, new PidController.Derivative(0.01, 0.5));
         pid.update(0.1); // first batch: no derivative
         assertThat(pid.threshold()).isEqualTo(0.5);
         pid.update(0.3); // slope 20 points, filtered 10 -> +0.1
         assertThat(pid.threshold()).isCloseTo(0.6, within(1e-12));
-        assertThatThrownBy(() -> new PidController(s, 0.01, 1.0)).hasMessageContaining("derivativeFilter=1.0");
+        assertThatThrownBy(() -> new PidController(s, new PidController.Derivative(0.01, 1.0)))
+                .hasMessageContaining("derivativeFilter=1.0");
     }
 
     @Test

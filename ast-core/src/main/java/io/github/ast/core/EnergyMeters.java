@@ -42,7 +42,7 @@ public final class EnergyMeters {
         }
         if (choice.equals("auto")) {
             for (EnergyMeterFactory factory : factories) {
-                Optional<EnergyMeter> meter = factory.open(settings);
+                Optional<EnergyMeter> meter = factory.open(own(factory, settings));
                 if (meter.isPresent()) {
                     log(meter.get());
                     return meter;
@@ -52,7 +52,7 @@ public final class EnergyMeters {
             return Optional.empty();
         }
         EnergyMeterFactory factory = named(choice, factories);
-        EnergyMeter meter = factory.open(settings).orElseThrow(() -> new ConfigurationException(
+        EnergyMeter meter = factory.open(own(factory, settings)).orElseThrow(() -> new ConfigurationException(
                 "energy meter '" + choice + "' (ast.meter) is not available on this machine; use ast.meter=auto"));
         log(meter);
         return Optional.of(meter);
@@ -77,10 +77,16 @@ public final class EnergyMeters {
         factories.forEach(f -> known.addAll(f.settingKeys()));
         settings.requireOnly("the energy meters", known);
         if (choice.equals("auto") || choice.equals("none")) {
-            factories.forEach(f -> f.validate(settings));
+            factories.forEach(f -> f.validate(own(f, settings)));
         } else {
-            named(choice, factories).validate(settings);
+            EnergyMeterFactory factory = named(choice, factories);
+            factory.validate(own(factory, settings));
         }
+    }
+
+    /** The {@code ast.meter.*} keys a meter reads: the meters share the prefix, each binds only its own keys. */
+    private static Settings own(EnergyMeterFactory factory, Settings settings) {
+        return settings.only(factory.settingKeys());
     }
 
     private static List<EnergyMeterFactory> factories() {

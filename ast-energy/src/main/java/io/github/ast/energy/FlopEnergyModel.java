@@ -1,16 +1,17 @@
 package io.github.ast.energy;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.spi.EnergyModelFactory;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Prices work in GFLOP counted from the network itself: every scored sample costs one forward pass of {@code F}
@@ -24,9 +25,6 @@ import java.util.Set;
  * about as costly as its forward. Instances are immutable.
  */
 public final class FlopEnergyModel implements EnergyModel {
-
-    /** The default cost of a backward pass relative to the forward pass. */
-    public static final double DEFAULT_BACKWARD_FACTOR = 2.0;
 
     private static final double FLOPS_PER_GFLOP = 1e9;
 
@@ -54,10 +52,7 @@ public final class FlopEnergyModel implements EnergyModel {
     }
 
     private FlopEnergyModel(double backwardFactor, FlopCounter counter, OptionalLong forwardFlopsPerSample) {
-        if (!(backwardFactor > 0) || Double.isInfinite(backwardFactor)) {
-            throw new ConfigurationException("backwardFactor=" + backwardFactor + " must be finite and > 0");
-        }
-        this.backwardFactor = backwardFactor;
+        this.backwardFactor = new Options(backwardFactor).backwardFactor(); // the one place the rule is written
         this.counter = Objects.requireNonNull(counter, "counter");
         this.forwardFlopsPerSample = forwardFlopsPerSample;
     }
@@ -108,7 +103,28 @@ public final class FlopEnergyModel implements EnergyModel {
                 + (forwardFlopsPerSample.isPresent() ? forwardFlopsPerSample.getAsLong() : "unattached") + "]";
     }
 
-    /** Creates the model under the name {@code flops}; setting {@code backwardFactor} (default 2). */
+    /**
+     * The model's settings.
+     *
+     * @param backwardFactor cost of a backward pass in forward passes, finite and > 0
+     */
+    public record Options(@Option(description = "cost of a backward pass, in forward passes") double backwardFactor) {
+
+        /** A backward pass costs two forward passes. */
+        public static final Options DEFAULTS = new Options(2.0);
+
+        /**
+         * Validates the factor.
+         *
+         * @param backwardFactor cost of a backward pass in forward passes, finite and > 0
+         */
+        public Options {
+            require(Double.isFinite(backwardFactor) && backwardFactor > 0, "backwardFactor", backwardFactor,
+                    "finite and > 0");
+        }
+    }
+
+    /** Creates the model under the name {@code flops}. */
     public static final class Factory implements EnergyModelFactory {
         @Override
         public String name() {
@@ -116,13 +132,13 @@ public final class FlopEnergyModel implements EnergyModel {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("backwardFactor");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public EnergyModel create(PluginContext context) {
-            return new FlopEnergyModel(context.settings().getDouble("backwardFactor", DEFAULT_BACKWARD_FACTOR));
+            return new FlopEnergyModel(context.options(Options.class).backwardFactor());
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.github.ast.energy;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.spi.EnergyModelFactory;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /**
  * Prices work in forward-pass equivalents: every scored sample pays a forward pass, every trained sample pays a
@@ -18,7 +19,12 @@ import java.util.Set;
  * @param forwardCost cost of one sample's forward pass, finite and > 0
  * @param backwardCost cost of one sample's backward pass, finite and >= 0
  */
-public record ForwardBackwardEnergyModel(double forwardCost, double backwardCost) implements EnergyModel {
+public record ForwardBackwardEnergyModel(
+        @Option(description = "cost of one sample's forward pass") double forwardCost,
+        @Option(description = "cost of one sample's backward pass") double backwardCost) implements EnergyModel {
+
+    /** A forward pass costs 1 and a backward pass 2; the model is its own options record. */
+    public static final ForwardBackwardEnergyModel DEFAULTS = new ForwardBackwardEnergyModel(1.0, 2.0);
 
     /**
      * Validates the costs.
@@ -27,12 +33,8 @@ public record ForwardBackwardEnergyModel(double forwardCost, double backwardCost
      * @param backwardCost cost of one sample's backward pass, finite and >= 0
      */
     public ForwardBackwardEnergyModel {
-        if (!(forwardCost > 0) || Double.isInfinite(forwardCost)) {
-            throw new ConfigurationException("forwardCost=" + forwardCost + " must be finite and > 0");
-        }
-        if (!(backwardCost >= 0) || Double.isInfinite(backwardCost)) {
-            throw new ConfigurationException("backwardCost=" + backwardCost + " must be finite and >= 0");
-        }
+        require(Double.isFinite(forwardCost) && forwardCost > 0, "forwardCost", forwardCost, "finite and > 0");
+        require(Double.isFinite(backwardCost) && backwardCost >= 0, "backwardCost", backwardCost, "finite and >= 0");
     }
 
     @Override
@@ -46,7 +48,7 @@ public record ForwardBackwardEnergyModel(double forwardCost, double backwardCost
         return new BatchEnergy(forwardCost * work.scored() + step * work.trained(), step * work.batchSize());
     }
 
-    /** Creates the model under the name {@code forward-backward}; settings {@code forwardCost}, {@code backwardCost}. */
+    /** Creates the model under the name {@code forward-backward}. */
     public static final class Factory implements EnergyModelFactory {
         @Override
         public String name() {
@@ -54,14 +56,13 @@ public record ForwardBackwardEnergyModel(double forwardCost, double backwardCost
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("forwardCost", "backwardCost");
+        public Class<ForwardBackwardEnergyModel> optionsType() {
+            return ForwardBackwardEnergyModel.class;
         }
 
         @Override
         public EnergyModel create(PluginContext context) {
-            return new ForwardBackwardEnergyModel(context.settings().getDouble("forwardCost", 1.0),
-                    context.settings().getDouble("backwardCost", 2.0));
+            return context.options(ForwardBackwardEnergyModel.class);
         }
     }
 }

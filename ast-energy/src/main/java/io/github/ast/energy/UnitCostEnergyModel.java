@@ -1,12 +1,13 @@
 package io.github.ast.energy;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyModel;
 import io.github.ast.api.spi.EnergyModelFactory;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /**
  * The published system's accounting: a fixed cost per activated sample and a small one per skipped sample
@@ -19,7 +20,13 @@ import java.util.Set;
  * @param costPerActivation cost of one trained sample, finite and > 0
  * @param costPerSkip cost of one skipped sample, finite and >= 0
  */
-public record UnitCostEnergyModel(double costPerActivation, double costPerSkip) implements EnergyModel {
+public record UnitCostEnergyModel(
+        @Option(description = "cost of one trained sample") double costPerActivation,
+        @Option(description = "cost of one skipped sample (its scoring pass)") double costPerSkip)
+        implements EnergyModel {
+
+    /** The reference costs, 10.0 and 0.1; the model is its own options record. */
+    public static final UnitCostEnergyModel DEFAULTS = new UnitCostEnergyModel(10.0, 0.1);
 
     /**
      * Validates the costs.
@@ -28,12 +35,9 @@ public record UnitCostEnergyModel(double costPerActivation, double costPerSkip) 
      * @param costPerSkip cost of one skipped sample, finite and >= 0
      */
     public UnitCostEnergyModel {
-        if (!(costPerActivation > 0) || Double.isInfinite(costPerActivation)) {
-            throw new ConfigurationException("costPerActivation=" + costPerActivation + " must be finite and > 0");
-        }
-        if (!(costPerSkip >= 0) || Double.isInfinite(costPerSkip)) {
-            throw new ConfigurationException("costPerSkip=" + costPerSkip + " must be finite and >= 0");
-        }
+        require(Double.isFinite(costPerActivation) && costPerActivation > 0, "costPerActivation", costPerActivation,
+                "finite and > 0");
+        require(Double.isFinite(costPerSkip) && costPerSkip >= 0, "costPerSkip", costPerSkip, "finite and >= 0");
     }
 
     @Override
@@ -47,7 +51,7 @@ public record UnitCostEnergyModel(double costPerActivation, double costPerSkip) 
                 costPerActivation * work.batchSize());
     }
 
-    /** Creates the model under the name {@code unit}; settings {@code costPerActivation}, {@code costPerSkip}. */
+    /** Creates the model under the name {@code unit}. */
     public static final class Factory implements EnergyModelFactory {
         @Override
         public String name() {
@@ -55,14 +59,13 @@ public record UnitCostEnergyModel(double costPerActivation, double costPerSkip) 
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("costPerActivation", "costPerSkip");
+        public Class<UnitCostEnergyModel> optionsType() {
+            return UnitCostEnergyModel.class;
         }
 
         @Override
         public EnergyModel create(PluginContext context) {
-            return new UnitCostEnergyModel(context.settings().getDouble("costPerActivation", 10.0),
-                    context.settings().getDouble("costPerSkip", 0.1));
+            return context.options(UnitCostEnergyModel.class);
         }
     }
 }

@@ -2,12 +2,12 @@ package com.example.ast;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.spi.Option;
+import io.github.ast.api.spi.OptionCheck;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * A user-written scorer: the focal-loss weighting {@code (1 - p_true)^gamma * loss}, normalised relative to the
@@ -27,10 +27,7 @@ public final class FocalScorer implements Scorer {
      * @param gamma focusing exponent, finite and >= 0 (0 gives the plain loss)
      */
     public FocalScorer(double gamma) {
-        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
-            throw new ConfigurationException("ast.scorer.gamma=" + gamma + " must be finite and >= 0");
-        }
-        this.gamma = (float) gamma;
+        this.gamma = (float) new Options(gamma).gamma(); // the one place the rule is written
     }
 
     @Override
@@ -44,7 +41,28 @@ public final class FocalScorer implements Scorer {
         return ratio.clip(0f, 2f).div(2f);
     }
 
-    /** Registers the scorer under the name {@code focal}; setting {@code gamma} (default 2). */
+    /**
+     * The scorer's settings, {@code ast.scorer.*}: each key's type, default, description and check, written once.
+     *
+     * @param gamma focusing exponent, finite and >= 0
+     */
+    public record Options(@Option(description = "focusing exponent: 0 is the plain loss, higher values down-weight "
+            + "confidently right samples more") double gamma) {
+
+        /** The focal-loss paper's gamma, 2. */
+        public static final Options DEFAULTS = new Options(2.0);
+
+        /**
+         * Validates the exponent.
+         *
+         * @param gamma focusing exponent, finite and >= 0
+         */
+        public Options {
+            OptionCheck.require(Double.isFinite(gamma) && gamma >= 0, "gamma", gamma, "finite and >= 0");
+        }
+    }
+
+    /** Registers the scorer under the name {@code focal}. */
     public static final class Factory implements ScorerFactory {
         @Override
         public String name() {
@@ -52,13 +70,13 @@ public final class FocalScorer implements Scorer {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("gamma");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Scorer create(PluginContext context) {
-            return new FocalScorer(context.settings().getDouble("gamma", 2.0));
+            return new FocalScorer(context.options(Options.class).gamma());
         }
     }
 }

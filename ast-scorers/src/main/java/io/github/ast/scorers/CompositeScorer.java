@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
 import io.github.ast.api.spi.Settings;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -66,9 +66,19 @@ public final class CompositeScorer implements Scorer {
     }
 
     /**
-     * Creates {@link CompositeScorer} under the name {@code composite}; setting {@code components}, a list of
-     * {@code name:weight} pairs separated by commas.
+     * The composite's settings.
+     *
+     * @param components the scorers and their weights, {@code name:weight} pairs separated by commas; required
      */
+    public record Options(@Option(description = "required: the scorers and their weights as name:weight pairs "
+            + "separated by commas, for example `loss:0.6,entropy:0.4`; components use their default settings")
+            String components) {
+
+        /** No components: the composite refuses to be created without them. */
+        public static final Options DEFAULTS = new Options("");
+    }
+
+    /** Creates {@link CompositeScorer} under the name {@code composite}. */
     public static final class Factory implements ScorerFactory {
         @Override
         public String name() {
@@ -76,15 +86,14 @@ public final class CompositeScorer implements Scorer {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("components");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Scorer create(PluginContext context) {
-            Settings settings = context.settings();
-            String key = settings.prefix() + "components";
-            String spec = settings.getString("components", "");
+            String key = context.settings().prefix() + "components";
+            String spec = context.options(Options.class).components();
             if (spec.isEmpty()) {
                 throw new ConfigurationException(key + " is required, for example loss:0.7,intensity:0.3");
             }

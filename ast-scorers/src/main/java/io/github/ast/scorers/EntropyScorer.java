@@ -5,7 +5,6 @@ import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance = predictive entropy divided by its maximum, log(classes), in [0, 1].
@@ -31,11 +30,6 @@ public final class EntropyScorer implements Scorer {
         @Override
         public String name() {
             return "entropy";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

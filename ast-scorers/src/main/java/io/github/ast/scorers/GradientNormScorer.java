@@ -5,7 +5,6 @@ import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance = an upper bound on each sample's gradient norm, normalised like the loss, in [0, 1].
@@ -35,11 +34,6 @@ public final class GradientNormScorer implements Scorer {
         @Override
         public String name() {
             return "gradnorm";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

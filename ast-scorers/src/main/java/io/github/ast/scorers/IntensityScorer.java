@@ -5,7 +5,6 @@ import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance = the per-sample standard deviation of the input relative to the batch mean, normalised to [0, 1].
@@ -37,11 +36,6 @@ public final class IntensityScorer implements Scorer {
         @Override
         public String name() {
             return "intensity";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -1,13 +1,13 @@
 package io.github.ast.scorers;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import io.github.ast.api.spi.Settings;
-import java.util.Set;
+import io.github.ast.api.spi.Option;
 
 /**
  * The reference significance: {@code w_loss * loss_norm + w_intensity * intensity_norm} (0.7 and 0.3 by default).
@@ -35,38 +35,40 @@ public final class LossIntensityScorer implements Scorer {
 
     @Override
     public NDArray score(ScoringBatch batch) {
-        double total = weights.loss() + weights.intensity();
-        NDArray loss = Normalisation.relativeToMean(batch.losses()).mul((float) (weights.loss() / total));
+        double total = weights.lossWeight() + weights.intensityWeight();
+        NDArray loss = Normalisation.relativeToMean(batch.losses()).mul((float) (weights.lossWeight() / total));
         NDArray intensity = Normalisation.relativeToMean(IntensityScorer.standardDeviation(batch.data().head()))
-                .mul((float) (weights.intensity() / total));
+                .mul((float) (weights.intensityWeight() / total));
         return loss.add(intensity);
     }
 
     /**
-     * The weights of the loss and intensity terms.
+     * The weights of the loss and intensity terms, which are the scorer's settings.
      *
-     * @param loss weight of the normalised loss, finite and non-negative
-     * @param intensity weight of the normalised intensity, finite and non-negative
+     * @param lossWeight weight of the normalised loss, finite and non-negative
+     * @param intensityWeight weight of the normalised intensity, finite and non-negative
      */
-    public record Weights(double loss, double intensity) {
+    public record Weights(
+            @Option(description = "weight of the normalised loss (weights are divided by their sum)")
+            double lossWeight,
+            @Option(description = "weight of the normalised input intensity") double intensityWeight) {
 
         /** The reference weights, 0.7 and 0.3. */
-        public static final Weights DEFAULT = new Weights(0.7, 0.3);
+        public static final Weights DEFAULTS = new Weights(0.7, 0.3);
 
         /**
          * Validates the weights.
          *
-         * @param loss weight of the normalised loss, finite and non-negative
-         * @param intensity weight of the normalised intensity, finite and non-negative; the two must not both be 0
+         * @param lossWeight weight of the normalised loss, finite and non-negative
+         * @param intensityWeight weight of the normalised intensity, finite and non-negative; the two must not both
+         *     be 0
          */
         public Weights {
-            if (!(loss >= 0) || !(intensity >= 0) || Double.isInfinite(loss) || Double.isInfinite(intensity)) {
-                throw new ConfigurationException("scorer weights must be finite and >= 0, got lossWeight=" + loss
-                        + ", intensityWeight=" + intensity);
-            }
-            if (loss + intensity == 0) {
-                throw new ConfigurationException("lossWeight and intensityWeight are both 0; at least one must be > 0");
-            }
+            require(Double.isFinite(lossWeight) && lossWeight >= 0, "lossWeight", lossWeight, "finite and >= 0");
+            require(Double.isFinite(intensityWeight) && intensityWeight >= 0, "intensityWeight", intensityWeight,
+                    "finite and >= 0");
+            require(lossWeight + intensityWeight > 0, "intensityWeight", intensityWeight,
+                    "> 0 when lossWeight is 0: with both 0 the score is undefined");
         }
     }
 
@@ -78,15 +80,13 @@ public final class LossIntensityScorer implements Scorer {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("lossWeight", "intensityWeight");
+        public Class<Weights> optionsType() {
+            return Weights.class;
         }
 
         @Override
         public Scorer create(PluginContext context) {
-            Settings s = context.settings();
-            return new LossIntensityScorer(new Weights(s.getDouble("lossWeight", Weights.DEFAULT.loss()),
-                    s.getDouble("intensityWeight", Weights.DEFAULT.intensity())));
+            return new LossIntensityScorer(context.options(Weights.class));
         }
     }
 }

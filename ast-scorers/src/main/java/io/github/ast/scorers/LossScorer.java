@@ -5,7 +5,6 @@ import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance = the sample's loss relative to the batch mean, normalised to [0, 1].
@@ -24,11 +23,6 @@ public final class LossScorer implements Scorer {
         @Override
         public String name() {
             return "loss";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -1,12 +1,11 @@
 package io.github.ast.scorers;
 
 import ai.djl.ndarray.NDArray;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance from prediction confidence, in [0, 1]: {@code 1 - p(true class)} (mode {@code true-class}) or
@@ -52,7 +51,19 @@ public final class MarginScorer implements Scorer {
         return top1.sub(top2).neg().add(1f).clip(0f, 1f);
     }
 
-    /** Creates {@link MarginScorer} under the name {@code margin}; setting {@code mode}: true-class (default), top2. */
+    /**
+     * The scorer's settings.
+     *
+     * @param mode which margin to measure
+     */
+    public record Options(@Option(description = "`true-class`: 1 - p(true class); `top2`: 1 - (p1 - p2), the gap "
+            + "between the two most probable classes, label-free") Mode mode) {
+
+        /** The true-class margin. */
+        public static final Options DEFAULTS = new Options(Mode.TRUE_CLASS);
+    }
+
+    /** Creates {@link MarginScorer} under the name {@code margin}. */
     public static final class Factory implements ScorerFactory {
         @Override
         public String name() {
@@ -60,19 +71,13 @@ public final class MarginScorer implements Scorer {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("mode");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Scorer create(PluginContext context) {
-            String mode = context.settings().getString("mode", "true-class");
-            return switch (mode) {
-                case "true-class" -> new MarginScorer(Mode.TRUE_CLASS);
-                case "top2" -> new MarginScorer(Mode.TOP2);
-                default -> throw new ConfigurationException(context.settings().prefix() + "mode='" + mode
-                        + "' is unknown; use true-class or top2");
-            };
+            return new MarginScorer(context.options(Options.class).mode());
         }
     }
 }

@@ -7,7 +7,6 @@ import io.github.ast.api.Scorer;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
-import java.util.Set;
 
 /**
  * Significance = a uniform random number in [0, 1), from the run's generator, ignoring the model and the data.
@@ -39,11 +38,6 @@ public final class RandomScorer implements Scorer {
         @Override
         public String name() {
             return "random";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

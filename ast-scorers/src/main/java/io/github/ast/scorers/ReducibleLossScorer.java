@@ -8,7 +8,6 @@ import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.ScorerFactory;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Significance = reducible loss, the training loss minus a reference model's loss (RHO-LOSS, Mindermann et al.,
@@ -42,11 +41,6 @@ public final class ReducibleLossScorer implements Scorer {
         @Override
         public String name() {
             return "reducible-loss";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

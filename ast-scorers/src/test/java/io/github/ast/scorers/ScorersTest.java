@@ -83,7 +83,7 @@ class ScorersTest {
             float[] expected = {0.7f * 0 + 0.3f * 0.5f, 0.7f * 0.25f, 1f};
             LossIntensityScorer scorer = (LossIntensityScorer) new LossIntensityScorer.Factory()
                     .create(context(Map.of()));
-            assertThat(scorer.weights()).isEqualTo(LossIntensityScorer.Weights.DEFAULT);
+            assertThat(scorer.weights()).isEqualTo(LossIntensityScorer.Weights.DEFAULTS);
             assertThat(scorer.score(b).toFloatArray()).containsExactly(expected, within(1e-6f));
         }
     }

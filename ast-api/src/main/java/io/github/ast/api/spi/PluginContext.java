@@ -112,6 +112,18 @@ public record PluginContext(RunValues run, Settings settings, Map<Class<?>, Obje
     }
 
     /**
+     * Binds the component's settings to its options record, see {@link OptionsBinder#bind}.
+     *
+     * @param type the factory's {@link PluginFactory#optionsType()}
+     * @param <O> that type
+     * @return the validated options
+     * @throws ConfigurationException naming the full key if a key is unknown or a value invalid
+     */
+    public <O extends Record> O options(Class<O> type) {
+        return OptionsBinder.bind(type, settings);
+    }
+
+    /**
      * Returns the same run-wide values and services with other settings, for composite components.
      *
      * @param other the settings

@@ -17,8 +17,24 @@ public interface PluginFactory<T> {
     /** {@return the unique name users select this implementation by, lower-case with dashes} */
     String name();
 
-    /** {@return the setting keys this factory reads (without prefix); any other key is a configuration error} */
-    Set<String> settingKeys();
+    /**
+     * Returns the options record holding this plugin's settings, their defaults, descriptions and checks; a factory
+     * with settings overrides it and binds the record in {@link #create} with {@link PluginContext#options}.
+     *
+     * @return the record type; {@link NoOptions} by default, for a plugin without settings
+     */
+    default Class<? extends Record> optionsType() {
+        return NoOptions.class;
+    }
+
+    /**
+     * Returns the setting keys this factory reads (without prefix); any other key is a configuration error.
+     *
+     * @return the keys of {@link #optionsType()}, unless a factory without an options record overrides this
+     */
+    default Set<String> settingKeys() {
+        return OptionsBinder.keys(optionsType());
+    }
 
     /**
      * Creates a component.

@@ -98,6 +98,26 @@ public final class Settings {
     }
 
     /**
+     * Returns a long.
+     *
+     * @param key the key, without prefix
+     * @param defaultValue the value when the key is not set
+     * @return the value
+     * @throws ConfigurationException if the value is not an integer in the range of a long
+     */
+    public long getLong(String key, long defaultValue) {
+        String raw = values.get(key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(prefix + key + "='" + raw + "' is not an integer");
+        }
+    }
+
+    /**
      * Returns a boolean, written {@code true} or {@code false}.
      *
      * @param key the key, without prefix
@@ -127,6 +147,18 @@ public final class Settings {
     public String getString(String key, String defaultValue) {
         String raw = values.get(key);
         return raw == null ? defaultValue : raw.trim();
+    }
+
+    /**
+     * Returns the settings with these keys only, for a plugin that shares its prefix with others (energy meters).
+     *
+     * @param keys the keys to keep, without prefix
+     * @return the settings, with the same prefix
+     */
+    public Settings only(Set<String> keys) {
+        Map<String, String> kept = new TreeMap<>(values);
+        kept.keySet().retainAll(keys);
+        return new Settings(prefix, kept);
     }
 
     /**

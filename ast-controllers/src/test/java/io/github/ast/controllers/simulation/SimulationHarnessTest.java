@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.ast.api.ControllerState;
 import io.github.ast.controllers.PiController;
+import io.github.ast.controllers.PiOptions;
 import io.github.ast.controllers.PiSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ class SimulationHarnessTest {
 
     /** A controller whose threshold never moves: zero gains. */
     private static PiController fixedAt(double threshold) {
-        return new PiController(new PiSettings(0.1, threshold, 0, 0, 0.3, 50, 0.1, 0, 1));
+        return new PiController(new PiSettings(0.1, threshold, new PiOptions(0, 0, 0.3, 50, 0.1, 0, 1)));
     }
 
     @Test

@@ -1,12 +1,14 @@
 package io.github.ast.energy.meter;
 
-import io.github.ast.api.ConfigurationException;
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.spi.EnergyMeterFactory;
+import io.github.ast.api.spi.Option;
+import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.Settings;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,15 +16,11 @@ import java.util.function.LongSupplier;
  * threads included) times an assumed power per busy core. It is labelled an estimate everywhere it is shown.
  *
  * <p>It scales with the work the process does but knows nothing of the hardware: idle and uncore power, memory and
- * other processes are left out, and the power per core is a guess. The default, {@value #DEFAULT_WATTS_PER_CORE}
- * W/core, is a round figure between a server core's share of its chip's rated power (a 32-core, 205 W part gives
- * 6.4 W) and a desktop core's (an 8-core, 125 W part gives 15.6 W); on cloud machines, where a vCPU is half a core,
- * about half of it is closer. Set {@code wattsPerCore} for your CPU (its TDP divided by its cores).
+ * other processes are left out, and the power per core is a guess. The default, 10 W/core, is a round figure
+ * between a server core's share of its chip's rated power (a 32-core, 205 W part gives 6.4 W) and a desktop core's
+ * (an 8-core, 125 W part gives 15.6 W); on cloud machines, where a vCPU is half a core, about half of it is closer. Set {@code wattsPerCore} for your CPU (its TDP divided by its cores).
  */
 public final class CpuTimeMeter implements EnergyMeter {
-
-    /** The default assumed power of one busy core, in watts. */
-    public static final double DEFAULT_WATTS_PER_CORE = 10.0;
 
     private final LongSupplier processCpuNanos;
     private final double wattsPerCore;
@@ -35,11 +33,8 @@ public final class CpuTimeMeter implements EnergyMeter {
      * @param wattsPerCore assumed power of one busy core, finite and > 0
      */
     CpuTimeMeter(LongSupplier processCpuNanos, double wattsPerCore) {
-        if (!(wattsPerCore > 0) || Double.isInfinite(wattsPerCore)) {
-            throw new ConfigurationException("wattsPerCore=" + wattsPerCore + " must be finite and > 0");
-        }
         this.processCpuNanos = processCpuNanos;
-        this.wattsPerCore = wattsPerCore;
+        this.wattsPerCore = new Options(wattsPerCore).wattsPerCore(); // the one place the rule is written
         this.startNanos = processCpuNanos.getAsLong();
     }
 
@@ -78,15 +73,33 @@ public final class CpuTimeMeter implements EnergyMeter {
     }
 
     /**
-     * Opens the meter under the name {@code cpu-time} at priority 0, the fallback when no sensor is readable;
-     * setting {@code wattsPerCore} (default {@value CpuTimeMeter#DEFAULT_WATTS_PER_CORE}).
+     * The meter's settings.
+     *
+     * @param wattsPerCore assumed power of one busy core, finite and > 0
      */
+    public record Options(@Option(description = "assumed power of one busy core in watts (your CPU's TDP "
+            + "divided by its cores)") double wattsPerCore) {
+
+        /** 10 W per core, see the class description. */
+        public static final Options DEFAULTS = new Options(10.0);
+
+        /**
+         * Validates the power.
+         *
+         * @param wattsPerCore assumed power of one busy core, finite and > 0
+         */
+        public Options {
+            require(Double.isFinite(wattsPerCore) && wattsPerCore > 0, "wattsPerCore", wattsPerCore,
+                    "finite and > 0");
+        }
+    }
+
+    /** Opens the meter under the name {@code cpu-time} at priority 0, the fallback when no sensor is readable. */
     public static final class Factory implements EnergyMeterFactory {
 
-        /** Returns the settings this meter reads. */
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("wattsPerCore");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
@@ -100,21 +113,9 @@ public final class CpuTimeMeter implements EnergyMeter {
         }
 
         @Override
-        public void validate(Settings settings) {
-            wattsPerCore(settings);
-        }
-
-        @Override
         public Optional<EnergyMeter> open(Settings settings) {
-            return CpuTimeMeter.open(wattsPerCore(settings)).map(EnergyMeter.class::cast);
-        }
-
-        private static double wattsPerCore(Settings settings) {
-            double watts = settings.getDouble("wattsPerCore", DEFAULT_WATTS_PER_CORE);
-            if (!(watts > 0)) {
-                throw new ConfigurationException(settings.prefix() + "wattsPerCore=" + watts + " must be > 0");
-            }
-            return watts;
+            double wattsPerCore = OptionsBinder.bind(Options.class, settings).wattsPerCore();
+            return CpuTimeMeter.open(wattsPerCore).map(EnergyMeter.class::cast);
         }
     }
 }

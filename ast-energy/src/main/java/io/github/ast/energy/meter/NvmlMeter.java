@@ -1,14 +1,17 @@
 package io.github.ast.energy.meter;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.spi.EnergyMeterFactory;
+import io.github.ast.api.spi.Option;
+import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,9 +32,6 @@ public final class NvmlMeter implements EnergyMeter {
     /** The query the meter runs. */
     public static final List<String> QUERY = List.of("nvidia-smi", "--query-gpu=total_energy_consumption",
             "--format=csv,noheader,nounits");
-
-    /** The default minimum time between two runs of the query. */
-    public static final long DEFAULT_READ_INTERVAL_MILLIS = 1000;
 
     /** Runs a command and returns its standard output, injectable so that the meter can be tested without a GPU. */
     @FunctionalInterface
@@ -158,15 +158,32 @@ public final class NvmlMeter implements EnergyMeter {
     }
 
     /**
-     * Opens the meter under the name {@code nvml} at priority 20, after RAPL and before estimates; setting
-     * {@code readIntervalMillis} (default 1000).
+     * The meter's settings.
+     *
+     * @param readIntervalMillis minimum milliseconds between two runs of the query, >= 0
      */
+    public record Options(@Option(description = "minimum milliseconds between two runs of nvidia-smi; "
+            + "readings in between repeat the last one") int readIntervalMillis) {
+
+        /** One reading per second at most. */
+        public static final Options DEFAULTS = new Options(1000);
+
+        /**
+         * Validates the interval.
+         *
+         * @param readIntervalMillis minimum milliseconds between two runs of the query, >= 0
+         */
+        public Options {
+            require(readIntervalMillis >= 0, "readIntervalMillis", readIntervalMillis, ">= 0");
+        }
+    }
+
+    /** Opens the meter under the name {@code nvml} at priority 20, after RAPL and before estimates. */
     public static final class Factory implements EnergyMeterFactory {
 
-        /** Returns the settings this meter reads. */
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("readIntervalMillis");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
@@ -180,22 +197,9 @@ public final class NvmlMeter implements EnergyMeter {
         }
 
         @Override
-        public void validate(Settings settings) {
-            readIntervalMillis(settings);
-        }
-
-        @Override
         public Optional<EnergyMeter> open(Settings settings) {
-            return NvmlMeter.open(PROCESS_RUNNER, readIntervalMillis(settings)).map(EnergyMeter.class::cast);
-        }
-
-        private static int readIntervalMillis(Settings settings) {
-            int interval = settings.getInt("readIntervalMillis", (int) DEFAULT_READ_INTERVAL_MILLIS);
-            if (interval < 0) {
-                throw new ConfigurationException(settings.prefix() + "readIntervalMillis=" + interval
-                        + " must be >= 0");
-            }
-            return interval;
+            int interval = OptionsBinder.bind(Options.class, settings).readIntervalMillis();
+            return NvmlMeter.open(PROCESS_RUNNER, interval).map(EnergyMeter.class::cast);
         }
     }
 }

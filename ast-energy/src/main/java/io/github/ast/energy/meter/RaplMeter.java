@@ -2,6 +2,8 @@ package io.github.ast.energy.meter;
 
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.spi.EnergyMeterFactory;
+import io.github.ast.api.spi.Option;
+import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -164,16 +165,26 @@ public final class RaplMeter implements EnergyMeter {
     }
 
     /**
-     * Opens the meter under the name {@code rapl} at priority 30, ahead of GPU and estimated meters; settings
-     * {@code root} (default {@code /sys/class/powercap}) and {@code includeDram} ({@code true} or {@code false},
-     * default {@code true}).
+     * The meter's settings.
+     *
+     * @param root the powercap directory
+     * @param includeDram whether to add the DRAM sub-domains to the packages
      */
+    public record Options(
+            @Option(description = "the powercap directory the counters are read from") String root,
+            @Option(description = "add each package's DRAM sub-domain, which the package counter leaves out")
+            boolean includeDram) {
+
+        /** Linux's powercap directory, DRAM included. */
+        public static final Options DEFAULTS = new Options(DEFAULT_ROOT.toString(), true);
+    }
+
+    /** Opens the meter under the name {@code rapl} at priority 30, ahead of GPU and estimated meters. */
     public static final class Factory implements EnergyMeterFactory {
 
-        /** Returns the settings this meter reads. */
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("root", "includeDram");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
@@ -187,14 +198,9 @@ public final class RaplMeter implements EnergyMeter {
         }
 
         @Override
-        public void validate(Settings settings) {
-            settings.getBoolean("includeDram", true);
-        }
-
-        @Override
         public Optional<EnergyMeter> open(Settings settings) {
-            Path root = Path.of(settings.getString("root", DEFAULT_ROOT.toString()));
-            return RaplMeter.open(root, settings.getBoolean("includeDram", true)).map(EnergyMeter.class::cast);
+            Options options = OptionsBinder.bind(Options.class, settings);
+            return RaplMeter.open(Path.of(options.root()), options.includeDram()).map(EnergyMeter.class::cast);
         }
     }
 }

@@ -17,11 +17,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The examples' one command line, {@code ast}: the demo, the benchmark, the profile, the controllers' simulation
- * report and the rendering of a results folder, each with {@code --help}. The runnable jar's entry point:
+ * report, the rendering of a results folder and the configuration reference, each with {@code --help}. The runnable jar's entry point:
  * {@code java -jar ast-examples/target/ast.jar --help}.
  */
 @Command(name = "ast", mixinStandardHelpOptions = true, version = "AST 0.1.0-SNAPSHOT",
-        description = "Adaptive sparse training for DJL: demo, benchmark, profile, controllers, report.",
+        description = "Adaptive sparse training for DJL: demo, benchmark, profile, controllers, report, configuration.",
         commandListHeading = "%nCommands (ast COMMAND --help for each):%n")
 public final class AstCli implements Runnable {
 
@@ -49,7 +49,8 @@ public final class AstCli implements Runnable {
                 .addSubcommand("benchmark", new BenchmarkCommand(after("benchmark", args)))
                 .addSubcommand("profile", new ProfileCommand(after("profile", args)))
                 .addSubcommand("controllers", new ControllersCommand())
-                .addSubcommand("report", new ReportCommand());
+                .addSubcommand("report", new ReportCommand())
+                .addSubcommand("configuration", new ConfigurationCommand());
     }
 
     /** The arguments after a subcommand's name, or none when it is not on the command line. */
@@ -73,14 +74,31 @@ public final class AstCli implements Runnable {
 
         @Override
         public Integer call() throws java.io.IOException {
-            String markdown = SimulationReport.markdown(SimulationReport.registeredControllers());
-            if (out == null) {
-                System.out.print(markdown);
-            } else {
-                Files.writeString(out, markdown, StandardCharsets.UTF_8);
-                System.out.println("Written to " + out.toAbsolutePath());
-            }
-            return 0;
+            return print(SimulationReport.markdown(SimulationReport.registeredControllers()), out);
         }
+    }
+
+    /** The configuration reference, {@code docs/configuration.md}: every plugin setting on the class path. */
+    @Command(name = "configuration", mixinStandardHelpOptions = true,
+            description = "Lists every plugin setting with its type, default and description (Markdown).")
+    static final class ConfigurationCommand implements Callable<Integer> {
+
+        @Option(names = "--out", description = "write the reference to this file instead of standard output")
+        Path out;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            return print(ConfigurationDoc.markdown(AstCli.class.getClassLoader()), out);
+        }
+    }
+
+    private static int print(String markdown, Path out) throws java.io.IOException {
+        if (out == null) {
+            System.out.print(markdown);
+        } else {
+            Files.writeString(out, markdown, StandardCharsets.UTF_8);
+            System.out.println("Written to " + out.toAbsolutePath());
+        }
+        return 0;
     }
 }

@@ -32,8 +32,8 @@ class AstCliTest {
     void helpListsEverySubcommandAndEachHasItsOwn() {
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("demo", "benchmark", "profile", "controllers", "report");
-        for (String sub : new String[] {"demo", "benchmark", "profile", "controllers", "report"}) {
+        assertThat(help.out()).contains("demo", "benchmark", "profile", "controllers", "report", "configuration");
+        for (String sub : new String[] {"demo", "benchmark", "profile", "controllers", "report", "configuration"}) {
             Run subHelp = run(sub, "--help");
             assertThat(subHelp.code()).as(sub).isZero();
             assertThat(subHelp.out()).as(sub).startsWith("Usage: ast " + sub);
