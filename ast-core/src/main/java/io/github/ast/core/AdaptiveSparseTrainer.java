@@ -6,12 +6,9 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
-import io.github.ast.api.EnergyModel;
-import io.github.ast.api.Gate;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
-import io.github.ast.api.Scorer;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.djl.sampling.SampleWeights;
 import io.github.ast.djl.schedule.TrainingClock;
@@ -23,27 +20,18 @@ import java.util.function.LongSupplier;
 /**
  * Trains a DJL {@link Trainer} on the samples that still teach the model something, one batch at a time.
  *
- * <p>The entry point mirrors {@code EasyTrain.fit(trainer, epochs, train, validation)}: an epoch loop that restarts
- * randomness on a fixed grid, runs each batch through the run's stages ({@link TrainingRun}: the sampler's weights,
- * scores, the selection policy, backward batches, the weighted step, the history), validates, and checkpoints
- * ({@link FitRun}). Which samples an epoch visits is the training set's sampler's choice (RS2, InfoBatch, a Spark
- * selection: DJL {@code Sampler}s); which rows of a batch train is the policy's.
- * The default policy is the published system: per batch a gradient-free scoring forward, per-sample losses, the
- * scorer, the gate at the PI controller's threshold, a random fallback of {@code minActive} samples, forward and
- * backward on the selected rows. Warm-up and annealing epochs train on every sample without scoring. Everything per
- * sample happens on the engine; the host reads a handful of counts per batch.
- *
- * <p>The trainer's {@code TrainingListener}s receive the same callbacks as under {@code EasyTrain}:
- * {@code onTrainingBatch} (with the scoring pass's predictions for the whole batch), {@code onValidationBatch} and
- * {@code onEpoch}. One instance is one run: the controller and the policy carry state from batch to batch. Custom
- * loops call {@link #startEpoch}, {@link #trainBatch} and {@link #finishEpoch}.
+ * <p>{@code fit} mirrors {@code EasyTrain.fit(trainer, epochs, train, validation)}: an epoch loop ({@link FitRun}:
+ * randomness on a fixed grid, accounting, validation, checkpoints) that runs each batch through the run's stages
+ * ({@link TrainingRun}). Which samples an epoch visits is the training set's sampler's choice (RS2, InfoBatch, a Spark
+ * selection), which rows of a batch train the policy's; the default policy is the published system (a scoring
+ * forward, the scorer, the gate at the PI controller's threshold, a random fallback). Per-sample work stays on the
+ * engine. {@code TrainingListener}s receive {@code EasyTrain}'s callbacks. One instance is one run; custom loops
+ * call {@link #startEpoch}, {@link #trainBatch} and {@link #finishEpoch}.
  */
 public final class AdaptiveSparseTrainer {
 
     private final AstConfig config;
-    private final Scorer scorer;
-    private final Gate gate;
-    private final Controller controller;
+    private final SelectionParts parts;
     private final EnergyAccount energy;
     private final PerSampleLoss perSampleLoss;
     private final SelectionPolicy policy;
@@ -60,11 +48,11 @@ public final class AdaptiveSparseTrainer {
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
      *
-     * @param config the configuration (target rate, fallback size, seed, engine)
+     * @param config the configuration
      * @param parts the scorer, gate and controller
      * @param energy the energy models, primary first
      * @param perSampleLoss the unreduced loss used for scoring
-     * @param policy the selection policy, built on the same scorer, gate and controller
+     * @param policy the selection policy, built on the same parts
      * @param random the run's own random numbers, shared with the plugins
      */
     @Inject
@@ -72,9 +60,7 @@ public final class AdaptiveSparseTrainer {
             PerSampleLoss perSampleLoss, SelectionPolicy policy, RunRandom random) {
         this.config = config;
         this.random = random;
-        this.scorer = parts.scorer();
-        this.gate = parts.gate();
-        this.controller = parts.controller();
+        this.parts = parts;
         this.energy = energy;
         this.perSampleLoss = perSampleLoss;
         this.policy = policy;
@@ -85,19 +71,14 @@ public final class AdaptiveSparseTrainer {
         return config;
     }
 
-    /** {@return the scorer} */
-    public Scorer scorer() {
-        return scorer;
+    /** {@return the scorer, gate and controller the policy builds on}, for inspecting their state */
+    public SelectionParts parts() {
+        return parts;
     }
 
-    /** {@return the gate} */
-    public Gate gate() {
-        return gate;
-    }
-
-    /** {@return the controller, for inspecting its state} */
-    public Controller controller() {
-        return controller;
+    /** {@return the controller}, which fit checkpoints and retargets */
+    Controller controller() {
+        return parts.controller();
     }
 
     /** {@return the selection policy} */
@@ -127,13 +108,7 @@ public final class AdaptiveSparseTrainer {
         sampled = new SamplerWeights(sampler);
     }
 
-    /** {@return the primary energy model} */
-    public EnergyModel energyModel() {
-        return energy.primaryModel();
-    }
-
-    /** {@return every energy model the run prices with, primary first} */
-    public EnergyAccount energyAccount() {
+    EnergyAccount energyAccount() {
         return energy;
     }
 
@@ -155,9 +130,8 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Trains like {@link #fit(Trainer, int, Dataset, Dataset)} and reports every batch and epoch to an observer as
-     * they end, for live output and traces, instead of the console: pass
-     * {@code TrainingObserver.all(ConsoleOutput.standard(), yours)} to keep the console output too.
+     * Trains like {@link #fit(Trainer, int, Dataset, Dataset)}, reporting to an observer instead of the console
+     * ({@code TrainingObserver.all(ConsoleOutput.standard(), yours)} keeps both).
      *
      * @param trainer a DJL trainer whose model is initialised
      * @param epochs number of epochs, >= 1
@@ -190,16 +164,14 @@ public final class AdaptiveSparseTrainer {
      * @return the report of the whole run, resumed epochs included
      * @throws IOException if the data or a checkpoint cannot be read or written
      * @throws TranslateException if a batch cannot be built
-     * @throws ConfigurationException if the checkpoint was written with another configuration, engine, training set
-     *     size or batch size, for more epochs than asked for (or for another number while a schedule depends on it),
-     *     if the model does not hold its parameters on an engine where the trainer keeps its own copy (MXNet), if the
-     *     directory holds checkpoints and resume is off, if the batch cadence is not a multiple of
-     *     {@code ast.reseedEvery}, or if the policy resizes the batches ({@link SelectionPolicy#resizesBatches})
-     * @throws IllegalArgumentException if the checkpoint's optimiser state does not fit the optimiser or the model
+     * @throws ConfigurationException if the checkpoint does not fit this run (see {@link Checkpointing}), or the
+     *     configuration cannot be checkpointed (a batch cadence off the {@code ast.reseedEvery} grid, batches the
+     *     policy resizes)
      */
     public RunReport fit(Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
             TrainingObserver observer, Checkpointing checkpointing) throws IOException, TranslateException {
-        Validation.requireFittable(config, gate, policy, trainer, epochs, trainingSet, validationSet, checkpointing);
+        Validation.requireFittable(config, parts.gate(), policy, trainer, epochs, trainingSet, validationSet,
+                checkpointing);
         customLoop.close(); // the policy restarts with fit's run
         try (FitRun run = new FitRun(this, trainer, epochs, trainingSet, observer, checkpointing)) {
             for (int epoch = run.firstEpoch(); epoch <= epochs; epoch++) {
@@ -225,7 +197,7 @@ public final class AdaptiveSparseTrainer {
         return new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times, nanos, sampled);
     }
 
-    PerSampleLoss perSampleLoss() {
+    PerSampleLoss perSampleLoss() { // for validation
         return perSampleLoss;
     }
 
@@ -234,10 +206,8 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Restarts AST's own randomness, as {@code fit} does at every epoch and every {@code ast.reseedEvery} batches:
-     * the run's generator ({@link RunRandom}: gates, exploration, sampling policies) and the policy's own (the
-     * random fallback). For custom loops that restart their randomness, for example to resume exactly; the engine's
-     * generator stays the loop's.
+     * Restarts AST's own randomness, as {@code fit} does on its grid: the run's generator ({@link RunRandom}) and the
+     * policy's own. For custom loops that restart their randomness to resume exactly; the engine's stays theirs.
      *
      * @param seed the seed
      */
@@ -248,11 +218,8 @@ public final class AdaptiveSparseTrainer {
 
     /**
      * Starts an epoch of a custom loop (one that calls {@link #trainBatch} itself instead of {@code fit}): whether
-     * its scores are fresh (with {@code ast.selection=stale}) and, on the first call, the run's history. Randomness
-     * stays the loop's own: nothing is reseeded. AST's own draws (gates, exploration, sampling policies) come from
-     * the run's generator, started from {@code ast.seed}; a loop that restarts its randomness, to resume exactly,
-     * restarts AST's with {@link #reseed}. The epoch's batch positions restart at 0: with {@code ast.scoreEvery=k}
-     * the batches at positions 0, k, 2k, ... of each epoch are scored afresh.
+     * its scores are fresh and, on the first call, the run's history and the policy's preparation. Nothing is
+     * reseeded ({@link #reseed} restarts AST's draws); batch positions restart at 0.
      *
      * @param trainer the DJL trainer
      * @param trainingSet the training data, whose size a history needs
@@ -268,11 +235,8 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Runs one step on a batch and the optimiser step, like {@code EasyTrain.trainBatch} followed by
-     * {@code trainer.step()}, for custom loops: on the rows the policy selects (pooled with
-     * {@code ast.backwardBatch}: the steps the queue completes). Empty batches and batches with non-finite losses or
-     * scores are skipped (no step, no policy update) and logged. Without {@link #startEpoch}, a custom loop runs as
-     * one epoch of fresh scores.
+     * Trains a batch as {@code EasyTrain.trainBatch} and {@code trainer.step()} would, on the rows the policy selects
+     * (pooled with {@code ast.backwardBatch}), for custom loops; empty or non-finite batches are skipped and logged.
      *
      * @param trainer the DJL trainer
      * @param batch the batch; the caller closes it
@@ -283,8 +247,7 @@ public final class AdaptiveSparseTrainer {
     }
 
     /**
-     * Ends an epoch of a custom loop: trains the rows still queued for a pooled step, so that nothing selected is
-     * dropped.
+     * Ends an epoch of a custom loop: trains the rows still queued for a pooled step.
      *
      * @param trainer the DJL trainer
      * @return what the final step did, or null when nothing was queued

@@ -1,13 +1,10 @@
 package io.github.ast.core;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.listener.TrainingListener.BatchData;
-import io.github.ast.api.BatchEnergy;
 import io.github.ast.api.BatchWork;
 import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.PolicyBatch;
@@ -15,15 +12,15 @@ import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One run's batch pipeline, a stage per line: scores ({@link ScoreSource}), selection (the {@link SelectionPolicy}),
- * backward batches ({@link BackwardAssembler}), the weighted step ({@link WeightedStep}) and the history
- * ({@link SampleHistory}). A batch enters {@link #trainBatch} once and leaves with its {@link BatchResult}.
+ * backward batches ({@link BackwardAssembler}), the steps with the sampler's weights and what they feed back
+ * ({@link BatchSteps}), and the batch's figures ({@link BatchTally}). A batch enters {@link #train} once and leaves
+ * with its {@link BatchResult}.
  *
  * <p>Holds what lives as long as the run: the phase, the history, the queue of pooled rows and the policy's arrays.
  */
@@ -34,15 +31,13 @@ final class TrainingRun implements AutoCloseable {
     private final SelectionPolicy policy;
     private final EnergyAccount energy;
     private final ScoreSource source;
-    private final WeightedStep step;
+    private final BatchSteps steps;
     private final NDManager manager;
     private final SampleHistory history;
     private final BackwardAssembler assembler;
     private final PhaseTimes times;
     private final StepGuard guard;
     private final LongSupplier nanos;
-    /** The training set's sampler's weights, or null when it gives none. */
-    private final SamplerWeights sampled;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
@@ -73,16 +68,16 @@ final class TrainingRun implements AutoCloseable {
                     + " pools rows across batches, but the sampler's weights are applied per batch: use "
                     + "ast.backwardBatch=0 with a weighting sampler");
         }
-        this.sampled = sampled;
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
         this.guard = new StepGuard(config.maxBadSteps());
-        this.step = new WeightedStep(perSampleLoss, config.splits(), times, guard);
         this.times = times;
         this.nanos = nanos;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
+        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.splits(), times, guard), policy, history,
+                sampled, times);
         this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
                 : new BackwardAssembler.PerBatch();
         policy.start(manager);
@@ -164,20 +159,12 @@ final class TrainingRun implements AutoCloseable {
      */
     private BatchResult fullStep(Trainer trainer, Batch batch, int gateActive) {
         int size = batch.getSize();
-        NDArray indices = history == null ? null : history.indices(batch);
-        StepRows rows = new StepRows(batch.getData(), batch.getLabels(), null,
-                sampled == null ? null : sampled.of(batch), indices, size, size);
-        WeightedStep.Trained trained = step.run(trainer, rows, true);
+        WeightedStep.Trained trained = steps.trainAll(trainer, batch, history == null ? null : history.indices(batch));
         if (trained == null) {
             return BatchResult.skipped(size, policy.threshold());
         }
-        record(rows, trained);
-        if (sampled != null) {
-            sampled.record(batch, null, trained.perSampleLosses());
-        }
-        notifyTraining(trainer, batch, batch.getLabels(), trained.predictions());
-        return new BatchResult(size, gateActive, size, false, false, size, trained.lossSum(), trained.correct(),
-                policy.threshold(), energy.price(new BatchWork(size, 0, size)), size, size, 1, false);
+        return new BatchTally(size).all(gateActive).steps(size, trained.lossSum(), trained.correct())
+                .priced(energy.price(new BatchWork(size, 0, size))).result(policy.threshold());
     }
 
     private BatchResult sparseStep(Trainer trainer, Batch batch, long position) {
@@ -239,33 +226,31 @@ final class TrainingRun implements AutoCloseable {
             NDList scoredOutputs, float[] statistics) {
         int size = batch.getSize();
         boolean fresh = scoredOutputs != null;
-        List<StepRows> steps = assembler.offer(batch, selection, indices, sampled == null ? null : sampled.of(batch));
-        times.end(PhaseTimes.Phase.GATHER, steps.isEmpty() ? null : steps.get(0).data());
+        List<StepRows> assembled = assembler.offer(batch, selection, indices, steps.sampleWeights(batch));
+        times.end(PhaseTimes.Phase.GATHER, assembled.isEmpty() ? null : assembled.get(0).data());
         boolean pooled = assembler instanceof PooledAssembler;
         if (pooled) {
             policy.accept(selection); // queued: the rows will train, now or later
         }
-        Steps done = train(trainer, batch, selection.rows(), steps, !fresh);
+        BatchSteps.Done done = steps.train(trainer, batch, selection.rows(), assembled, !fresh);
         // A failed per-batch step skips the batch. A failed pooled step drops its rows (WeightedStep says so): the
         // batch that completed it is counted as skipped, with what was forwarded and back-propagated for it.
         if (done.failed() && !pooled) {
             return BatchResult.skipped(size, policy.threshold());
         }
-        boolean skipped = done.failed();
         if (!pooled) {
             policy.accept(selection);
         }
-        int scored = fresh ? size : 0;
-        Map<String, BatchEnergy> energies = energy.price(new BatchWork(size, scored, selection.count()));
-        if (fresh) {
-            notifyTraining(trainer, batch, batch.getLabels(), scoredOutputs);
-            return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(),
-                    skipped, size, statistics[0], Math.round(statistics[1]), policy.threshold(), energies,
-                    scored + done.rows(), done.rows(), selection.maxWeight(), true);
+        BatchTally tally = new BatchTally(size).selected(selection);
+        if (done.failed()) {
+            tally.failed();
         }
-        return new BatchResult(size, selection.gateActive(), selection.count(), selection.fallback(), skipped,
-                done.rows(), done.lossSum(), done.correct(), policy.threshold(), energies, done.rows(), done.rows(),
-                selection.maxWeight(), false);
+        tally.priced(energy.price(new BatchWork(size, fresh ? size : 0, selection.count())));
+        if (fresh) {
+            steps.notifyTraining(trainer, batch, batch.getLabels(), scoredOutputs);
+            tally.scored(statistics);
+        }
+        return tally.steps(done.rows(), done.lossSum(), done.correct()).result(policy.threshold());
     }
 
     /**
@@ -291,61 +276,12 @@ final class TrainingRun implements AutoCloseable {
             return null;
         }
         try (NDManager scratch = manager.newSubManager()) {
-            List<StepRows> steps = assembler.flush(scratch);
-            Steps done = train(trainer, null, null, steps, !source.fresh());
-            return new BatchResult(0, 0, 0, false, false, source.fresh() ? 0 : done.rows(),
-                    source.fresh() ? 0 : done.lossSum(), source.fresh() ? 0 : done.correct(), policy.threshold(),
-                    Map.of(), done.rows(), done.rows(), 1, false);
+            BatchSteps.Done done = steps.train(trainer, null, null, assembler.flush(scratch), !source.fresh());
+            BatchTally tally = new BatchTally(0);
+            // After fresh scores the epoch's statistics are the scoring passes'; the flushed rows only add work.
+            return (source.fresh() ? tally.rowsOnly(done.rows()) : tally.steps(done.rows(), done.lossSum(),
+                    done.correct())).result(policy.threshold());
         }
-    }
-
-    /** What the steps run for one batch did. */
-    private record Steps(int rows, double lossSum, long correct, boolean failed) {}
-
-    /**
-     * Runs the steps; without a scoring pass (stale scores) their labels are validated here and listeners see each
-     * step's rows (except a flush at the epoch's end, which has no batch to report).
-     *
-     * @param selected the batch's rows the steps train (one step per batch with the sampler's weights), or null
-     */
-    private Steps train(Trainer trainer, Batch batch, NDArray selected, List<StepRows> steps, boolean stale) {
-        int rows = 0;
-        double lossSum = 0;
-        long correct = 0;
-        boolean failed = false;
-        for (StepRows rowsOfStep : steps) {
-            WeightedStep.Trained trained = step.run(trainer, rowsOfStep, stale);
-            if (trained == null) {
-                failed = true;
-                continue;
-            }
-            policy.trained(trained.perSampleLosses());
-            record(rowsOfStep, trained);
-            if (sampled != null) {
-                sampled.record(batch, selected, trained.perSampleLosses());
-            }
-            if (batch != null && stale) {
-                notifyTraining(trainer, batch, rowsOfStep.labels(), trained.predictions());
-            }
-            rows += rowsOfStep.count();
-            lossSum += trained.lossSum();
-            correct += trained.correct();
-        }
-        return new Steps(rows, lossSum, correct, failed);
-    }
-
-    private void record(StepRows rows, WeightedStep.Trained trained) {
-        if (history != null) {
-            history.record(rows.indices(), trained.predictions().head(), trained.perSampleLosses());
-        }
-    }
-
-    private void notifyTraining(Trainer trainer, Batch batch, NDList labels, NDList predictions) {
-        Device device = labels.head().getDevice();
-        BatchData batchData = new BatchData(batch, Map.of(device, labels), Map.of(device, predictions));
-        times.mark(); // what ran since the last phase (history, policy, energy) stays unattributed
-        trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, batchData));
-        times.end(PhaseTimes.Phase.LISTENERS, (NDArray) null);
     }
 
     @Override

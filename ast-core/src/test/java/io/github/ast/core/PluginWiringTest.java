@@ -65,15 +65,15 @@ class PluginWiringTest {
     void swappingPluginsIsAConfigurationChange() {
         AdaptiveSparseTrainer reference = AdaptiveSparseTraining.create(AstConfig.defaults());
         assertThat(reference.controller().state().controller()).isEqualTo("pi");
-        assertThat(reference.energyModel().unit()).isEqualTo("forward-passes");
+        assertThat(reference.energyAccount().primaryModel().unit()).isEqualTo("forward-passes");
 
         AdaptiveSparseTrainer swapped = AdaptiveSparseTraining.create(AstConfig.builder().controller("pid")
                 .energyModel("unit").scorer("loss").gate("probabilistic").build());
         assertThat(swapped.controller().state().controller()).isEqualTo("pid");
-        assertThat(swapped.energyModel().unit()).isEqualTo("units");
-        assertThat(reference.scorer().getClass().getSimpleName()).isEqualTo("LossIntensityScorer");
-        assertThat(swapped.scorer().getClass().getSimpleName()).isEqualTo("LossScorer");
-        assertThat(reference.gate().getClass().getSimpleName()).isEqualTo("ThresholdGate");
-        assertThat(swapped.gate().getClass().getSimpleName()).isEqualTo("ProbabilisticGate");
+        assertThat(swapped.energyAccount().primaryModel().unit()).isEqualTo("units");
+        assertThat(reference.parts().scorer().getClass().getSimpleName()).isEqualTo("LossIntensityScorer");
+        assertThat(swapped.parts().scorer().getClass().getSimpleName()).isEqualTo("LossScorer");
+        assertThat(reference.parts().gate().getClass().getSimpleName()).isEqualTo("ThresholdGate");
+        assertThat(swapped.parts().gate().getClass().getSimpleName()).isEqualTo("ProbabilisticGate");
     }
 }

@@ -46,7 +46,7 @@ class FocalScorerPluginTest {
         properties.setProperty("ast.scorer.gamma", "1.5");
         properties.setProperty("ast.targetRate", "0.25");
         AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(AstConfig.fromProperties(properties));
-        assertThat(ast.scorer()).isInstanceOf(FocalScorer.class);
+        assertThat(ast.parts().scorer()).isInstanceOf(FocalScorer.class);
 
         Engine.getEngine(engine).setRandomSeed(5);
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
