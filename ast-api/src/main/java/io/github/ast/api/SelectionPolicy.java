@@ -15,8 +15,12 @@ import ai.djl.training.dataset.Dataset;
  * (one step per batch, or pooled into full-size steps) are the trainer's business, so a policy stays a few lines of
  * engine-side arithmetic.
  *
- * <p>Policies draw random numbers from the engine's generator (restarted from seeds on a fixed grid, so that resumed
- * runs draw what uninterrupted ones do) or from a Java generator they reseed in {@link #reseed}.
+ * <p>Every policy selects; what only some do is opt-in, by implementing the nested capability interfaces:
+ * {@link Unscored} (choose without a scoring pass), {@link EpochAware}, {@link Prepared}, {@link LearnsFromSteps},
+ * {@link Stateful} (state a checkpoint carries), {@link Seeded} (a Java generator of its own) and
+ * {@link ResizesBatches}. Policies draw random numbers from the engine's generator (restarted from seeds on a fixed
+ * grid, so that resumed runs draw what uninterrupted ones do) or from a generator they restart in
+ * {@link Seeded#reseed}.
  */
 public interface SelectionPolicy {
 
@@ -29,82 +33,6 @@ public interface SelectionPolicy {
     Selection select(PolicyBatch batch);
 
     /**
-     * Tells the policy an epoch starts, for policies that change course over a run.
-     *
-     * @param epoch the 1-based epoch
-     * @param epochs the run's epochs, or -1 when the loop does not say (custom loops)
-     */
-    default void startEpoch(int epoch, int epochs) {}
-
-    /**
-     * Prepares for a run on a training set before its first batch (RHO-LOSS trains its reference model here); the
-     * trainer counts what it returns in the first epoch's time, rows and energy. Called again for each run; a policy
-     * keeps what it built while the training set keeps its size, and rebuilds it otherwise.
-     *
-     * @param trainingSet the run's training data
-     * @return what preparing cost, {@link PreparationWork#NONE} for nothing
-     * @throws java.io.IOException if the data cannot be read
-     * @throws ai.djl.translate.TranslateException if the data cannot be batched
-     */
-    default PreparationWork prepare(Dataset trainingSet) throws java.io.IOException,
-            ai.djl.translate.TranslateException {
-        return PreparationWork.NONE;
-    }
-
-    /**
-     * Chooses rows before any scoring, for a policy that sometimes trains without scores (importance sampling whose
-     * pay-off test failed): the trainer then runs no scoring pass for the batch. Called first for every batch.
-     *
-     * @param size the batch's rows
-     * @param manager the batch's manager, for the rows and weights
-     * @return the rows and weights to train, or null to have the batch scored and passed to {@link #select}
-     */
-    default Selection selectUnscored(int size, NDManager manager) {
-        return null;
-    }
-
-    /**
-     * Returns whether the policy would choose every row of every batch from now on (the published system at a
-     * target of 100%): the trainer then trains each batch as it is, with no scoring pass and no gather, since
-     * nothing can be skipped. Asked before every batch.
-     *
-     * @return true to train whole batches unscored; false (the default) to have them scored and selected
-     */
-    default boolean trainsEveryRow() {
-        return false;
-    }
-
-    /**
-     * Returns whether the policy resizes the data loader's batches as it goes ({@link AdjustableBatchSize}). A
-     * checkpoint records its position in an epoch as a number of batches, which cannot be replayed when their sizes
-     * vary, so the trainer refuses checkpoints for such a policy.
-     *
-     * @return true if it resizes batches; false (the default) otherwise
-     */
-    default boolean resizesBatches() {
-        return false;
-    }
-
-    /**
-     * Tells the policy how long the previous batch of this epoch took, from its start to this batch's start, as
-     * measured by the trainer's clock: everything it made the engine do, asynchronous work included, and the data
-     * loading in between. Policies that weigh a scoring pass's cost against its benefit compare batches with and
-     * without one, instead of assuming a figure.
-     *
-     * @param scored whether that batch had a scoring pass
-     * @param nanos wall nanoseconds
-     */
-    default void batchTime(boolean scored, long nanos) {}
-
-    /**
-     * Tells the policy that a step trained, with the training forward's unweighted per-sample losses: free scores of
-     * the rows that trained.
-     *
-     * @param losses the step's per-sample losses, shape (rows); valid only during the call
-     */
-    default void trained(NDArray losses) {}
-
-    /**
      * Tells the policy that a selection was accepted for training (trained, or queued for a pooled step): adaptive
      * policies (a controller holding a rate) update here, so that a skipped step leaves them as they were.
      *
@@ -112,43 +40,137 @@ public interface SelectionPolicy {
      */
     default void accept(Selection selection) {}
 
-    /**
-     * Restarts the policy's own Java random generator, if it has one; the trainer calls this at every epoch and on
-     * its reseeding grid.
-     *
-     * @param seed the new seed
-     */
-    default void reseed(long seed) {}
-
-    /**
-     * Gives the policy a manager for the arrays it keeps from batch to batch (a window of recent scores, say),
-     * valid until the run ends; called once, before the first batch and before {@link #restoreState}.
-     *
-     * @param runManager a manager the trainer closes when the run ends
-     */
-    default void start(NDManager runManager) {}
-
-    /**
-     * Returns what a checkpoint must carry for a resumed run to select as the uninterrupted one does; empty for
-     * policies without state of their own (a controller's state is checkpointed by the trainer).
-     *
-     * @param scratch a manager for copies; the caller closes it after writing
-     * @return the state's arrays
-     */
-    default NDList exportState(NDManager scratch) {
-        return new NDList();
-    }
-
-    /**
-     * Restores what {@link #exportState} returned; the arrays belong to a manager closed after this call, so keep
-     * copies on the run manager.
-     *
-     * @param saved the arrays
-     */
-    default void restoreState(NDList saved) {}
-
     /** {@return the threshold to report in the epoch line, NaN for a policy without one} */
     default double threshold() {
         return Double.NaN;
+    }
+
+    /** A policy that may choose rows without a scoring pass, or train whole batches as they are. */
+    interface Unscored {
+
+        /**
+         * Chooses rows before any scoring (importance sampling whose pay-off test failed, a random control): the
+         * trainer then runs no scoring pass for the batch. Called first for every batch.
+         *
+         * @param size the batch's rows
+         * @param manager the batch's manager, for the rows and weights
+         * @return the rows and weights to train, or null to have the batch scored and passed to {@link #select}
+         */
+        Selection selectUnscored(int size, NDManager manager);
+
+        /**
+         * Returns whether the policy would choose every row of every batch from now on (plain training, or the
+         * published system at a target of 100%): the trainer then trains each batch as it is, with no scoring pass
+         * and no gather. Asked before every batch.
+         *
+         * @return true to train whole batches unscored; false (the default) otherwise
+         */
+        default boolean trainsEveryRow() {
+            return false;
+        }
+    }
+
+    /** A policy that changes course over a run. */
+    interface EpochAware {
+
+        /**
+         * Tells the policy an epoch starts.
+         *
+         * @param epoch the 1-based epoch
+         * @param epochs the run's epochs, or -1 when the loop does not say (custom loops)
+         */
+        void startEpoch(int epoch, int epochs);
+    }
+
+    /** A policy that builds something before the first batch, such as RHO-LOSS's reference model. */
+    interface Prepared {
+
+        /**
+         * Prepares for a run on a training set; the trainer counts what it returns in the first epoch's time, rows
+         * and energy. Called again for each run; a policy keeps what it built while the training set keeps its size,
+         * and rebuilds it otherwise.
+         *
+         * @param trainingSet the run's training data
+         * @return what preparing cost, {@link PreparationWork#NONE} for nothing
+         * @throws java.io.IOException if the data cannot be read
+         * @throws ai.djl.translate.TranslateException if the data cannot be batched
+         */
+        PreparationWork prepare(Dataset trainingSet) throws java.io.IOException,
+                ai.djl.translate.TranslateException;
+    }
+
+    /** A policy that learns from what trained: the steps' losses, and what batches cost. */
+    interface LearnsFromSteps {
+
+        /**
+         * Tells the policy that a step trained, with the training forward's unweighted per-sample losses: free
+         * scores of the rows that trained.
+         *
+         * @param losses the step's per-sample losses, shape (rows); valid only during the call
+         */
+        default void trained(NDArray losses) {}
+
+        /**
+         * Tells the policy how long the previous batch of this epoch took, from its start to this batch's start, as
+         * measured by the trainer's clock: everything it made the engine do, asynchronous work included, and the
+         * data loading in between. Policies that weigh a scoring pass's cost against its benefit compare batches
+         * with and without one, instead of assuming a figure.
+         *
+         * @param scored whether that batch had a scoring pass
+         * @param nanos nanoseconds
+         */
+        default void batchTime(boolean scored, long nanos) {}
+    }
+
+    /** A policy with arrays kept from batch to batch, which a checkpoint must carry for an exact resume. */
+    interface Stateful {
+
+        /**
+         * Gives the policy a manager for the arrays it keeps (a window of recent scores, say), valid until the run
+         * ends; called once, before the first batch and before {@link #restoreState}.
+         *
+         * @param runManager a manager the trainer closes when the run ends
+         */
+        default void start(NDManager runManager) {}
+
+        /**
+         * Returns what a checkpoint must carry for a resumed run to select as the uninterrupted one does (a
+         * controller's state is checkpointed by the trainer).
+         *
+         * @param scratch a manager for copies; the caller closes it after writing
+         * @return the state's arrays
+         */
+        NDList exportState(NDManager scratch);
+
+        /**
+         * Restores what {@link #exportState} returned; the arrays belong to a manager closed after this call, so
+         * keep copies on the run manager.
+         *
+         * @param saved the arrays
+         */
+        void restoreState(NDList saved);
+    }
+
+    /** A policy with a Java random generator of its own, restarted on the trainer's reseeding grid. */
+    interface Seeded {
+
+        /**
+         * Restarts the generator; the trainer calls this at every epoch and on its reseeding grid.
+         *
+         * @param seed the new seed
+         */
+        void reseed(long seed);
+    }
+
+    /** A policy that may resize the data loader's batches as it goes ({@link AdjustableBatchSize}). */
+    interface ResizesBatches {
+
+        /**
+         * Returns whether it resizes them in this run. A checkpoint records its position in an epoch as a number of
+         * batches, which cannot be replayed when their sizes vary, so the trainer refuses checkpoints then.
+         *
+         * @return true if it resizes batches
+         */
+        boolean resizesBatches();
     }
 }

@@ -10,12 +10,9 @@ import io.github.ast.api.PerSampleLoss;
 import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.SelectionPolicy;
-import io.github.ast.djl.sampling.SampleWeights;
-import io.github.ast.djl.schedule.TrainingClock;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.function.LongSupplier;
 
 /**
  * Trains a DJL {@link Trainer} on the samples that still teach the model something, one batch at a time.
@@ -40,10 +37,7 @@ public final class AdaptiveSparseTrainer {
     private final CustomLoop customLoop = new CustomLoop(this);
     /** Where the profile command records each phase's time; off otherwise. */
     private PhaseTimes times = PhaseTimes.OFF;
-    /** What a batch's time is measured on: the machine's clock, or a training clock supplied as a service. */
-    private LongSupplier nanos = System::nanoTime;
-    /** The training set's sampler's weights, applied to every step; null when it gives none. */
-    private SamplerWeights sampled;
+    private final LoopInputs inputs;
 
     /**
      * Creates a trainer from its parts, normally through {@link AstModule}.
@@ -54,16 +48,18 @@ public final class AdaptiveSparseTrainer {
      * @param perSampleLoss the unreduced loss used for scoring
      * @param policy the selection policy, built on the same parts
      * @param random the run's own random numbers, shared with the plugins
+     * @param inputs the clock batch times are measured on and the sampler's weights, from the services
      */
     @Inject
-    public AdaptiveSparseTrainer(AstConfig config, SelectionParts parts, EnergyAccount energy,
-            PerSampleLoss perSampleLoss, SelectionPolicy policy, RunRandom random) {
+    AdaptiveSparseTrainer(AstConfig config, SelectionParts parts, EnergyAccount energy, PerSampleLoss perSampleLoss,
+            SelectionPolicy policy, RunRandom random, LoopInputs inputs) {
         this.config = config;
         this.random = random;
         this.parts = parts;
         this.energy = energy;
         this.perSampleLoss = perSampleLoss;
         this.policy = policy;
+        this.inputs = inputs;
     }
 
     /** {@return the configuration} */
@@ -96,16 +92,6 @@ public final class AdaptiveSparseTrainer {
     public void profileWith(PhaseTimes recorder) {
         customLoop.close(); // a custom run keeps the recorder it was opened with
         this.times = recorder == null ? PhaseTimes.OFF : recorder;
-    }
-
-    /** Measures batch times ({@link SelectionPolicy#batchTime}) on a training clock, which pauses for evaluations. */
-    void measureBatchesOn(TrainingClock clock) {
-        nanos = clock::nanos;
-    }
-
-    /** Weighs every step's loss by the training set's sampler's weights and hands it the trained rows' losses. */
-    void weighBy(SampleWeights sampler) {
-        sampled = new SamplerWeights(sampler);
     }
 
     EnergyAccount energyAccount() {
@@ -194,7 +180,8 @@ public final class AdaptiveSparseTrainer {
 
     /** Opens a run's batch pipeline on a trainer. */
     TrainingRun openPipeline(Trainer trainer, long historySize) {
-        return new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times, nanos, sampled);
+        return new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times, inputs.nanos(),
+                inputs.sampled());
     }
 
     PerSampleLoss perSampleLoss() { // for validation
@@ -212,7 +199,9 @@ public final class AdaptiveSparseTrainer {
      * @param seed the seed
      */
     public void reseed(long seed) {
-        policy.reseed(seed);
+        if (policy instanceof SelectionPolicy.Seeded seeded) {
+            seeded.reseed(seed);
+        }
         random.reseed(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L); // not the policy's own stream
     }
 

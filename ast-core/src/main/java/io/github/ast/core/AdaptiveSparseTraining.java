@@ -5,7 +5,6 @@ import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.djl.sampling.SampleWeights;
-import io.github.ast.djl.schedule.TrainingClock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -63,14 +62,14 @@ public final class AdaptiveSparseTraining {
         private final AstConfig config;
         private final Map<Class<?>, Object> services = new LinkedHashMap<>();
         private Module overrides = Modules.EMPTY_MODULE;
-        private SampleWeights sampleWeights;
 
         private Builder(AstConfig config) {
             this.config = Objects.requireNonNull(config, "config");
         }
 
         /**
-         * Supplies an object plugins may look up by type.
+         * Supplies an object plugins may look up by type. A {@code TrainingClock} supplied here also times the
+         * batches for policies that weigh what scoring costs, so that time the clock is paused does not count.
          *
          * @param type the type plugins look it up by
          * @param service the object
@@ -93,7 +92,7 @@ public final class AdaptiveSparseTraining {
          * @return this builder
          */
         public Builder sampleWeights(SampleWeights sampler) {
-            sampleWeights = Objects.requireNonNull(sampler, "sampler");
+            services.put(SampleWeights.class, Objects.requireNonNull(sampler, "sampler"));
             return this;
         }
 
@@ -118,15 +117,8 @@ public final class AdaptiveSparseTraining {
             EnergyMeters.validate(config.meter(), config.contextFor("meter", Map.of()).settings());
             AstModule module = new AstModule(config, PluginRegistry.load(AstModule.class.getClassLoader()), services);
             try {
-                AdaptiveSparseTrainer trainer = Guice.createInjector(Modules.override(module).with(overrides))
+                return Guice.createInjector(Modules.override(module).with(overrides))
                         .getInstance(AdaptiveSparseTrainer.class);
-                if (services.get(TrainingClock.class) instanceof TrainingClock clock) {
-                    trainer.measureBatchesOn(clock);
-                }
-                if (sampleWeights != null) {
-                    trainer.weighBy(sampleWeights);
-                }
-                return trainer;
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {
                 // Surface the configuration error itself rather than Guice's wrapper.
                 for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {

@@ -62,6 +62,7 @@ public final class AstModule extends AbstractModule {
         bind(RunRandom.class).toInstance((RunRandom) services.get(RunRandom.class));
         bind(PluginRegistry.class).toInstance(registry);
         bind(PerSampleLoss.class).toInstance(PerSampleLoss.softmaxCrossEntropy());
+        bind(LoopInputs.class).toInstance(LoopInputs.from(services));
     }
 
     @Provides

@@ -81,7 +81,9 @@ final class BatchSteps {
                 failed = true;
                 continue;
             }
-            policy.trained(trained.perSampleLosses());
+            if (policy instanceof SelectionPolicy.LearnsFromSteps learner) {
+                learner.trained(trained.perSampleLosses());
+            }
             record(rowsOfStep, trained);
             if (sampled != null) {
                 sampled.record(batch, selected, trained.perSampleLosses());

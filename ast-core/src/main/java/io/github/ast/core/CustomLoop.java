@@ -6,6 +6,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PreparationWork;
+import io.github.ast.api.SelectionPolicy;
 import java.io.IOException;
 
 /**
@@ -25,8 +26,11 @@ final class CustomLoop implements AutoCloseable {
     PreparationWork startEpoch(Trainer on, Dataset trainingSet, int epoch) throws IOException, TranslateException {
         boolean opened = !openOn(on);
         run(on, SampleHistory.sizeFor(ast.config(), trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE, 0);
-        ast.policy().startEpoch(epoch, -1);
-        return opened ? ast.policy().prepare(trainingSet) : PreparationWork.NONE;
+        if (ast.policy() instanceof SelectionPolicy.EpochAware aware) {
+            aware.startEpoch(epoch, -1);
+        }
+        return opened && ast.policy() instanceof SelectionPolicy.Prepared prepared ? prepared.prepare(trainingSet)
+                : PreparationWork.NONE;
     }
 
     BatchResult trainBatch(Trainer on, Batch batch) {

@@ -10,6 +10,7 @@ import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.api.PreparationWork;
+import io.github.ast.api.SelectionPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -81,7 +82,9 @@ final class FitRun implements AutoCloseable {
 
     private void prepare(Dataset trainingSet) throws IOException, TranslateException {
         double before = meter.map(EnergyMeter::joules).orElse(0.0);
-        preparation = parts.policy().prepare(trainingSet);
+        if (parts.policy() instanceof SelectionPolicy.Prepared prepared) {
+            preparation = prepared.prepare(trainingSet);
+        }
         preparationJoules = meter.map(EnergyMeter::joules).orElse(0.0) - before;
         if (preparation.seconds() > 0) {
             LOG.info(String.format(Locale.ROOT, "Prepared the '%s' policy in %.1f s: %d rows forwarded, %d "
@@ -112,7 +115,9 @@ final class FitRun implements AutoCloseable {
         tally = partial == null ? new EpochTally() : partial;
         partial = null;
         pipeline.startEpoch(epoch, phase, tally.batches);
-        parts.policy().startEpoch(epoch, epochs);
+        if (parts.policy() instanceof SelectionPolicy.EpochAware aware) {
+            aware.startEpoch(epoch, epochs);
+        }
         if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
             parts.controller().retarget(selection.targetRate(epoch, epochs, config.targetRate()));
         }

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
+import io.github.ast.api.SelectionPolicy;
 import io.github.ast.djl.optim.ResumableOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -146,7 +147,9 @@ final class RunCheckpoints {
             if (run.history() != null) {
                 CheckpointStore.load(latest.get(), "history", scratch).ifPresent(run.history()::restore);
             }
-            CheckpointStore.load(latest.get(), "policy", scratch).ifPresent(run.policy()::restoreState);
+            if (run.policy() instanceof SelectionPolicy.Stateful stateful) {
+                CheckpointStore.load(latest.get(), "policy", scratch).ifPresent(stateful::restoreState);
+            }
             CheckpointStore.load(latest.get(), "queue", scratch).ifPresent(run.assembler()::restore);
         }
         completed.addAll(state.history());
@@ -218,7 +221,8 @@ final class RunCheckpoints {
             if (optimizer != null) {
                 arrays.put("optimizer", optimizer.exportState(block.getParameters(), scratch));
             }
-            NDList policy = run.policy().exportState(scratch);
+            NDList policy = run.policy() instanceof SelectionPolicy.Stateful stateful ? stateful.exportState(scratch)
+                    : new NDList();
             if (!policy.isEmpty()) {
                 arrays.put("policy", policy);
             }

@@ -80,7 +80,9 @@ final class TrainingRun implements AutoCloseable {
                 sampled, times);
         this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
                 : new BackwardAssembler.PerBatch();
-        policy.start(manager);
+        if (policy instanceof SelectionPolicy.Stateful stateful) {
+            stateful.start(manager);
+        }
     }
 
     /**
@@ -139,12 +141,13 @@ final class TrainingRun implements AutoCloseable {
         if (phase != SelectionConfig.Phase.SPARSE) {
             return fullStep(trainer, batch, 0);
         }
-        if (policy.trainsEveryRow()) {
+        SelectionPolicy.Unscored unscored = policy instanceof SelectionPolicy.Unscored u ? u : null;
+        if (unscored != null && unscored.trainsEveryRow()) {
             return fullStep(trainer, batch, batch.getSize());
         }
         long start = nanos.getAsLong();
-        if (previous != null && !previous.skipped()) {
-            policy.batchTime(previous.scored(), start - previousStart);
+        if (previous != null && !previous.skipped() && policy instanceof SelectionPolicy.LearnsFromSteps learner) {
+            learner.batchTime(previous.scored(), start - previousStart);
         }
         previous = sparseStep(trainer, batch, at);
         previousStart = start;
@@ -170,7 +173,8 @@ final class TrainingRun implements AutoCloseable {
     private BatchResult sparseStep(Trainer trainer, Batch batch, long position) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
-        Selection unscored = policy.selectUnscored(size, batch.getManager());
+        Selection unscored = policy instanceof SelectionPolicy.Unscored u ? u.selectUnscored(size, batch.getManager())
+                : null;
         if (unscored != null) {
             return trainSelection(trainer, batch, unscored, indices, null, null);
         }

@@ -61,7 +61,8 @@ final class Validation {
                     + "run does; checkpoint every multiple of " + config.reseedEvery() + " batches, or set "
                     + "ast.reseedEvery to a divisor of " + checkpointing.everyBatches());
         }
-        if (checkpointing != null && policy.resizesBatches()) {
+        if (checkpointing != null && policy instanceof SelectionPolicy.ResizesBatches resizing
+                && resizing.resizesBatches()) {
             throw new ConfigurationException("ast.policy=" + config.policy() + " resizes the training set's batches "
                     + "(an AdjustableBatchSize service was supplied), and a checkpoint's position in an epoch counts "
                     + "batches of one size: fit without checkpointing, or without the AdjustableBatchSize service");

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>The run's progress comes from a {@link TrainingProgress} service when the loop supplies one (a time budget),
  * else from {@code fit}'s epochs; a custom loop without either never enters the final phase.
  */
-public final class AutoPolicy implements SelectionPolicy {
+public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.EpochAware,
+        SelectionPolicy.LearnsFromSteps, SelectionPolicy.Stateful, SelectionPolicy.ResizesBatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoPolicy.class);
 

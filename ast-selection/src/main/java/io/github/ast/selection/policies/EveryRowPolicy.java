@@ -13,7 +13,7 @@ import java.util.Set;
  * the samples (RS2, InfoBatch, a Spark selection) it is training on the sampler's choice alone; without one it is
  * full-data training with AST's accounting, checkpoints and reports.
  */
-public final class EveryRowPolicy implements SelectionPolicy {
+public final class EveryRowPolicy implements SelectionPolicy, SelectionPolicy.Unscored {
 
     @Override
     public Selection select(PolicyBatch batch) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One host read per batch: the gate, observed and chosen counts and the scores' sum (to catch non-finite ones).
  */
-public final class GatedPolicy implements SelectionPolicy {
+public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.Seeded {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatedPolicy.class);
 
@@ -107,6 +107,12 @@ public final class GatedPolicy implements SelectionPolicy {
     @Override
     public boolean trainsEveryRow() {
         return everyRow;
+    }
+
+    /** Always scores: the published system selects from a scoring pass, or trains whole batches at 100%. */
+    @Override
+    public Selection selectUnscored(int size, NDManager manager) {
+        return null;
     }
 
     /**

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * small one whole and unscored, a presample by the rule of the moment. Start the sampler at {@code presample × b}
  * rows. Such a run cannot be checkpointed ({@link #resizesBatches}).
  */
-public final class ImportancePolicy implements SelectionPolicy {
+public final class ImportancePolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.LearnsFromSteps,
+        SelectionPolicy.Stateful, SelectionPolicy.ResizesBatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImportancePolicy.class);
 

@@ -33,7 +33,7 @@ import java.util.Set;
  * each batch. High loss alone favours mislabelled samples; subtracting what a model that never saw them still gets
  * wrong leaves the learnable ones. The reference's training and scoring count in the run's first epoch.
  */
-public final class RhoLossPolicy implements SelectionPolicy {
+public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Prepared, SelectionPolicy.Stateful {
 
     /** How rows are chosen from their reducible losses. */
     public enum Mode {

@@ -28,7 +28,7 @@ import java.util.Set;
  * <p>The window lives on the engine (the last scores, unfilled slots and unseen rows NaN); the host reads two counts
  * and the scores' sum per batch.
  */
-public final class SelectiveBackpropPolicy implements SelectionPolicy {
+public final class SelectiveBackpropPolicy implements SelectionPolicy, SelectionPolicy.Stateful {
 
     private final Scorer scorer;
     private final double beta;

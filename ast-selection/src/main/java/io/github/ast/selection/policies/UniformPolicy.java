@@ -14,7 +14,7 @@ import java.util.Set;
  * A uniformly random {@code ast.targetRate} of every batch's rows, drawn on the engine, with no scoring pass: the
  * random control a selection method must beat at the same rate.
  */
-public final class UniformPolicy implements SelectionPolicy {
+public final class UniformPolicy implements SelectionPolicy, SelectionPolicy.Unscored {
 
     private final double rate;
 

@@ -40,10 +40,10 @@ class GatedPolicyTest {
         public void restore(ControllerState state) {}
     };
 
-    private static SelectionPolicy create(RunValues run) {
+    private static GatedPolicy create(RunValues run) {
         Map<Class<?>, Object> parts = Map.of(Scorer.class, (Scorer) ScoringBatch::losses,
                 Gate.class, (Gate) (significance, threshold) -> significance.gte(threshold), Controller.class, FIXED);
-        return new GatedPolicy.Factory().create(new PluginContext(run, NONE, parts));
+        return (GatedPolicy) new GatedPolicy.Factory().create(new PluginContext(run, NONE, parts));
     }
 
     @Test
