@@ -1,6 +1,7 @@
 package io.github.ast.examples;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -10,6 +11,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -28,6 +32,9 @@ public final class Models {
 
     /** The side of the examples' square images, in pixels. */
     public static final int IMAGE_SIDE = 28;
+
+    /** The shape a trainer is initialised with: one grey image. */
+    public static final Shape INPUT = new Shape(1, 1, IMAGE_SIDE, IMAGE_SIDE);
 
     /**
      * Returns the smallest image side a network accepts, as scoring at reduced resolution needs to know.
@@ -69,6 +76,36 @@ public final class Models {
     public static DefaultTrainingConfig trainingConfig(Optimizer optimizer) {
         return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
                 .optDevices(new Device[] {Device.cpu()});
+    }
+
+    /**
+     * Returns a model on the CPU holding a new network of {@link #byName}, for {@link FashionMnist#CLASSES}.
+     *
+     * @param modelName the model's name
+     * @param network "mlp", "cnn" or "cnn-gap"
+     * @param engine the engine's name
+     * @return the model, its parameters not yet initialised
+     */
+    public static Model newModel(String modelName, String network, String engine) {
+        Model model = Model.newInstance(modelName, Device.cpu(), engine);
+        model.setBlock(byName(network, FashionMnist.CLASSES));
+        return model;
+    }
+
+    /**
+     * Returns a trainer of the examples' {@link #trainingConfig} that also measures accuracy and keeps DJL's basic
+     * listeners (the demo's and the profile's loops, unlike the benchmark's, report through them), initialised for
+     * {@link #INPUT}.
+     *
+     * @param model the model to train
+     * @param optimizer normally {@link #optimizer()}
+     * @return the trainer, its parameters initialised
+     */
+    public static Trainer evaluatingTrainer(Model model, Optimizer optimizer) {
+        Trainer trainer = model.newTrainer(trainingConfig(optimizer).addEvaluator(new Accuracy())
+                .addTrainingListeners(TrainingListener.Defaults.basic()));
+        trainer.initialize(INPUT);
+        return trainer;
     }
 
     /**

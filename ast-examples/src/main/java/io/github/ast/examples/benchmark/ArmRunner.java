@@ -23,6 +23,7 @@ import io.github.ast.djl.sampling.SampleWeights;
 import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.djl.schedule.TrainingClock;
 import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.Machine;
 import io.github.ast.examples.Models;
 import io.github.ast.selection.reference.ReferenceTraining;
 import java.io.IOException;
@@ -139,7 +140,7 @@ final class ArmRunner {
                 budget.finish();
                 return new RunRecord(arm.label(), seed, budget.evaluations, budget.epoch, budget.skipped,
                         budget.fallbacks, training.flipped(), (System.nanoTime() - wallStart) / 1e9, budget.gateRates,
-                        budget.thresholds, BenchmarkCommand.PROCESSOR);
+                        budget.thresholds, Machine.PROCESSOR);
             }
         } finally {
             if (training.split() != data.train()) {

@@ -2,29 +2,23 @@ package io.github.ast.examples.benchmark;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.util.ProgressBar;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.Provenance;
 import io.github.ast.djl.schedule.BudgetTracker;
+import io.github.ast.examples.AstSettings;
 import io.github.ast.examples.Cli;
 import io.github.ast.examples.DataOptions;
 import io.github.ast.examples.Machine;
 import io.github.ast.examples.Models;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +30,9 @@ import picocli.CommandLine.Option;
  * 55,000 / 5,000 / 10,000 train / validation / test split of Fashion-MNIST, optionally with label noise on the
  * training split. Each finished run is appended to {@code runs.jsonl}; {@code --resume} continues a stopped
  * benchmark. Writes results.json, results.csv, summary.md and PNG plots from all finished runs.
+ *
+ * <p>This class reads and checks the command line and records it as the run log's header; {@link ArmParser} reads
+ * the arms, {@link InterleavedRuns} trains them and {@link BenchmarkOutputs} writes what people read.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compares full data, random controls and AST arms at equal training time on Fashion-MNIST.")
@@ -147,28 +144,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (render) {
-            render(out);
+            BenchmarkOutputs.render(out);
             return 0;
         }
-        CommandLine.ParseResult parsed = new CommandLine(new BenchmarkCommand(args)).parseArgs(args);
-        if (quick) {
-            model = "mlp";
-            seeds = 1;
-            if (!parsed.hasMatchedOption("--budget")) {
-                budget = 10;
-            }
-            if (!parsed.hasMatchedOption("--arms")) {
-                arms = List.of("full", "random-batch@0.1", "rs2@0.1", "seed", "seed:random", "ast-100");
-            }
-        }
+        applyQuick();
         if (seeds < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--seeds " + seeds + " must be >= 1");
         }
-        Properties properties = new Properties();
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
-                .forEach(n -> properties.setProperty(n, System.getProperty(n)));
-        AstConfig astConfig = AstConfig.fromProperties(properties).toBuilder().engine(engine).build();
-        List<Arm> chosen = parseArms(arms, astConfig.targetRate());
+        AstConfig astConfig = AstSettings.read(null).toBuilder().engine(engine).build();
+        List<Arm> chosen = ArmParser.parseList(arms, astConfig.targetRate());
         requireScorable(chosen, model);
         double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
         ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,
@@ -190,47 +174,30 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "Resuming %s: %d run(s) already finished are skipped%n",
                         out.resolve(RunLog.FILE), log.runs().size());
             }
-            ArmRunner runner = new ArmRunner(setup, splits);
-            boolean pending = false;
-            for (int s = 0; s < seeds; s++) {
-                boolean seedPending = false;
-                for (Arm arm : chosen) {
-                    seedPending |= !log.has(arm.label(), firstSeed + s);
-                }
-                if (seedPending) {
-                    log.requireOneProcessorModel(firstSeed + s, PROCESSOR_MODEL);
-                }
-                pending |= seedPending;
+            InterleavedRuns runs = new InterleavedRuns(log, chosen, seeds, firstSeed, pauseFile);
+            if (runs.pending() && jitWarmup > 0) {
+                runs.warmUp(new ArmRunner(new ArmRunner.Setup(engine, model, batch, jitWarmup, jitWarmup,
+                        setup.schedule(), learningRate, warmup, astConfig), splits));
             }
-            if (pending && jitWarmup > 0) {
-                ArmRunner warm = new ArmRunner(new ArmRunner.Setup(engine, model, batch, jitWarmup, jitWarmup,
-                        setup.schedule(), learningRate, warmup, astConfig), splits);
-                for (Arm arm : chosen) {
-                    warm.run(arm, firstSeed);
-                }
-            }
-            ProgressBar progress = new ProgressBar("Benchmark runs", (long) seeds * chosen.size());
-            for (int s = 0; s < seeds; s++) {
-                long seed = firstSeed + s;
-                // Interleaved, and rotated seed by seed, so that slow drifts of the machine hit every arm alike.
-                for (int i = 0; i < chosen.size(); i++) {
-                    Arm arm = chosen.get((i + s) % chosen.size());
-                    progress.increment(1);
-                    if (log.has(arm.label(), seed)) {
-                        continue;
-                    }
-                    waitWhilePaused();
-                    RunRecord run = runner.run(arm, seed);
-                    log.append(run);
-                    System.out.printf(Locale.ROOT, "%n  %-16s seed %d: %d epochs, %.1f s trained, test acc %.2f%%, "
-                            + "%d back-propagated, wall %.0f s%n", arm.label(), seed, run.epochs(),
-                            run.last().seconds(), 100 * run.last().testAccuracy(), run.last().backpropagated(),
-                            run.wallSeconds());
-                }
-            }
-            writeOutputs(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
+            runs.run(new ArmRunner(setup, splits));
+            BenchmarkOutputs.write(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
         }
         return 0;
+    }
+
+    /** {@code --quick}: the MLP and one seed, and 10 s per run and six arms unless those options are given. */
+    private void applyQuick() {
+        CommandLine.ParseResult parsed = new CommandLine(new BenchmarkCommand(args)).parseArgs(args);
+        if (quick) {
+            model = "mlp";
+            seeds = 1;
+            if (!parsed.hasMatchedOption("--budget")) {
+                budget = 10;
+            }
+            if (!parsed.hasMatchedOption("--arms")) {
+                arms = List.of("full", "random-batch@0.1", "rs2@0.1", "seed", "seed:random", "ast-100");
+            }
+        }
     }
 
     /** Marks logs whose {@code ast-100} runs train unscored, as a 100% target has since the profile issue. */
@@ -248,17 +215,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new IllegalArgumentException(log.file() + " holds ast-100 runs timed with the scoring pass, before a "
                     + "100% target trained unscored; new ast-100 runs would be pooled with them. Leave ast-100 out of "
                     + "--arms here, or start another --out");
-        }
-    }
-
-    /** Holds the next run back while {@code --pause-file} exists, saying so once. */
-    private void waitWhilePaused() throws InterruptedException {
-        if (pauseFile == null || !Files.exists(pauseFile)) {
-            return;
-        }
-        System.out.printf(Locale.ROOT, "%nPaused: %s exists; the next run starts when it is removed%n", pauseFile);
-        while (Files.exists(pauseFile)) {
-            Thread.sleep(1000);
         }
     }
 
@@ -282,30 +238,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses arm labels, where a bare rate continues the previous label's kind ({@code rs2@0.1,0.3}). */
-    static List<Arm> parseArms(List<String> labels, double baseRate) {
-        List<Arm> parsed = new ArrayList<>();
-        String kind = null;
-        for (String label : labels) {
-            String text = label.trim();
-            if (!text.isEmpty() && (Character.isDigit(text.charAt(0)) || text.charAt(0) == '.')) {
-                if (kind == null) {
-                    throw new IllegalArgumentException("arm '" + text + "' is a bare rate with no arm before it; "
-                            + "write e.g. random-batch@" + text);
-                }
-                text = kind + "@" + text;
-            }
-            Arm arm = Arm.parse(text, baseRate);
-            if (parsed.stream().anyMatch(a -> a.label().equals(arm.label()))) {
-                throw new IllegalArgumentException("arm '" + arm.label() + "' is listed twice");
-            }
-            parsed.add(arm);
-            int at = arm.label().indexOf('@');
-            kind = at > 0 ? arm.label().substring(0, at) : null;
-        }
-        return parsed;
-    }
-
+    /**
+     * The run log's header: what the runs' timings and figures depend on ({@code identity}, which a resumed
+     * benchmark must match), and the command, arms, seeds, targets and times the summary is rendered with.
+     */
     private Map<String, Object> header(ArmRunner.Setup setup, BenchmarkData splits, List<Arm> chosen,
             double[] budgets, Engine djlEngine) {
         Map<String, Object> identity = new LinkedHashMap<>();
@@ -323,101 +259,26 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("learningRate", learningRate);
         identity.put("warmup", warmup);
         identity.put("optimizer", "Adam (ResumableAdam, DJL's Adam bit for bit)");
-        identity.put("astConfig", new java.util.TreeMap<>(setup.astConfig().toProperties()));
+        identity.put("astConfig", new TreeMap<>(setup.astConfig().toProperties()));
         // Timings are only comparable on one machine, library build and allocator setting: resuming with another
         // core count, Java, library or allocator setting is refused. Another processor model may only time seeds
         // without a finished run (RunLog.requireOneProcessorModel); each run records its processor, with its vector
-        // extensions, and the summary names the seeds timed on each.
+        // extensions (Machine.PROCESSOR), and the summary names the seeds timed on each. The vector extensions are
+        // not part of the identity, so that configurations begun before they were recorded still resume.
         identity.put("provenance", Provenance.of(djlEngine));
-        identity.put("machine", machine());
+        identity.put("machine", Machine.describe(Machine.PROCESSOR_MODEL, true, "MALLOC_", "OMP_", "MXNET_"));
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("identity", identity);
         header.put("command", "ast benchmark " + String.join(" ", args));
         header.put("started", Instant.now().toString());
         header.put("arms", chosen.stream().map(Arm::label).toList());
-        header.put("armDescriptions", chosen.stream().collect(java.util.stream.Collectors.toMap(Arm::label,
-                Arm::description, (a, b) -> a, LinkedHashMap::new)));
+        header.put("armDescriptions", chosen.stream().collect(Collectors.toMap(Arm::label, Arm::description,
+                (a, b) -> a, LinkedHashMap::new)));
         header.put("seeds", seeds);
         header.put("firstSeed", firstSeed);
         header.put("targets", targets);
         header.put("accuracyAt", budgets);
         header.put(AST_100_KEY, AST_100_UNSCORED);
         return header;
-    }
-
-    /**
-     * What the timings depend on: processor model (compared seed by seed on resume), cores, Java, and the allocator
-     * settings in force. The processor's vector extensions are not part of it, so that configurations begun before
-     * they were recorded still resume; each run records them instead ({@link #PROCESSOR}) and the summary names the
-     * seeds timed on each.
-     */
-    static Map<String, Object> machine() {
-        Map<String, Object> machine = new LinkedHashMap<>();
-        machine.put("cpu", PROCESSOR_MODEL);
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        Map<String, String> environment = new LinkedHashMap<>();
-        System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_")
-                || e.getKey().startsWith("OMP_") || e.getKey().startsWith("MXNET_"))
-                .sorted(Map.Entry.comparingByKey()).forEach(e -> environment.put(e.getKey(), e.getValue()));
-        machine.put("environment", environment);
-        return machine;
-    }
-
-    /** The processor's model name, e.g. "AMD EPYC", read once. */
-    static final String PROCESSOR_MODEL = Machine.cpuInfo("model name").orElse("unknown processor");
-
-    /** The processor's model name and widest vector extension, e.g. "AMD EPYC, avx512f", read once. */
-    static final String PROCESSOR = processor();
-
-    private static String processor() {
-        List<String> flags = List.of(Machine.cpuInfo("flags").orElse("").split(" "));
-        String widest = Stream.of("avx512f", "avx2", "avx", "sse4_2").filter(flags::contains).findFirst()
-                .orElse("no AVX recorded");
-        return PROCESSOR_MODEL + ", " + widest;
-    }
-
-    /**
-     * Rewrites a benchmark folder's summary, tables and plots from its finished runs alone.
-     *
-     * @param out the folder, holding {@code runs.jsonl}
-     * @throws IOException if it cannot be read or written
-     */
-    static void render(Path out) throws IOException {
-        RunLog log = RunLog.read(out.resolve(RunLog.FILE), false);
-        JsonObject setup = log.setup();
-        Gson gson = new Gson();
-        List<String> order = List.of(gson.fromJson(setup.get("arms"), String[].class));
-        double[] recordedTargets = gson.fromJson(setup.get("targets"), double[].class);
-        double[] recordedBudgets = gson.fromJson(setup.get("accuracyAt"), double[].class);
-        double recordedBudget = setup.getAsJsonObject("identity").get("budgetSeconds").getAsDouble();
-        writeOutputs(log, order, recordedTargets, recordedBudgets, recordedBudget, out);
-    }
-
-    /** Writes results.json, results.csv, summary.md and the plots from every finished run in the log. */
-    static void writeOutputs(RunLog log, List<String> order, double[] targets, double[] budgets, double budget,
-            Path out) throws IOException {
-        BenchmarkSummary summary = new BenchmarkSummary(log.runs(), order, targets, budgets);
-        JsonObject setup = log.setup();
-        JsonObject identity = setup.getAsJsonObject("identity");
-        String title = String.format(Locale.ROOT, "%s %s, noise %s, %s s", identity.get("engine").getAsString(),
-                identity.get("model").getAsString(), identity.get("labelNoise").getAsString(),
-                identity.get("budgetSeconds").getAsString());
-        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("setup", setup);
-        json.put("summary", summary.tables());
-        json.put("runs", log.runs());
-        Files.writeString(out.resolve("results.json"), gson.toJson(json));
-        Files.writeString(out.resolve("results.csv"), summary.csv());
-        String markdown = "# Benchmark: " + title + "\n\n`" + setup.get("command").getAsString() + "`\n\n"
-                + summary.markdown();
-        Files.writeString(out.resolve("summary.md"), markdown);
-        new BenchmarkPlots(summary, title, budget, targets).write(out);
-        System.out.println();
-        System.out.println(markdown);
-        System.out.println("Written to " + out.toAbsolutePath() + ": runs.jsonl, results.json, results.csv, "
-                + "summary.md, accuracy.png, time-to-target.png (and activation.png, threshold.png for AST arms)");
     }
 }

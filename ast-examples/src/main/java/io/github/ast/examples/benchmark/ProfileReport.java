@@ -1,9 +1,12 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.PhaseTimes.Phase;
-import io.github.ast.examples.benchmark.ProfileCommand.CaseResult;
-import io.github.ast.examples.benchmark.ProfileCommand.EngineProfile;
-import io.github.ast.examples.benchmark.ProfileCommand.Profile;
+import io.github.ast.examples.benchmark.Profile.CaseResult;
+import io.github.ast.examples.benchmark.Profile.EngineProfile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,6 +17,24 @@ import java.util.Locale;
 final class ProfileReport {
 
     private ProfileReport() {}
+
+    /**
+     * Writes {@code profile.md} and, with cheaper scoring passes, {@code cheaper-scoring.md} beside it (removing a
+     * stale one without).
+     *
+     * @param profile the profile
+     * @param out the folder
+     * @throws IOException if a file cannot be written
+     */
+    static void write(Profile profile, Path out) throws IOException {
+        Files.writeString(out.resolve("profile.md"), markdown(profile), StandardCharsets.UTF_8);
+        String cheaper = cheaperScoringMarkdown(profile);
+        if (cheaper != null) {
+            Files.writeString(out.resolve("cheaper-scoring.md"), cheaper, StandardCharsets.UTF_8);
+        } else {
+            Files.deleteIfExists(out.resolve("cheaper-scoring.md"));
+        }
+    }
 
     static String markdown(Profile profile) {
         StringBuilder md = new StringBuilder("# Where a batch's time goes\n\n");
@@ -94,7 +115,7 @@ final class ProfileReport {
         double plain = engine.get("plain").unprofiledMedianMs();
         double scoring = engine.get("scoring").unprofiledMedianMs();
         double f = scoring / plain;
-        double bound = 1 / (f + ProfileCommand.RATE);
+        double bound = 1 / (f + ProfileCases.RATE);
         double overhead = engine.get("scored-100").unprofiledMedianMs() / (plain + scoring) - 1;
         double direct = engine.get("ast-100").unprofiledMedianMs() / plain - 1;
         double perBatch = plain / engine.get("ast-10").unprofiledMedianMs();
@@ -116,7 +137,7 @@ final class ProfileReport {
         row(md, "free scores at 10%, pooled: speed-up per epoch", String.format(Locale.ROOT, "%.2f×", free), "≥ 7×",
                 free >= 7);
         md.append(String.format(Locale.ROOT, "%nFor comparison, `random-10` (no scoring, %d-row steps) runs an "
-                + "epoch %.2f× as fast as plain.%n%n", ProfileCommand.keptRows(profile.batch()), random));
+                + "epoch %.2f× as fast as plain.%n%n", ProfileCases.keptRows(profile.batch()), random));
     }
 
     /**
@@ -149,7 +170,7 @@ final class ProfileReport {
     }
 
     private static void scoringRow(StringBuilder md, String pass, double f, double speedUp) {
-        double bound = 1 / (f + ProfileCommand.RATE);
+        double bound = 1 / (f + ProfileCases.RATE);
         md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f× | %.2f× | %.0f%% |%n", pass, f, speedUp, bound,
                 100 * speedUp / bound));
     }

@@ -49,7 +49,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         HtmlReport html;
         if (Files.exists(folder.resolve(RunLog.FILE))) {
-            BenchmarkCommand.render(folder);
+            BenchmarkOutputs.render(folder);
             JsonObject setup = RunLog.read(folder.resolve(RunLog.FILE), false).setup();
             html = new HtmlReport("AST benchmark: " + folder.getFileName())
                     .markdown(withoutTitle(Files.readString(folder.resolve("summary.md"))))

@@ -11,7 +11,7 @@ class ArmTest {
 
     @Test
     void parsesEveryKindAndTheShorthandForRates() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("full", "random-batch@0.1", "0.3", "rs2@0.5", ".25",
+        List<Arm> arms = ArmParser.parseList(List.of("full", "random-batch@0.1", "0.3", "rs2@0.5", ".25",
                 "seed", "seed:random", "ast-100"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("full", "random-batch@0.1", "random-batch@0.3",
                 "rs2@0.5", "rs2@.25", "seed", "seed:random", "ast-100");
@@ -25,7 +25,7 @@ class ArmTest {
 
     @Test
     void infoBatchArmsCarryTheirPruneRatioAndTheAblation() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("infobatch@0.5", "0.3", "infobatch@0.5:random"), 0.1);
+        List<Arm> arms = ArmParser.parseList(List.of("infobatch@0.5", "0.3", "infobatch@0.5:random"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("infobatch@0.5", "infobatch@0.3",
                 "infobatch@0.5:random");
         assertThat(arms).extracting(Arm::kind).containsOnly(Arm.Kind.INFOBATCH);
@@ -53,7 +53,7 @@ class ArmTest {
 
     @Test
     void selectiveBackpropArmsPoolAndCarryBetaAndTheAblation() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("sb@1", "2", "sb@2:random", "stale-sb",
+        List<Arm> arms = ArmParser.parseList(List.of("sb@1", "2", "sb@2:random", "stale-sb",
                 "stale-sb:random"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("sb@1", "sb@2", "sb@2:random", "stale-sb",
                 "stale-sb:random");
@@ -76,7 +76,7 @@ class ArmTest {
 
     @Test
     void importanceArmsLoadPresamplesOfThreeBatchesAndPool() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("importance", "importance:random", "seed"), 0.1);
+        List<Arm> arms = ArmParser.parseList(List.of("importance", "importance:random", "seed"), 0.1);
         assertThat(arms).extracting(Arm::presample).containsExactly(3.0, 3.0, 1.0);
         assertThat(arms).extracting(Arm::resizable).containsOnly(false);
         AstConfig importance = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
@@ -91,7 +91,7 @@ class ArmTest {
 
     @Test
     void autoAndRhoLossArmsCarryTheirRatesAndAblations() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("auto@0.3", "auto@0.3:random", "rho-loss",
+        List<Arm> arms = ArmParser.parseList(List.of("auto@0.3", "auto@0.3:random", "rho-loss",
                 "rho-loss:random"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("auto@0.3", "auto@0.3:random", "rho-loss",
                 "rho-loss:random");
@@ -112,7 +112,7 @@ class ArmTest {
     /** {@code auto-rs2@r}: auto's configuration, a sampler AST resizes, starting at presamples of b / r rows. */
     @Test
     void autoRs2ArmsResizeTheSamplerFromPresamplesOfOneOverTheRate() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25"),
+        List<Arm> arms = ArmParser.parseList(List.of("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25"),
                 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25");
         assertThat(arms).extracting(Arm::resizable).containsExactly(true, true, false);
@@ -128,7 +128,7 @@ class ArmTest {
     /** {@code rho-loss@e}: the reference's epochs reach the policy's settings; the ablation keeps them. */
     @Test
     void rhoLossArmsSetTheReferenceEpochs() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("rho-loss@8", "rho-loss@8:random"), 0.1);
+        List<Arm> arms = ArmParser.parseList(List.of("rho-loss@8", "rho-loss@8:random"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("rho-loss@8", "rho-loss@8:random");
         AstConfig rho = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
         assertThat(rho.policy()).isEqualTo("rho-loss");
@@ -144,7 +144,7 @@ class ArmTest {
     /** The published system with a cheaper scoring pass: one batch in k, or images pooled by d. */
     @Test
     void cheaperScoringArmsSetTheScoringPass() {
-        List<Arm> arms = BenchmarkCommand.parseArms(List.of("seed-every@4", "2", "seed-down@2"), 0.1);
+        List<Arm> arms = ArmParser.parseList(List.of("seed-every@4", "2", "seed-down@2"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("seed-every@4", "seed-every@2", "seed-down@2");
         assertThat(arms).extracting(Arm::kind).containsOnly(Arm.Kind.AST);
         assertThat(arms).extracting(Arm::rate).containsOnly(0.1);
@@ -174,11 +174,11 @@ class ArmTest {
         assertThatThrownBy(() -> Arm.parse("rs2@x", 0.1)).hasMessageContaining("'x' is not a number");
         assertThatThrownBy(() -> Arm.parse("random-batch@1.5", 0.1)).hasMessageContaining("rate 1.5")
                 .hasMessageContaining("(0, 1]");
-        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("0.1"), 0.1))
+        assertThatThrownBy(() -> ArmParser.parseList(List.of("0.1"), 0.1))
                 .hasMessageContaining("bare rate with no arm before it");
-        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("full", "0.1"), 0.1))
+        assertThatThrownBy(() -> ArmParser.parseList(List.of("full", "0.1"), 0.1))
                 .hasMessageContaining("bare rate");
-        assertThatThrownBy(() -> BenchmarkCommand.parseArms(List.of("rs2@0.1", "rs2@0.1"), 0.1))
+        assertThatThrownBy(() -> ArmParser.parseList(List.of("rs2@0.1", "rs2@0.1"), 0.1))
                 .hasMessageContaining("listed twice");
     }
 }

@@ -3,9 +3,8 @@ package io.github.ast.examples.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ast.core.PhaseTimes.Phase;
-import io.github.ast.examples.benchmark.ProfileCommand.CaseResult;
-import io.github.ast.examples.benchmark.ProfileCommand.EngineProfile;
-import io.github.ast.examples.benchmark.ProfileCommand.Profile;
+import io.github.ast.examples.benchmark.Profile.CaseResult;
+import io.github.ast.examples.benchmark.Profile.EngineProfile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,175 @@
+package io.github.ast.examples.benchmark;
+
+import io.github.ast.core.AstConfig;
+import io.github.ast.core.ScoringPass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns the labels of {@code --arms} into {@link Arm}s: the family and its parameter ({@code rs2@0.3},
+ * {@code sb@2:random}, {@code seed-every@4}), checked with messages that name the label, and the shorthand of a
+ * bare rate continuing the previous arm's family. What the arms are is in {@link ArmCatalogue}.
+ */
+final class ArmParser {
+
+    private ArmParser() {}
+
+    /**
+     * Parses arm labels, where a bare rate continues the previous label's kind ({@code rs2@0.1,0.3}).
+     *
+     * @param labels the labels, as given to {@code --arms}
+     * @param baseRate the base configuration's target rate
+     * @return the arms, in the order given
+     * @throws IllegalArgumentException for an unknown label, a bare rate with no arm before it, or an arm twice
+     */
+    static List<Arm> parseList(List<String> labels, double baseRate) {
+        List<Arm> parsed = new ArrayList<>();
+        String kind = null;
+        for (String label : labels) {
+            String text = label.trim();
+            if (!text.isEmpty() && (Character.isDigit(text.charAt(0)) || text.charAt(0) == '.')) {
+                if (kind == null) {
+                    throw new IllegalArgumentException("arm '" + text + "' is a bare rate with no arm before it; "
+                            + "write e.g. random-batch@" + text);
+                }
+                text = kind + "@" + text;
+            }
+            Arm arm = parse(text, baseRate);
+            if (parsed.stream().anyMatch(a -> a.label().equals(arm.label()))) {
+                throw new IllegalArgumentException("arm '" + arm.label() + "' is listed twice");
+            }
+            parsed.add(arm);
+            int at = arm.label().indexOf('@');
+            kind = at > 0 ? arm.label().substring(0, at) : null;
+        }
+        return parsed;
+    }
+
+    /** See {@link Arm#parse}. */
+    static Arm parse(String text, double baseRate) {
+        String label = text.trim().toLowerCase(Locale.ROOT);
+        if (label.equals("full")) {
+            return new Arm(label, Arm.Kind.FULL, 1, false, null, 1, false);
+        }
+        int at = label.indexOf('@');
+        if (at > 0) {
+            String prefix = label.substring(0, at);
+            String value = label.substring(at + 1);
+            switch (prefix) {
+                case "sb":
+                    return selectiveBackprop(text, value);
+                case "auto", "auto-rs2":
+                    return auto(text, prefix, value);
+                case "rho-loss":
+                    return rhoLoss(text, value, baseRate);
+                case "seed-every", "seed-down":
+                    return cheaperScoring(text, prefix, value, baseRate);
+                case "random-batch":
+                    return sampled(text, prefix, value, Arm.Kind.RANDOM_BATCH);
+                case "rs2":
+                    return sampled(text, prefix, value, Arm.Kind.RS2);
+                case "infobatch":
+                    return sampled(text, prefix, value, Arm.Kind.INFOBATCH);
+                default:
+                    break;
+            }
+        }
+        ArmCatalogue.AstArm ast = ArmCatalogue.astArm(label);
+        if (ast == null) {
+            throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ",
+                    ArmCatalogue.known()));
+        }
+        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
+        return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample(), false);
+    }
+
+    /**
+     * The value after {@code prefix@} of a label: a number, optionally followed by {@code :random} where the family
+     * has an ablation.
+     */
+    private record Parameter(String number, double value, boolean randomScores) {
+
+        static Parameter parse(String text, String value, String example, boolean ablation) {
+            boolean randomScores = ablation && value.endsWith(":random");
+            String number = randomScores ? value.substring(0, value.length() - ":random".length()) : value;
+            try {
+                return new Parameter(number, Double.parseDouble(number), randomScores);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("arm '" + text + "': '" + number + "' is not a number; write e.g. "
+                        + example, e);
+            }
+        }
+
+        String label(String prefix) {
+            return prefix + "@" + number + (randomScores ? ":random" : "");
+        }
+    }
+
+    /** A random control ({@code random-batch@r}, {@code rs2@r}) or InfoBatch ({@code infobatch@r[:random]}). */
+    private static Arm sampled(String text, String prefix, String value, Arm.Kind kind) {
+        Parameter rate = Parameter.parse(text, value, prefix + "@0.1", kind == Arm.Kind.INFOBATCH);
+        if (kind == Arm.Kind.INFOBATCH && rate.value() >= 1) {
+            throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate.value() + " must be in "
+                    + "(0, 1)");
+        }
+        return new Arm(rate.label(prefix), kind, rate.value(), rate.randomScores(), null, 1, false);
+    }
+
+    private static Arm selectiveBackprop(String text, String value) {
+        Parameter beta = Parameter.parse(text, value, "sb@1", true);
+        if (!(beta.value() > 0) || Double.isInfinite(beta.value())) {
+            throw new IllegalArgumentException("arm '" + text + "': beta " + beta.value() + " must be finite and > 0");
+        }
+        return new Arm(beta.label("sb"), Arm.Kind.AST, 1 / (beta.value() + 1), false,
+                ArmCatalogue.selectiveBackprop(beta.value(), beta.randomScores()), 1, false);
+    }
+
+    /**
+     * {@code auto@r} draws its uniform share from each loaded batch; {@code auto-rs2@r} resizes the sampler: batches
+     * of b rows trained whole while the switch is off (the runner's sampler walks all the data, so that is full-data
+     * training), presamples of b / r rows only while importance sampling is on.
+     */
+    private static Arm auto(String text, String prefix, String value) {
+        Parameter rate = Parameter.parse(text, value, prefix + "@0.3", true);
+        if (!(rate.value() > 0 && rate.value() < 1)) {
+            throw new IllegalArgumentException("arm '" + text + "': rate " + rate.value() + " must be in (0, 1)");
+        }
+        boolean resizable = prefix.equals("auto-rs2");
+        return new Arm(rate.label(prefix), Arm.Kind.AST, rate.value(), false,
+                ArmCatalogue.auto(rate.value(), rate.randomScores()), resizable ? 1 / rate.value() : 1, resizable);
+    }
+
+    /** RHO-LOSS whose reference models train {@code e} epochs each instead of 2 ({@code rho-loss@e}). */
+    private static Arm rhoLoss(String text, String value, double baseRate) {
+        Parameter epochs = Parameter.parse(text, value, "rho-loss@8", true);
+        double count = epochs.value();
+        if (!(count >= 1 && count <= Integer.MAX_VALUE) || count != Math.rint(count)) {
+            throw new IllegalArgumentException("arm '" + text + "': reference epochs " + epochs.number()
+                    + " must be a whole number >= 1");
+        }
+        return new Arm(epochs.label("rho-loss"), Arm.Kind.AST, baseRate, false,
+                ArmCatalogue.rhoLoss(epochs.randomScores(), (int) count), 1, false);
+    }
+
+    /**
+     * The published system with a cheaper scoring pass: a scoring forward on every k-th batch only
+     * ({@code seed-every@k}), or on images pooled by d ({@code seed-down@d}, for models that accept them).
+     */
+    private static Arm cheaperScoring(String text, String prefix, String value, double baseRate) {
+        int factor;
+        try {
+            factor = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("arm '" + text + "': '" + value + "' is not a whole number; write e.g. "
+                    + prefix + "@2", e);
+        }
+        if (factor < 2) {
+            throw new IllegalArgumentException("arm '" + text + "': " + factor + " must be >= 2 (1 is the seed arm)");
+        }
+        boolean every = prefix.equals("seed-every");
+        ScoringPass pass = every ? new ScoringPass(factor, 1) : new ScoringPass(1, factor);
+        return new Arm(prefix + "@" + factor, Arm.Kind.AST, baseRate, false, ArmCatalogue.cheaperScoring(pass), 1,
+                false);
+    }
+}
