@@ -78,6 +78,13 @@ public interface TrainingObserver {
         return true;
     }
 
+    /**
+     * Combines observers: each call goes to every one of them, in order, and training goes on only while all of them
+     * say so (every one is asked, even after one said stop).
+     *
+     * @param observers the observers, none null
+     * @return an observer that notifies them all
+     */
     static TrainingObserver all(TrainingObserver... observers) {
         for (int i = 0; i < observers.length; i++) {
             Objects.requireNonNull(observers[i], "observer " + i + " of TrainingObserver.all is null");
