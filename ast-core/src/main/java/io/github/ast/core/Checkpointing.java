@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.djl.checkpoint.CheckpointFiles;
 import io.github.ast.djl.optim.ResumableOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ public record Checkpointing(Path directory, int everyEpochs, int everyBatches, i
         if (block == null) {
             throw new IllegalStateException("the model has no block: call model.setBlock(...) before restoring");
         }
-        Optional<Path> latest = resume ? new CheckpointStore(directory, keep).latest() : Optional.empty();
+        Optional<Path> latest = resume ? CheckpointStore.open(directory, keep).latest() : Optional.empty();
         if (latest.isEmpty()) {
             return false;
         }
@@ -128,7 +129,7 @@ public record Checkpointing(Path directory, int everyEpochs, int everyBatches, i
             block.initialize(model.getNDManager(), model.getDataType(), inputShapes);
         }
         try (NDManager scratch = model.getNDManager().newSubManager()) {
-            CheckpointStore.copyInto(block, CheckpointStore.readParameters(latest.get(), block, scratch));
+            CheckpointFiles.copyInto(block, CheckpointFiles.readParameters(latest.get(), block, scratch));
         }
         return true;
     }

@@ -7,6 +7,8 @@ import ai.djl.training.Trainer;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Controller;
 import io.github.ast.api.SelectionPolicy;
+import io.github.ast.djl.checkpoint.CheckpointDirectory;
+import io.github.ast.djl.checkpoint.CheckpointFiles;
 import io.github.ast.djl.optim.ResumableOptimizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A run's checkpointing: writes what a resumed run needs (parameters, optimiser, controller, history, the policy's
  * state, the queue of pooled rows, the figures so far) and, on resume, checks that the checkpoint fits this run
- * before restoring it. {@link CheckpointStore} owns the files; this class knows the run.
+ * before restoring it. A {@link CheckpointDirectory} owns the files; this class knows the run.
  */
 final class RunCheckpoints {
 
@@ -30,7 +32,7 @@ final class RunCheckpoints {
     /** Engines whose trainer keeps its own copy of the weights, so restoring them in place after it exists fails. */
     private static final Set<String> ENGINES_WITH_TRAINER_COPIES = Set.of("MXNet");
 
-    private final CheckpointStore store;
+    private final CheckpointDirectory<CheckpointStore.State> store;
     private final Checkpointing settings;
     private final AstConfig config;
     private final List<EpochStats> completed;
@@ -50,7 +52,7 @@ final class RunCheckpoints {
      */
     RunCheckpoints(Checkpointing settings, AstConfig config, List<EpochStats> completed, long trainingSize)
             throws IOException {
-        this.store = new CheckpointStore(settings.directory(), settings.keep());
+        this.store = CheckpointStore.open(settings.directory(), settings.keep());
         this.settings = settings;
         this.config = config;
         this.completed = completed;
@@ -122,8 +124,8 @@ final class RunCheckpoints {
         }
         Block block = trainer.getModel().getBlock();
         try (NDManager scratch = trainer.getManager().newSubManager()) {
-            NDList saved = CheckpointStore.readParameters(latest.get(), block, scratch);
-            if (!CheckpointStore.holds(block, saved)) {
+            NDList saved = CheckpointFiles.readParameters(latest.get(), block, scratch);
+            if (!CheckpointFiles.holds(block, saved)) {
                 if (ENGINES_WITH_TRAINER_COPIES.contains(engineName)) {
                     throw new ConfigurationException("the model does not hold the parameters of checkpoint "
                             + latest.get() + ", and on " + engineName + " they cannot be restored once the trainer "
@@ -131,10 +133,10 @@ final class RunCheckpoints {
                             + "back at every step. Call checkpointing.restoreParameters(model, inputShapes) before "
                             + "model.newTrainer(...)");
                 }
-                CheckpointStore.copyInto(block, saved);
+                CheckpointFiles.copyInto(block, saved);
             }
             ResumableOptimizer optimizer = settings.optimizer();
-            Optional<NDList> optimizerState = CheckpointStore.load(latest.get(), "optimizer", scratch);
+            Optional<NDList> optimizerState = CheckpointFiles.load(latest.get(), "optimizer", scratch);
             if (optimizer != null && optimizerState.isPresent()) {
                 optimizer.importState(block.getParameters(), optimizerState.get());
             } else if (optimizer != null) {
@@ -145,12 +147,12 @@ final class RunCheckpoints {
             }
             controller.restore(state.controller());
             if (run.history() != null) {
-                CheckpointStore.load(latest.get(), "history", scratch).ifPresent(run.history()::restore);
+                CheckpointFiles.load(latest.get(), "history", scratch).ifPresent(run.history()::restore);
             }
             if (run.policy() instanceof SelectionPolicy.Stateful stateful) {
-                CheckpointStore.load(latest.get(), "policy", scratch).ifPresent(stateful::restoreState);
+                CheckpointFiles.load(latest.get(), "policy", scratch).ifPresent(stateful::restoreState);
             }
-            CheckpointStore.load(latest.get(), "queue", scratch).ifPresent(run.assembler()::restore);
+            CheckpointFiles.load(latest.get(), "queue", scratch).ifPresent(run.assembler()::restore);
         }
         completed.addAll(state.history());
         resumedBatchSize = state.batchSize();

@@ -26,6 +26,8 @@ import ai.djl.util.Pair;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
 import io.github.ast.api.RunRandom;
+import io.github.ast.djl.checkpoint.CheckpointChecksums;
+import io.github.ast.djl.checkpoint.CheckpointDirectory;
 import io.github.ast.djl.optim.ResumableAdam;
 import io.github.ast.selection.gates.ProbabilisticGate;
 import io.github.ast.selection.reference.ReferenceTraining;
@@ -553,7 +555,7 @@ class ReliabilityTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aCrashWhileWritingLeavesTheLatestCheckpointUsable(String engine, @TempDir Path dir) throws Exception {
         float[] uninterrupted = uninterrupted(engine, config(engine), 3).parameters();
-        for (String step : CheckpointStore.Steps.ORDER) {
+        for (String step : CheckpointDirectory.Steps.ORDER) {
             Path directory = dir.resolve(step.replace(' ', '-'));
             try (NDManager m = Engine.getEngine(engine).newBaseManager();
                     Model model = Model.newInstance("f", Device.cpu(), engine); Trainer trainer = trainer(model, 7)) {
@@ -564,16 +566,17 @@ class ReliabilityTest {
                 CheckpointStore.State next = new CheckpointStore.State(written.config(), written.provenance(), 3, 3,
                         written.controller(), written.history(), null, written.batchSize(), written.trainingSize(),
                         false, written.runId());
-                CheckpointStore crashing = new CheckpointStore(directory, 1, completed -> {
-                    if (completed.equals(step)) {
-                        throw new IOException("simulated crash after: " + step);
-                    }
-                });
+                CheckpointDirectory<CheckpointStore.State> crashing = new CheckpointDirectory<>(directory, 1,
+                        CheckpointStore.State.class, completed -> {
+                            if (completed.equals(step)) {
+                                throw new IOException("simulated crash after: " + step);
+                            }
+                        }, CheckpointDirectory.Deletion.RECURSIVE);
                 assertThatThrownBy(() -> crashing.save(next, trainer.getModel().getBlock(), Map.of())).hasMessage("simulated crash after: " + step);
             }
-            boolean published = CheckpointStore.Steps.ORDER.indexOf(step)
-                    >= CheckpointStore.Steps.ORDER.indexOf("published");
-            Path latest = new CheckpointStore(directory, 3).latest().orElseThrow();
+            boolean published = CheckpointDirectory.Steps.ORDER.indexOf(step)
+                    >= CheckpointDirectory.Steps.ORDER.indexOf("published");
+            Path latest = CheckpointStore.open(directory, 3).latest().orElseThrow();
             assertThat(latest.getFileName().toString()).as("after a crash at '%s'", step)
                     .isEqualTo(published ? "epoch-0003" : "epoch-0002");
             assertThat(CheckpointStore.readState(latest).epoch()).isEqualTo(published ? 3 : 2);

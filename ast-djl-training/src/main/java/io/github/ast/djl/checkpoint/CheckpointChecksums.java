@@ -1,4 +1,4 @@
-package io.github.ast.core;
+package io.github.ast.djl.checkpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 /**
  * The SHA-256 of every file of a checkpoint, in {@code sha256sum}'s format ({@code checksums.sha256}, so
  * {@code sha256sum -c} checks it by hand too): a flipped byte in the parameters or an edited {@code state.json}
- * would otherwise resume silently into another run.
+ * would otherwise resume silently into another run. {@link CheckpointDirectory} writes them before a checkpoint is
+ * flushed and moved into place, and verifies them before it resumes from one.
  */
-final class CheckpointChecksums {
+public final class CheckpointChecksums {
 
     /** The file's name inside a checkpoint directory. */
-    static final String FILE = "checksums.sha256";
+    public static final String FILE = "checksums.sha256";
 
     private CheckpointChecksums() {}
 
@@ -34,20 +35,26 @@ final class CheckpointChecksums {
         Files.writeString(checkpoint.resolve(FILE), text, StandardCharsets.UTF_8);
     }
 
-    /** Returns whether the checkpoint records checksums (those written before they were recorded do not). */
-    static boolean recorded(Path checkpoint) {
+    /**
+     * Returns whether a checkpoint records checksums (those written before they were recorded do not).
+     *
+     * @param checkpoint the checkpoint's directory
+     * @return whether it holds {@link #FILE}
+     */
+    public static boolean recorded(Path checkpoint) {
         return Files.isRegularFile(checkpoint.resolve(FILE));
     }
 
     /**
      * Verifies every file against the recorded checksums.
      *
+     * @param checkpoint the checkpoint's directory
      * @throws IOException naming the file that is missing, unlisted or altered
      */
-    static void verify(Path checkpoint) throws IOException {
+    public static void verify(Path checkpoint) throws IOException {
         Path list = checkpoint.resolve(FILE);
         Map<String, String> expected = new TreeMap<>();
-        for (String line : CheckpointStore.readUtf8(list).split("\n")) {
+        for (String line : CheckpointFiles.readUtf8(list).split("\n")) {
             int gap = line.indexOf("  ");
             if (gap != 64) {
                 throw new IOException(list + ": line '" + line + "' is not '<sha-256>  <file>'");
