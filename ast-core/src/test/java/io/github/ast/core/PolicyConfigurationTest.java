@@ -88,11 +88,10 @@ class PolicyConfigurationTest {
         "momentum|1|ast.policy.momentum=1.0 is invalid; it must be in [0, 1)",
         "maxWeight|0.5|ast.policy.maxWeight=0.5 is invalid; it must be >= 1",
         "costRatio|-1|ast.policy.costRatio=-1.0 is invalid; it must be 'measured' or a number >= 0",
-        "costRatio|cheap|ast.policy.costRatio='cheap' is not a finite number",
+        "costRatio|cheap|ast.policy.costRatio=cheap is invalid; it must be 'measured' or a number >= 0",
         "switch|maybe|ast.policy.switch='maybe' is invalid; use true or false",
         "normalise|yes|ast.policy.normalise='yes' is invalid; use true or false",
-        "score|margin|ast.policy.score='margin' is unknown; use 'loss' (the per-sample loss) or 'scorer' (the run's "
-            + "ast.scorer, loss-intensity)",
+        "score|margin|ast.policy.score='margin' is unknown; use loss or scorer",
         "presampel|3|Unknown setting ast.policy.presampel for 'importance'; it accepts [costRatio, maxWeight, mix, "
             + "momentum, normalise, presample, score, switch]"})
     void importanceSettingsFailAtLoadNamingKeyValueAndRange(String key, String value, String message) {

@@ -101,7 +101,7 @@ public final class OptionsBinder {
             List<String> choices = component.getType().isEnum()
                     ? Arrays.stream(component.getType().getEnumConstants()).map(OptionsBinder::spell).toList()
                     : List.of();
-            into.add(new OptionInfo(component.getName(), component.getType(), spell(fallback), choices, description));
+            into.add(new OptionInfo(key(component), component.getType(), spell(fallback), choices, description));
         }
     }
 
@@ -130,7 +130,7 @@ public final class OptionsBinder {
     }
 
     private static Object parse(RecordComponent component, Object fallback, Settings settings) {
-        String key = component.getName();
+        String key = key(component);
         Class<?> type = component.getType();
         if (type == double.class) {
             return settings.getDouble(key, (Double) fallback);
@@ -155,6 +155,12 @@ public final class OptionsBinder {
                     + (last == 0 ? "" : String.join(", ", choices.subList(0, last)) + " or ") + choices.get(last));
         }
         return type.getEnumConstants()[at];
+    }
+
+    /** The setting's key: the {@link Option#key()} if given, else the component's name. */
+    private static String key(RecordComponent component) {
+        String key = component.getAnnotation(Option.class).key();
+        return key.isEmpty() ? component.getName() : key;
     }
 
     /** Whether a component is a nested options record; throws if it is neither that nor a supported setting. */

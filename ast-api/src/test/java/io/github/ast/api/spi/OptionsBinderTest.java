@@ -51,6 +51,16 @@ class OptionsBinderTest {
         public static final WithDerivative DEFAULTS = new WithDerivative(new Gains(0.25, 2), 0.1);
     }
 
+    /** A key that is a Java keyword, so that the component is named otherwise. */
+    public record Keyword(@Option(key = "final", description = "the last fraction") double finalFraction) {
+
+        public static final Keyword DEFAULTS = new Keyword(0.125);
+
+        public Keyword {
+            require(finalFraction >= 0 && finalFraction < 1, "final", finalFraction, "in [0, 1)");
+        }
+    }
+
     private static Settings settings(Map<String, String> values) {
         return Settings.of("ast.test.", values);
     }
@@ -120,6 +130,18 @@ class OptionsBinderTest {
         assertThat(OptionsBinder.keys(WithDerivative.class)).containsExactly("kp", "max", "kd");
         assertThat(OptionsBinder.bind(WithDerivative.class, settings(Map.of("max", "3", "kd", "0"))))
                 .isEqualTo(new WithDerivative(new Gains(0.25, 3), 0));
+    }
+
+    @Test
+    void anOptionMayNameItsKeyWhenTheComponentCannotBeNamedSo() {
+        assertThat(OptionsBinder.keys(Keyword.class)).containsExactly("final");
+        assertThat(OptionsBinder.describe(Keyword.class)).containsExactly(
+                new OptionInfo("final", double.class, "0.125", java.util.List.of(), "the last fraction"));
+        assertThat(OptionsBinder.bind(Keyword.class, settings(Map.of("final", "0.5")))).isEqualTo(new Keyword(0.5));
+        assertThatThrownBy(() -> OptionsBinder.bind(Keyword.class, settings(Map.of("final", "1"))))
+                .hasMessage("ast.test.final=1.0 is invalid; it must be in [0, 1)");
+        assertThatThrownBy(() -> OptionsBinder.bind(Keyword.class, settings(Map.of("finalFraction", "0.5"))))
+                .hasMessageStartingWith("Unknown setting ast.test.finalFraction");
     }
 
     @Test

@@ -1,13 +1,14 @@
 package io.github.ast.selection.gates;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.Gate;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.spi.GateFactory;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /**
  * Activates each sample with probability {@code sigmoid((s - threshold) / temperature)}, drawn from the run's generator.
@@ -28,10 +29,7 @@ public final class ProbabilisticGate implements Gate {
      * @param random where its draws come from: the run's ({@code PluginContext.random()})
      */
     public ProbabilisticGate(double temperature, RunRandom random) {
-        if (!(temperature > 0) || Double.isInfinite(temperature)) {
-            throw new ConfigurationException("temperature=" + temperature + " must be finite and > 0");
-        }
-        this.temperature = temperature;
+        this.temperature = new Options(temperature).temperature(); // the one place the rule is written
         this.random = random;
     }
 
@@ -42,7 +40,28 @@ public final class ProbabilisticGate implements Gate {
         return draws.lt(probability);
     }
 
-    /** Creates {@link ProbabilisticGate} under the name {@code probabilistic}; setting {@code temperature} (0.05). */
+    /**
+     * The gate's settings.
+     *
+     * @param temperature softness of the gate, finite and > 0
+     */
+    public record Options(@Option(description = "softness: a row trains with probability sigmoid((s - threshold) / "
+            + "temperature); smaller is closer to the threshold gate") double temperature) {
+
+        /** A temperature of 0.05. */
+        public static final Options DEFAULTS = new Options(0.05);
+
+        /**
+         * Validates the temperature.
+         *
+         * @param temperature softness of the gate, finite and > 0
+         */
+        public Options {
+            require(temperature > 0 && Double.isFinite(temperature), "temperature", temperature, "finite and > 0");
+        }
+    }
+
+    /** Creates {@link ProbabilisticGate} under the name {@code probabilistic}. */
     public static final class Factory implements GateFactory {
         @Override
         public String name() {
@@ -50,13 +69,13 @@ public final class ProbabilisticGate implements Gate {
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("temperature");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public Gate create(PluginContext context) {
-            return new ProbabilisticGate(context.settings().getDouble("temperature", 0.05), context.random());
+            return new ProbabilisticGate(context.options(Options.class).temperature(), context.random());
         }
     }
 }

@@ -5,7 +5,6 @@ import io.github.ast.api.Gate;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /**
  * Activates a uniformly random {@code round(targetRate * batch)} samples of every batch, ignoring significance.
@@ -39,11 +38,6 @@ public final class RandomGate extends FixedRateGate {
         @Override
         public String name() {
             return "random";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import io.github.ast.api.Gate;
 import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /** Activates exactly the samples whose significance is at least the threshold; the reference gate. */
 public final class ThresholdGate implements Gate {
@@ -19,11 +18,6 @@ public final class ThresholdGate implements Gate {
         @Override
         public String name() {
             return "threshold";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import io.github.ast.api.Gate;
 import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.PluginContext;
-import java.util.Set;
 
 /**
  * Activates exactly the {@code round(targetRate * batch)} most significant samples of every batch.
@@ -33,11 +32,6 @@ public final class TopKGate extends FixedRateGate {
         @Override
         public String name() {
             return "top-k";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

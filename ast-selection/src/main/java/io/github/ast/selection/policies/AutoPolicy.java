@@ -1,5 +1,7 @@
 package io.github.ast.selection.policies;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,14 +11,13 @@ import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.TrainingProgress;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.SelectionPolicyFactory;
-import io.github.ast.api.spi.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,12 +78,9 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
      * @param progress the run's progress, or null to follow {@code fit}'s epochs
      */
     public AutoPolicy(ImportancePolicy importance, double finalFraction, TrainingProgress progress) {
-        if (!(finalFraction >= 0 && finalFraction < 1)) {
-            throw new ConfigurationException("ast.policy.final=" + finalFraction + " is invalid; it must be in "
-                    + "[0, 1)");
-        }
         this.importance = importance;
-        this.finalFraction = finalFraction;
+        // the options record's check is the one place the rule is written
+        this.finalFraction = new Options(finalFraction, ImportanceOptions.DEFAULTS).finalFraction();
         this.progress = progress;
     }
 
@@ -177,11 +175,36 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
     }
 
     /**
-     * Creates {@link AutoPolicy} under the name {@code auto}: it draws {@code ast.targetRate} of each batch (an
-     * importance sampler with presample 1/rate and its settings: {@code mix}, {@code momentum}, {@code maxWeight},
-     * {@code costRatio}, {@code score}), and {@code final} (0.125) is the run's last fraction on all data. Uses a
-     * {@link TrainingProgress} service when one is supplied, and resizes an {@link AdjustableBatchSize} service's
-     * batches. Needs {@code ast.backwardBatch}.
+     * The policy's settings: its final phase and the importance sampler's shared settings.
+     *
+     * @param finalFraction the run's last fraction trained on all data, in [0, 1)
+     * @param sampling the importance sampler's settings
+     */
+    public record Options(
+            @Option(key = "final", description = "the run's last fraction (of `fit`'s epochs, or of a supplied "
+                    + "`TrainingProgress`) trained on all data, unscored; before it, `auto` draws `ast.targetRate` "
+                    + "(< 1) of each batch into pooled steps (`ast.backwardBatch` >= 1)") double finalFraction,
+            ImportanceOptions sampling) {
+
+        /** The last eighth on all data; the importance sampler's defaults. */
+        public static final Options DEFAULTS = new Options(0.125, ImportanceOptions.DEFAULTS);
+
+        /**
+         * Checks the final fraction; the shared settings checked themselves.
+         *
+         * @param finalFraction the run's last fraction trained on all data, in [0, 1)
+         * @param sampling the importance sampler's settings
+         */
+        public Options {
+            require(finalFraction >= 0 && finalFraction < 1, "final", finalFraction, "in [0, 1)");
+        }
+    }
+
+    /**
+     * Creates {@link AutoPolicy} under the name {@code auto}, from its {@link Options}: it draws
+     * {@code ast.targetRate} of each batch (an importance sampler with presample 1/rate, switch on, weights as drawn).
+     * Uses a {@link TrainingProgress} service when one is supplied, and resizes an {@link AdjustableBatchSize}
+     * service's batches. Needs {@code ast.backwardBatch}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -190,13 +213,12 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("final", "mix", "momentum", "maxWeight", "costRatio", "score");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public SelectionPolicy create(PluginContext context) {
-            Settings settings = context.settings();
             RunValues run = context.run();
             if (run.backwardBatch() < 1) {
                 throw new ConfigurationException("ast.policy=auto trains full-size pooled steps: set "
@@ -206,8 +228,10 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
                 throw new ConfigurationException("ast.policy=auto draws ast.targetRate of each batch, which must be "
                         + "below 1; it is " + context.targetRate());
             }
-            ImportancePolicy importance = ImportancePolicy.Factory.create(context, 1 / context.targetRate(), true);
-            return new AutoPolicy(importance, settings.getDouble("final", 0.125),
+            Options options = context.options(Options.class);
+            ImportancePolicy importance = ImportancePolicy.Factory.create(context,
+                    new ImportancePolicy.Options(1 / context.targetRate(), options.sampling(), false, true));
+            return new AutoPolicy(importance, options.finalFraction(),
                     context.service(TrainingProgress.class).orElse(null));
         }
     }

@@ -6,7 +6,6 @@ import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
-import java.util.Set;
 
 /**
  * Every row of every batch, with no scoring pass: plain training, the plain DJL step. With a sampler that chooses
@@ -36,11 +35,6 @@ public final class EveryRowPolicy implements SelectionPolicy, SelectionPolicy.Un
         @Override
         public String name() {
             return "all";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.github.ast.selection.policies;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,12 +17,12 @@ import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.SelectionPolicyFactory;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,16 +64,16 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
      * @param exploration probability, in [0, 1), that a row the gate left out trains anyway
      * @param rescale weigh explored rows by 1 / exploration (needs exploration > 0)
      * @param minActive fallback size, >= 1
-     * @param maxWeight the largest weight an explored row gets, >= 1: {@code min(1/p, maxWeight)}; unbiased when it
-     *     is at least 1/p, bounded (and biased toward the gate's choice) below
+     * @param options the cap on an explored row's weight, and whether a constant 100% target is scored anyway
      * @param scorerName the scorer's configured name, for messages
      * @param seed the fallback generator's first seed
      * @param random the run's generator, for exploration's draws
-     * @param everyRow whether the target is a constant 100%: every row trains, and batches are not scored
+     * @param fullTarget whether the target is a constant 100%: then every row trains, and batches are not scored
+     *     unless the options ask to
      * @param lowestTarget the lowest target rate the run asks the controller to hold, to check against the fallback
      */
     public GatedPolicy(Scorer scorer, Gate gate, Controller controller, double exploration, boolean rescale,
-            int minActive, double maxWeight, String scorerName, long seed, RunRandom random, boolean everyRow,
+            int minActive, Options options, String scorerName, long seed, RunRandom random, boolean fullTarget,
             double lowestTarget) {
         if (!(exploration >= 0 && exploration < 1)) {
             throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
@@ -82,20 +84,17 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
         if (minActive < 1) {
             throw new ConfigurationException("ast.minActive=" + minActive + " must be >= 1");
         }
-        if (!(maxWeight >= 1) || Double.isInfinite(maxWeight)) {
-            throw new ConfigurationException("ast.policy.maxWeight=" + maxWeight + " is invalid; it must be >= 1");
-        }
         this.scorer = scorer;
         this.gate = gate;
         this.controller = controller;
         this.exploration = exploration;
         this.rescale = rescale;
         this.minActive = minActive;
-        this.maxWeight = maxWeight;
+        this.maxWeight = options.maxWeight();
         this.scorerName = scorerName;
         this.fallbackRandom = new Random(seed);
         this.random = random;
-        this.everyRow = everyRow;
+        this.everyRow = fullTarget && !options.scoreAtFullTarget();
         this.lowestTarget = lowestTarget;
     }
 
@@ -214,10 +213,37 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
     }
 
     /**
+     * The policy's settings.
+     *
+     * @param maxWeight the largest weight an explored row gets, finite and >= 1: {@code min(1/p, maxWeight)};
+     *     unbiased when it is at least 1/p, bounded (and biased toward the gate's choice) below
+     * @param scoreAtFullTarget whether batches are scored at a constant 100% target, where nothing can be skipped
+     */
+    public record Options(
+            @Option(description = "cap on an explored row's weight (`ast.rescale=true`): min(1 / `ast.exploration`, "
+                    + "maxWeight); a 2% exploration would otherwise weigh a row 50 times") double maxWeight,
+            @Option(description = "at a constant `ast.targetRate=1` nothing can be skipped, so batches train "
+                    + "unscored; `true` keeps the scoring pass (to measure the loop's overhead)")
+            boolean scoreAtFullTarget) {
+
+        /** A cap of 5; batches at a constant 100% target train unscored. */
+        public static final Options DEFAULTS = new Options(5, false);
+
+        /**
+         * Validates the cap.
+         *
+         * @param maxWeight the largest weight an explored row gets, finite and >= 1
+         * @param scoreAtFullTarget whether batches are scored at a constant 100% target
+         */
+        public Options {
+            require(maxWeight >= 1 && Double.isFinite(maxWeight), "maxWeight", maxWeight, ">= 1");
+        }
+    }
+
+    /**
      * Creates {@link GatedPolicy} under the name {@code gated}, the default: from the run's scorer, gate and
      * controller, the {@code ast.exploration}, {@code ast.rescale} and {@code ast.minActive} settings, and its own
-     * {@code ast.policy.maxWeight} (default {@value #DEFAULT_MAX_WEIGHT}) and {@code ast.policy.scoreAtFullTarget}
-     * (default false: at a constant 100% target batches train unscored; true keeps the scoring pass, to measure it).
+     * {@link Options}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -225,12 +251,9 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
             return "gated";
         }
 
-        /** The default cap on an explored row's weight. */
-        public static final double DEFAULT_MAX_WEIGHT = 5;
-
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("maxWeight", "scoreAtFullTarget");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
@@ -238,10 +261,8 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
             RunValues run = context.run();
             return new GatedPolicy(Services.require(context, Scorer.class, name()),
                     Services.require(context, Gate.class, name()), Services.require(context, Controller.class, name()),
-                    run.exploration(), run.rescale(), run.minActive(),
-                    context.settings().getDouble("maxWeight", DEFAULT_MAX_WEIGHT), run.scorer(), run.seed(),
-                    context.random(), run.targetRate() >= 1 && Double.isNaN(run.targetStart())
-                            && !context.settings().getBoolean("scoreAtFullTarget", false),
+                    run.exploration(), run.rescale(), run.minActive(), context.options(Options.class), run.scorer(),
+                    run.seed(), context.random(), run.targetRate() >= 1 && Double.isNaN(run.targetStart()),
                     Double.isNaN(run.targetStart()) ? run.targetRate() : Math.min(run.targetRate(), run.targetStart()));
         }
     }

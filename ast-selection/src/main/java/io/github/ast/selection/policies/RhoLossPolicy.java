@@ -1,5 +1,7 @@
 package io.github.ast.selection.policies;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -16,14 +18,13 @@ import io.github.ast.api.RunRandom;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
-import io.github.ast.api.spi.Settings;
 import io.github.ast.selection.reference.IrreducibleLosses;
 import io.github.ast.selection.reference.ReferenceTraining;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * RHO-LOSS (Mindermann et al., 2022), complete: before the first batch it trains a reference model on held-out data
@@ -180,48 +181,76 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
     }
 
     /**
-     * Creates {@link RhoLossPolicy} under the name {@code rho-loss}: {@code ast.policy.mode} ({@code soft} or
-     * {@code top-k}), {@code beta} (1) and {@code window} (1024) for soft mode; top-k keeps {@code ast.targetRate};
-     * {@code randomScores} (false) is the ablation; {@code referenceEpochs} overrides the recipe's epochs. Needs a
-     * {@link ReferenceTraining} among the services.
+     * The policy's settings.
+     *
+     * @param mode soft or top-k
+     * @param soft soft mode's keep probability, Selective Backprop's on reducible losses
+     * @param randomScores the ablation: uniform random numbers select instead of reducible losses
+     * @param referenceEpochs epochs each reference model trains, >= 1; 0 when not set: the recipe's own
+     */
+    public record Options(
+            @Option(description = "`soft`: Selective Backprop's keep probability CDF^β over the last `window` "
+                    + "reducible losses; `top-k`: the largest reducible losses, `ast.targetRate` of each batch")
+            Mode mode,
+            SelectiveBackpropPolicy.Options soft,
+            @Option(description = "the ablation: the same reference training, but uniform random numbers select "
+                    + "instead of reducible losses") boolean randomScores,
+            @Option(description = "epochs each reference model trains over its held-out share, >= 1; not set "
+                    + "(shown as 0): the `ReferenceTraining` recipe's own") int referenceEpochs) {
+
+        /** What a written {@code referenceEpochs} must be, completing "it must be ...". */
+        static final String EPOCHS_ALLOWED = ">= 1 (epochs each reference model trains over its held-out share)";
+
+        /** Soft mode, Selective Backprop's defaults, reducible losses, the recipe's epochs. */
+        public static final Options DEFAULTS = new Options(Mode.SOFT, SelectiveBackpropPolicy.Options.DEFAULTS, false,
+                0);
+
+        /**
+         * Validates the epochs; 0 stands for "not set", which the factory tells apart from a written 0.
+         *
+         * @param mode soft or top-k
+         * @param soft soft mode's keep probability
+         * @param randomScores the ablation
+         * @param referenceEpochs epochs each reference model trains, >= 1, or 0 for the recipe's own
+         */
+        public Options {
+            require(referenceEpochs >= 0, "referenceEpochs", referenceEpochs, EPOCHS_ALLOWED);
+        }
+    }
+
+    /**
+     * Creates {@link RhoLossPolicy} under the name {@code rho-loss}, from its {@link Options}; top-k keeps
+     * {@code ast.targetRate}. Needs a {@link ReferenceTraining} among the services.
      */
     public static final class Factory implements SelectionPolicyFactory {
-        private static final String REFERENCE_EPOCHS = "referenceEpochs";
-
         @Override
         public String name() {
             return "rho-loss";
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("mode", "beta", "window", "randomScores", REFERENCE_EPOCHS);
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public SelectionPolicy create(PluginContext context) {
-            Settings settings = context.settings();
-            String mode = settings.getString("mode", "soft");
-            if (!mode.equals("soft") && !mode.equals("top-k")) {
-                throw new ConfigurationException("ast.policy.mode='" + mode + "' is unknown; use soft or top-k");
-            }
-            int referenceEpochs = settings.getInt(REFERENCE_EPOCHS, 0);
-            if (settings.keys().contains(REFERENCE_EPOCHS) && referenceEpochs < 1) {
-                throw new ConfigurationException(settings.prefix() + REFERENCE_EPOCHS + "=" + referenceEpochs
-                        + " is invalid; it must be >= 1 (epochs each reference model trains over its held-out share)");
+            Options options = context.options(Options.class);
+            if (options.referenceEpochs() == 0 && context.settings().keys().contains("referenceEpochs")) {
+                // 0 is the record's stand-in for "not set"; written, it is refused as any value below 1
+                throw new ConfigurationException(context.settings().prefix() + "referenceEpochs=0 is invalid; it "
+                        + "must be " + Options.EPOCHS_ALLOWED);
             }
             ReferenceTraining recipe = context.service(ReferenceTraining.class).orElseThrow(
                     () -> new ConfigurationException("policy 'rho-loss' trains a reference model and needs its recipe:"
                             + " AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, "
                             + "ReferenceTraining.builder(network, inputShape).build())"));
-            if (referenceEpochs > 0) {
-                recipe = recipe.withEpochs(referenceEpochs);
+            if (options.referenceEpochs() > 0) {
+                recipe = recipe.withEpochs(options.referenceEpochs());
             }
             String engine = context.run().engine();
-            return new RhoLossPolicy(recipe, engine.isEmpty() ? null : engine,
-                    mode.equals("soft") ? Mode.SOFT : Mode.TOP_K, context.targetRate(),
-                    settings.getDouble("beta", 1), settings.getInt("window", 1024),
-                    settings.getBoolean("randomScores", false), context.random());
+            return new RhoLossPolicy(recipe, engine.isEmpty() ? null : engine, options.mode(), context.targetRate(),
+                    options.soft().beta(), options.soft().window(), options.randomScores(), context.random());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.ast.selection.policies;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -7,16 +9,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Scorer;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
+import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
-import io.github.ast.api.spi.Settings;
-import java.util.Set;
 
 /**
  * Selective Backprop (Jiang et al., 2019): each row trains with probability {@code CDF(score)^β}, the CDF taken over
@@ -44,20 +44,15 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy, Selection
      * Creates the policy.
      *
      * @param scorer ranks the rows (the loss, in the paper)
-     * @param beta selectivity, > 0
+     * @param beta selectivity, finite and > 0
      * @param window scores the CDF is taken over, >= 1
      * @param random the run's generator, for the keep draws
      */
     public SelectiveBackpropPolicy(Scorer scorer, double beta, int window, RunRandom random) {
-        if (!(beta > 0) || !Double.isFinite(beta)) {
-            throw new ConfigurationException("ast.policy.beta=" + beta + " is invalid; it must be > 0");
-        }
-        if (window < 1) {
-            throw new ConfigurationException("ast.policy.window=" + window + " is invalid; it must be >= 1");
-        }
+        Options checked = new Options(beta, window); // the one place the rules are written
         this.scorer = scorer;
-        this.beta = beta;
-        this.window = window;
+        this.beta = checked.beta();
+        this.window = checked.window();
         this.random = random;
     }
 
@@ -130,6 +125,32 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy, Selection
         return mask.toType(DataType.FLOAT32, false).sum();
     }
 
+    /**
+     * The keep probability's settings, which RHO-LOSS's soft mode shares.
+     *
+     * @param beta selectivity, finite and > 0
+     * @param window scores the CDF is taken over, >= 1
+     */
+    public record Options(
+            @Option(description = "selectivity β: a row trains with probability CDF(score)^β, keeping 1/(β+1) of "
+                    + "the rows (β 1: half, 2: a third)") double beta,
+            @Option(description = "the last scores the CDF is taken over") int window) {
+
+        /** β 1 (half the rows) over the last 1024 scores. */
+        public static final Options DEFAULTS = new Options(1, 1024);
+
+        /**
+         * Validates the values.
+         *
+         * @param beta selectivity, finite and > 0
+         * @param window scores the CDF is taken over, >= 1
+         */
+        public Options {
+            require(beta > 0 && Double.isFinite(beta), "beta", beta, "> 0");
+            require(window >= 1, "window", window, ">= 1");
+        }
+    }
+
     /** Creates {@link SelectiveBackpropPolicy} under the name {@code selective-backprop}. */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -138,15 +159,15 @@ public final class SelectiveBackpropPolicy implements SelectionPolicy, Selection
         }
 
         @Override
-        public Set<String> settingKeys() {
-            return Set.of("beta", "window");
+        public Class<Options> optionsType() {
+            return Options.class;
         }
 
         @Override
         public SelectionPolicy create(PluginContext context) {
-            Settings settings = context.settings();
-            return new SelectiveBackpropPolicy(Services.require(context, Scorer.class, name()),
-                    settings.getDouble("beta", 1), settings.getInt("window", 1024), context.random());
+            Scorer scorer = Services.require(context, Scorer.class, name());
+            Options options = context.options(Options.class);
+            return new SelectiveBackpropPolicy(scorer, options.beta(), options.window(), context.random());
         }
     }
 }

@@ -8,7 +8,6 @@ import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
-import java.util.Set;
 
 /**
  * A uniformly random {@code ast.targetRate} of every batch's rows, drawn on the engine, with no scoring pass: the
@@ -42,11 +41,6 @@ public final class UniformPolicy implements SelectionPolicy, SelectionPolicy.Uns
         @Override
         public String name() {
             return "uniform";
-        }
-
-        @Override
-        public Set<String> settingKeys() {
-            return Set.of();
         }
 
         @Override

@@ -30,7 +30,8 @@ class AutoPolicyTest {
     /** An auto policy drawing 10% of each batch, scoring priced at a fixed 0.5 (τ must exceed 1.5). */
     private static AutoPolicy auto(double[] progress) {
         ImportancePolicy importance = new ImportancePolicy(null,
-                new ImportancePolicy.Options(10, 0.2, 0.9, 5, false, true, 0.5), new RunRandom(7));
+                new ImportancePolicy.Options(10, new ImportanceOptions(0.2, 0.9, 5, "0.5",
+                        ImportanceOptions.Score.LOSS), false, true), new RunRandom(7));
         return new AutoPolicy(importance, 0.125, () -> progress[0]);
     }
 
@@ -91,8 +92,9 @@ class AutoPolicyTest {
         int[] next = {BATCH};
         List<Integer> sizes = new ArrayList<>();
         ImportancePolicy importance = new ImportancePolicy(null,
-                new ImportancePolicy.Options(10, 0.2, 0.9, 5, false, true, 0.5), new RunRandom(7),
-                new ImportancePolicy.Loading(rows -> next[0] = rows, step));
+                new ImportancePolicy.Options(10, new ImportanceOptions(0.2, 0.9, 5, "0.5",
+                        ImportanceOptions.Score.LOSS), false, true), new RunRandom(7),
+                new PresampleLoading(rows -> next[0] = rows, step));
         double[] progress = {0};
         AutoPolicy policy = new AutoPolicy(importance, 0.125, () -> progress[0]);
         try (NDManager run = Engine.getEngine(engine).newBaseManager()) {

@@ -23,7 +23,9 @@ class ImportancePolicyTest {
     private static final int PRESAMPLE = 96;
 
     private static ImportancePolicy.Options options(boolean switching, double costRatio) {
-        return new ImportancePolicy.Options(3, 0.2, 0.9, 5, false, switching, costRatio);
+        return new ImportancePolicy.Options(3, new ImportanceOptions(0.2, 0.9, 5,
+                Double.isNaN(costRatio) ? ImportanceOptions.MEASURED : Double.toString(costRatio),
+                ImportanceOptions.Score.LOSS), false, switching);
     }
 
     /** A batch whose per-sample losses are given; the other parts are placeholders of the right size. */
@@ -87,14 +89,14 @@ class ImportancePolicyTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void tauIsOneForUniformProbabilitiesAndGrowsAsTheyConcentrate(String engine) {
         try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
-            assertThat(ImportancePolicy.tau(ImportancePolicy.probabilities(m.ones(new Shape(64)), 0.2)).getFloat())
+            assertThat(PresampleDraw.tau(PresampleDraw.probabilities(m.ones(new Shape(64)), 0.2)).getFloat())
                     .isCloseTo(1f, within(1e-4f));
             float[] oneHot = new float[64];
             oneHot[5] = 1;
-            NDArray p = ImportancePolicy.probabilities(m.create(oneHot), 0);
+            NDArray p = PresampleDraw.probabilities(m.create(oneHot), 0);
             assertThat(p.sum().getFloat()).isCloseTo(1f, within(1e-5f));
-            assertThat(ImportancePolicy.tau(p).getFloat()).isCloseTo(8f, within(1e-3f)); // √64
-            assertThat(ImportancePolicy.tau(ImportancePolicy.probabilities(m.create(oneHot), 0.2)).getFloat())
+            assertThat(PresampleDraw.tau(p).getFloat()).isCloseTo(8f, within(1e-3f)); // √64
+            assertThat(PresampleDraw.tau(PresampleDraw.probabilities(m.create(oneHot), 0.2)).getFloat())
                     .as("the uniform share bounds τ").isLessThan(8f * 0.81f);
         }
     }
