@@ -43,7 +43,7 @@ final class TrainingRun implements AutoCloseable {
     private long position;
     /** Whether the run's first batch has checked that the model takes the scoring forward's input. */
     private boolean inputChecked;
-    /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy#batchTime}. */
+    /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy.LearnsFromSteps#batchTime}. */
     private BatchResult previous;
     private long previousStart;
 
@@ -57,7 +57,7 @@ final class TrainingRun implements AutoCloseable {
      * @param trainer the DJL trainer, whose manager the run's arrays live under
      * @param historySize the training set's size when scores come from a history, else -1
      * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
-     * @param nanos the time batches are measured on, for {@link SelectionPolicy#batchTime}
+     * @param nanos the time batches are measured on, for {@link SelectionPolicy.LearnsFromSteps#batchTime}
      * @param sampled the training set's sampler's weights, or null when it gives none
      * @throws io.github.ast.api.ConfigurationException if the sampler's weights would meet pooled steps
      */

@@ -28,7 +28,7 @@ import io.github.ast.api.spi.SelectionPolicyFactory;
  * so off by default, as in the authors' code). The variance reduction is measured per presample as
  * {@code τ = 1/√(1 − ‖p − u‖²/‖p‖²) = √(S Σp²)}; scoring the presample costs a forward pass, so sampling by importance
  * is on only while an EMA of τ exceeds the measured price of scoring: the median time of a scored batch over that of
- * an unscored one ({@link SelectionPolicy#batchTime}), or {@code 1 + costRatio} when that is fixed. While off, the
+ * an unscored one ({@link SelectionPolicy.LearnsFromSteps#batchTime}), or {@code 1 + costRatio} when that is fixed. While off, the
  * policy trains {@code n} uniform rows of the batch with no scoring pass, and keeps τ current from the training
  * forward's free losses of those rows.
  *
