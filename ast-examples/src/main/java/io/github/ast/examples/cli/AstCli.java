@@ -64,41 +64,44 @@ public final class AstCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The controllers' simulation report: every registered controller on synthetic significance streams. */
-    @Command(name = "controllers", mixinStandardHelpOptions = true,
-            description = "Simulates every registered controller on synthetic significance streams (Markdown).")
-    static final class ControllersCommand implements Callable<Integer> {
+    /** A command that writes one Markdown document, to standard output or to {@code --out}. */
+    abstract static class MarkdownCommand implements Callable<Integer> {
 
-        @Option(names = "--out", description = "write the report to this file instead of standard output")
+        @Option(names = "--out", description = "write it to this file instead of standard output")
         Path out;
+
+        abstract String markdown();
 
         @Override
         public Integer call() throws java.io.IOException {
-            return print(SimulationReport.markdown(SimulationReport.registeredControllers()), out);
+            String markdown = markdown();
+            if (out == null) {
+                System.out.print(markdown);
+            } else {
+                Files.writeString(out, markdown, StandardCharsets.UTF_8);
+                System.out.println("Written to " + out.toAbsolutePath());
+            }
+            return 0;
+        }
+    }
+
+    /** The controllers' simulation report: every registered controller on synthetic significance streams. */
+    @Command(name = "controllers", mixinStandardHelpOptions = true,
+            description = "Simulates every registered controller on synthetic significance streams (Markdown).")
+    static final class ControllersCommand extends MarkdownCommand {
+        @Override
+        String markdown() {
+            return SimulationReport.markdown(SimulationReport.registeredControllers());
         }
     }
 
     /** The configuration reference, {@code docs/configuration.md}: every plugin setting on the class path. */
     @Command(name = "configuration", mixinStandardHelpOptions = true,
             description = "Lists every plugin setting with its type, default and description (Markdown).")
-    static final class ConfigurationCommand implements Callable<Integer> {
-
-        @Option(names = "--out", description = "write the reference to this file instead of standard output")
-        Path out;
-
+    static final class ConfigurationCommand extends MarkdownCommand {
         @Override
-        public Integer call() throws java.io.IOException {
-            return print(ConfigurationDoc.markdown(AstCli.class.getClassLoader()), out);
+        String markdown() {
+            return ConfigurationDoc.markdown(AstCli.class.getClassLoader());
         }
-    }
-
-    private static int print(String markdown, Path out) throws java.io.IOException {
-        if (out == null) {
-            System.out.print(markdown);
-        } else {
-            Files.writeString(out, markdown, StandardCharsets.UTF_8);
-            System.out.println("Written to " + out.toAbsolutePath());
-        }
-        return 0;
     }
 }
