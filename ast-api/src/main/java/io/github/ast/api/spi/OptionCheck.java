@@ -16,7 +16,7 @@ public final class OptionCheck {
      * Throws unless a value is allowed.
      *
      * @param valid whether it is
-     * @param key the component's name, which is the setting's key without prefix
+     * @param key the setting's key without prefix: the component's name, or its {@link Option#key()}
      * @param value the value, for the message
      * @param allowed what is allowed, completing "it must be ...", for example "finite and >= 0"
      * @throws InvalidOptionException if {@code valid} is false

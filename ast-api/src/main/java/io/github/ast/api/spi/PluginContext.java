@@ -117,7 +117,7 @@ public record PluginContext(RunValues run, Settings settings, Map<Class<?>, Obje
      * @param type the factory's {@link PluginFactory#optionsType()}
      * @param <O> that type
      * @return the validated options
-     * @throws ConfigurationException naming the full key if a key is unknown or a value invalid
+     * @throws io.github.ast.api.ConfigurationException naming the full key if a key is unknown or a value invalid
      */
     public <O extends Record> O options(Class<O> type) {
         return OptionsBinder.bind(type, settings);

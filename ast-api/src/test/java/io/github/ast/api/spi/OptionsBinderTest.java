@@ -51,6 +51,16 @@ class OptionsBinderTest {
         public static final WithDerivative DEFAULTS = new WithDerivative(new Gains(0.25, 2), 0.1);
     }
 
+    /** A key that is a Java keyword, so that the component is named otherwise. */
+    public record Keyword(@Option(key = "final", description = "the last fraction") double finalFraction) {
+
+        public static final Keyword DEFAULTS = new Keyword(0.125);
+
+        public Keyword {
+            require(finalFraction >= 0 && finalFraction < 1, "final", finalFraction, "in [0, 1)");
+        }
+    }
+
     private static Settings settings(Map<String, String> values) {
         return Settings.of("ast.test.", values);
     }
@@ -123,6 +133,18 @@ class OptionsBinderTest {
     }
 
     @Test
+    void anOptionMayNameItsKeyWhenTheComponentCannotBeNamedSo() {
+        assertThat(OptionsBinder.keys(Keyword.class)).containsExactly("final");
+        assertThat(OptionsBinder.describe(Keyword.class)).containsExactly(
+                new OptionInfo("final", double.class, "0.125", java.util.List.of(), "the last fraction"));
+        assertThat(OptionsBinder.bind(Keyword.class, settings(Map.of("final", "0.5")))).isEqualTo(new Keyword(0.5));
+        assertThatThrownBy(() -> OptionsBinder.bind(Keyword.class, settings(Map.of("final", "1"))))
+                .hasMessage("ast.test.final=1.0 is invalid; it must be in [0, 1)");
+        assertThatThrownBy(() -> OptionsBinder.bind(Keyword.class, settings(Map.of("finalFraction", "0.5"))))
+                .hasMessageStartingWith("Unknown setting ast.test.finalFraction");
+    }
+
+    @Test
     void descriptionsAreThereForTheReference() {
         assertThat(OptionsBinder.describe(Everything.class)).containsExactly(
                 new OptionInfo("rate", double.class, "0.00005", java.util.List.of(), "a rate"),
@@ -175,5 +197,39 @@ class OptionsBinderTest {
         assertThat(withOptions.settingKeys()).containsExactly("kp", "max", "kd");
         assertThat(withOptions.create(new PluginContext(0.1, 0.5, 1, settings(Map.of("kd", "0.5")))))
                 .contains("kd=0.5");
+    }
+
+    /** An optional number: unset unless configured. */
+    public record OptionalStart(@Option(description = "a start, none by default") double start) {
+
+        public static final OptionalStart DEFAULTS = new OptionalStart(Double.NaN);
+
+        public OptionalStart {
+            require(Double.isNaN(start) || start > 0, "start", start, "> 0");
+        }
+    }
+
+    @Test
+    void aNaNDefaultMakesANumberOptional() {
+        assertThat(OptionsBinder.bind(OptionalStart.class, settings(Map.of()))).isEqualTo(OptionalStart.DEFAULTS);
+        assertThat(OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "0.5"))))
+                .isEqualTo(new OptionalStart(0.5));
+        assertThatThrownBy(() -> OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "NaN"))))
+                .hasMessage("ast.test.start='NaN' is not a finite number");
+        assertThatThrownBy(() -> OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "-1"))))
+                .hasMessage("ast.test.start=-1.0 is invalid; it must be > 0");
+        assertThat(OptionsBinder.describe(OptionalStart.class)).containsExactly(
+                new OptionInfo("start", double.class, "", java.util.List.of(), "a start, none by default"));
+    }
+
+    @Test
+    void valuesGiveTheRecordBackThroughBind() {
+        WithDerivative options = new WithDerivative(new Gains(0.125, 3), 0.5);
+        Map<String, Object> values = OptionsBinder.values(options);
+        assertThat(values).containsExactly(Map.entry("kp", 0.125), Map.entry("max", 3.0), Map.entry("kd", 0.5));
+        Map<String, String> written = new java.util.TreeMap<>();
+        values.forEach((key, value) -> written.put(key, value.toString()));
+        assertThat(OptionsBinder.bind(WithDerivative.class, settings(written))).isEqualTo(options);
+        assertThat(OptionsBinder.values(new Keyword(0.5))).containsExactly(Map.entry("final", 0.5));
     }
 }
