@@ -51,13 +51,6 @@ public interface TrainingObserver {
     }
 
     /**
-     * Returns an observer that passes every call to each of these in order, and continues training while all of
-     * them agree to.
-     *
-     * @param observers the observers, for example {@code ConsoleOutput.standard()} and one's own
-     * @return the combination
-     */
-    /**
      * Receives what the selection policy's preparation cost before the first epoch (RHO-LOSS's reference models),
      * also counted in that epoch's figures; {@link PreparationWork#NONE} for most policies.
      *
@@ -78,6 +71,13 @@ public interface TrainingObserver {
         return true;
     }
 
+    /**
+     * Returns an observer that passes every call to each of these in order, and continues training while all of
+     * them agree to.
+     *
+     * @param observers the observers, for example {@code ConsoleOutput.standard()} and one's own
+     * @return the combination
+     */
     static TrainingObserver all(TrainingObserver... observers) {
         for (int i = 0; i < observers.length; i++) {
             Objects.requireNonNull(observers[i], "observer " + i + " of TrainingObserver.all is null");
