@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigBuilder;
 import io.github.ast.core.ScoringPass;
 import io.github.ast.core.SelectionConfig;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import java.util.function.UnaryOperator;
  * @param resizable whether AST may resize the sampler's batches ({@code AdjustableBatchSize}): {@code auto-rs2}
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfig.Builder> configure, double presample, boolean resizable) {
+        UnaryOperator<AstConfigBuilder> configure, double presample, boolean resizable) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -53,9 +54,9 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
     /** AST arms by label: the published reference, its random-scores ablation, and its overhead at 100%. */
     private static final Map<String, AstArm> AST_ARMS = new LinkedHashMap<>();
 
-    private record AstArm(String description, UnaryOperator<AstConfig.Builder> configure, int presample) {
+    private record AstArm(String description, UnaryOperator<AstConfigBuilder> configure, int presample) {
 
-        AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {
+        AstArm(String description, UnaryOperator<AstConfigBuilder> configure) {
             this(description, configure, 1);
         }
     }
@@ -67,20 +68,20 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
      * Importance sampling with its measured pay-off switch: loss scores (or random ones, the ablation), presamples
      * of 3 batches, pooled full-size steps.
      */
-    private static UnaryOperator<AstConfig.Builder> importance(boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> importance(boolean randomScores) {
         return b -> b.policy("importance").setting("policy.presample", Integer.toString(PRESAMPLE))
                 .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
                 .backwardBatch(1);
     }
 
     /** Selective Backprop as the paper runs it: loss scores, keep probability CDF^β, pooled full-size steps. */
-    private static UnaryOperator<AstConfig.Builder> selectiveBackprop(double beta, boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> selectiveBackprop(double beta, boolean randomScores) {
         return b -> b.policy("selective-backprop").setting("policy.beta", Double.toString(beta))
                 .scorer(randomScores ? "random" : "loss").backwardBatch(1);
     }
 
     /** RHO-LOSS, soft: keep probability CDF(reducible loss)^1, pooled; the runner supplies the reference recipe. */
-    private static UnaryOperator<AstConfig.Builder> rhoLoss(boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> rhoLoss(boolean randomScores) {
         return b -> b.policy("rho-loss").setting("policy.randomScores", Boolean.toString(randomScores))
                 .scorer("loss").backwardBatch(1);
     }
@@ -189,7 +190,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
         if (ast == null) {
             throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ", known()));
         }
-        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
+        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().target().targetRate();
         return new Arm(label, Kind.AST, rate, false, ast.configure(), ast.presample(), false);
     }
 
@@ -232,7 +233,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "': rate " + rate.value() + " must be in (0, 1)");
         }
         boolean randomScores = rate.randomScores();
-        UnaryOperator<AstConfig.Builder> configure = b -> b.policy("auto").targetRate(rate.value())
+        UnaryOperator<AstConfigBuilder> configure = b -> b.policy("auto").targetRate(rate.value())
                 .setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
                 .backwardBatch(1);
         boolean resizable = prefix.equals("auto-rs2");
@@ -248,7 +249,7 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
             throw new IllegalArgumentException("arm '" + text + "': reference epochs " + epochs.number()
                     + " must be a whole number >= 1");
         }
-        UnaryOperator<AstConfig.Builder> configure = b -> rhoLoss(epochs.randomScores()).apply(b)
+        UnaryOperator<AstConfigBuilder> configure = b -> rhoLoss(epochs.randomScores()).apply(b)
                 .setting("policy.referenceEpochs", Integer.toString((int) count));
         return new Arm(epochs.label("rho-loss"), Kind.AST, baseRate, false, configure, 1, false);
     }

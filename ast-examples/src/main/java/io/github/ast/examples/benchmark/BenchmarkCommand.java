@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigCodec;
 import io.github.ast.core.Provenance;
 import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.Cli;
@@ -165,10 +166,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--seeds " + seeds + " must be >= 1");
         }
         Properties properties = new Properties();
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfigCodec.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
         AstConfig astConfig = AstConfig.fromProperties(properties).toBuilder().engine(engine).build();
-        List<Arm> chosen = parseArms(arms, astConfig.targetRate());
+        List<Arm> chosen = parseArms(arms, astConfig.target().targetRate());
         requireScorable(chosen, model);
         double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
         ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,

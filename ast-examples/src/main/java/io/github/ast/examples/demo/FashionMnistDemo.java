@@ -19,6 +19,7 @@ import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.api.EnergyMeter;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigCodec;
 import io.github.ast.core.Checkpointing;
 import io.github.ast.core.ConsoleOutput;
 import io.github.ast.core.EnergyMeters;
@@ -144,7 +145,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
                 properties.load(in);
             }
         }
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfigCodec.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
         return new Options(engines, model, epochs, batch, limit, dataOptions, AstConfig.fromProperties(properties),
                 !noBaseline, report, checkpoint, checkpointEvery);
@@ -181,7 +182,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
 
             AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
             RunReport report;
-            engine.setRandomSeed((int) config.seed());
+            engine.setRandomSeed((int) config.random().seed());
             ResumableAdam optimizer = Models.optimizer();
             Checkpointing checkpointing = checkpointing(options, engineName, optimizer);
             try (Model model = newModel(options, engineName)) {
@@ -210,11 +211,11 @@ public final class FashionMnistDemo implements Callable<Integer> {
                     "%-8s %s AST:  test acc %.2f%% | activation %.1f%% (epochs 2+: %.1f%%, target %.0f%%)"
                             + " | counted savings (scoring included):%s | median train epoch %.1fs | %s",
                     engineName, options.model(), 100 * last.validationAccuracy(), 100 * last.activationRate(),
-                    100 * settled, 100 * config.targetRate(), savings, astSeconds,
+                    100 * settled, 100 * config.target().targetRate(), savings, astSeconds,
                     energyText(astJoules, report.meter(), report.meterIsEstimate())));
 
             if (options.baseline()) {
-                engine.setRandomSeed((int) config.seed());
+                engine.setRandomSeed((int) config.random().seed());
                 double[] baseline = fullDataRun(options, config, engineName, train, test);
                 lines.add(String.format(Locale.ROOT,
                         "%-8s %s full: test acc %.2f%% | median train epoch %.1fs | %s",
@@ -258,7 +259,7 @@ public final class FashionMnistDemo implements Callable<Integer> {
      */
     private static double[] fullDataRun(Options options, AstConfig config, String engineName, ArrayDataset train,
             ArrayDataset test) throws IOException, TranslateException {
-        Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
+        Optional<EnergyMeter> meter = EnergyMeters.open(config.plugins().meter(), config.contextFor("meter", Map.of())
                 .settings());
         try (Model model = newModel(options, engineName);
                 Trainer trainer = newTrainer(model, Models.optimizer())) {
