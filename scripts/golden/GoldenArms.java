@@ -46,7 +46,7 @@ public final class GoldenArms {
                                 now[0] += TICK;
                             }
                         });
-                        RunRecord run = runner.run(Arm.parse(label, setup.astConfig().targetRate()), 1);
+                        RunRecord run = runner.run(Arm.parse(label, setup.astConfig().target().targetRate()), 1);
                         StringBuilder line = new StringBuilder(engine + " " + model + " arm " + label);
                         for (Evaluation e : run.evaluations()) {
                             line.append(String.format(Locale.ROOT, " [%.17g %d %d %d %d %.17g %.17g %.17g %.17g]",

@@ -114,7 +114,7 @@ public final class AdaptiveSparseTraining {
          * @throws ConfigurationException if a name or setting is unknown or invalid
          */
         public AdaptiveSparseTrainer build() {
-            EnergyMeters.validate(config.meter(), config.contextFor("meter", Map.of()).settings());
+            EnergyMeters.validate(config.plugins().meter(), config.contextFor("meter", Map.of()).settings());
             AstModule module = new AstModule(config, PluginRegistry.load(AstModule.class.getClassLoader()), services);
             try {
                 return Guice.createInjector(Modules.override(module).with(overrides))

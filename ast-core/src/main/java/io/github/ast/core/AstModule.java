@@ -52,7 +52,7 @@ public final class AstModule extends AbstractModule {
         this.config = config;
         this.registry = registry;
         Map<Class<?>, Object> withRandom = new LinkedHashMap<>(services);
-        withRandom.putIfAbsent(RunRandom.class, new RunRandom(config.seed()));
+        withRandom.putIfAbsent(RunRandom.class, new RunRandom(config.random().seed()));
         this.services = Map.copyOf(withRandom);
     }
 
@@ -68,19 +68,21 @@ public final class AstModule extends AbstractModule {
     @Provides
     @Singleton
     Scorer scorer() {
-        return registry.create("scorer", Scorer.class, config.scorer(), config.contextFor("scorer", services));
+        return registry.create("scorer", Scorer.class, config.plugins().scorer(),
+                config.contextFor("scorer", services));
     }
 
     @Provides
     @Singleton
     Gate gate() {
-        return registry.create("gate", Gate.class, config.gate(), config.contextFor("gate", services));
+        return registry.create("gate", Gate.class, config.plugins().gate(), config.contextFor("gate", services));
     }
 
     @Provides
     @Singleton
     Controller controller() {
-        return registry.create("controller", Controller.class, config.controller(), config.contextFor("controller", services));
+        return registry.create("controller", Controller.class, config.plugins().controller(),
+                config.contextFor("controller", services));
     }
 
     @Provides
@@ -96,16 +98,18 @@ public final class AstModule extends AbstractModule {
         withParts.put(Scorer.class, parts.scorer());
         withParts.put(Gate.class, parts.gate());
         withParts.put(Controller.class, parts.controller());
-        return registry.create("policy", SelectionPolicy.class, config.policy(), config.contextFor("policy", withParts));
+        return registry.create("policy", SelectionPolicy.class, config.plugins().policy(),
+                config.contextFor("policy", withParts));
     }
 
     @Provides
     EnergyAccount energyAccount() {
         Map<String, EnergyModel> models = new LinkedHashMap<>();
-        models.put(config.energyModel(), registry.create("energy", EnergyModel.class, config.energyModel(),
+        String primary = config.plugins().energyModel();
+        models.put(primary, registry.create("energy", EnergyModel.class, primary,
                 config.contextFor("energy", services)));
         PluginContext shared = config.contextFor("energy", services);
-        for (String name : config.energyCompare()) {
+        for (String name : config.plugins().comparedEnergyModels()) {
             if (!models.containsKey(name)) {
                 // A comparison model receives the shared ast.energy.* keys it accepts and defaults for the rest.
                 Set<String> accepted = registry.settingKeys("energy", name);

@@ -59,7 +59,7 @@ final class FitRun implements AutoCloseable {
         this.observer = observer;
         AstConfig config = parts.config();
         Engine engine = trainer.getManager().getEngine();
-        this.randomness = new Randomness(engine, config.seed(), config.reseedEvery(), parts);
+        this.randomness = new Randomness(engine, config.random().seed(), config.random().reseedEvery(), parts);
         this.checkpoints = checkpointing == null ? null : new RunCheckpoints(checkpointing, config, completed,
                 trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         long historySize = SampleHistory.sizeFor(config, trainingSet);
@@ -71,7 +71,8 @@ final class FitRun implements AutoCloseable {
                     : checkpoints.resume(trainer, epochs, parts.controller(), opened);
             partial = resumed == null ? null : resumed.partial();
             first = resumed == null ? 1 : resumed.stoppedEarly() ? epochs + 1 : resumed.epoch() + 1;
-            meter = EnergyMeters.open(config.meter(), config.contextFor("meter", java.util.Map.of()).settings());
+            meter = EnergyMeters.open(config.plugins().meter(),
+                    config.contextFor("meter", java.util.Map.of()).settings());
             prepare(trainingSet);
         } catch (RuntimeException | IOException | TranslateException e) {
             close(opened);
@@ -88,8 +89,8 @@ final class FitRun implements AutoCloseable {
         preparationJoules = meter.map(EnergyMeter::joules).orElse(0.0) - before;
         if (preparation.seconds() > 0) {
             LOG.info(String.format(Locale.ROOT, "Prepared the '%s' policy in %.1f s: %d rows forwarded, %d "
-                    + "back-propagated, counted in the first epoch", parts.config().policy(), preparation.seconds(),
-                    preparation.forwarded(), preparation.backPropagated()));
+                    + "back-propagated, counted in the first epoch", parts.config().plugins().policy(),
+                    preparation.seconds(), preparation.forwarded(), preparation.backPropagated()));
         }
         observer.onPreparation(preparation);
     }
@@ -119,7 +120,7 @@ final class FitRun implements AutoCloseable {
             aware.startEpoch(epoch, epochs);
         }
         if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
-            parts.controller().retarget(selection.targetRate(epoch, epochs, config.targetRate()));
+            parts.controller().retarget(selection.targetRate(epoch, epochs, config.target().targetRate()));
         }
         if (epoch == first) {
             tally.addPreparation(preparation, preparationJoules);
@@ -226,7 +227,7 @@ final class FitRun implements AutoCloseable {
             double validationSeconds) {
         AstConfig config = parts.config();
         return tally.stats(new EpochTally.Ending(epoch, epochs, pipeline.phase(),
-                config.selection().targetRate(epoch, epochs, config.targetRate()), parts.policy().threshold(),
+                config.selection().targetRate(epoch, epochs, config.target().targetRate()), parts.policy().threshold(),
                 validation, trainSeconds, trainJoules, validationSeconds), parts.energyAccount());
     }
 

@@ -51,7 +51,7 @@ public record RunReport(AstConfig config, Provenance provenance, Map<String, Str
 
     /** {@return the primary energy model's unit} */
     public String energyUnit() {
-        return energyUnits.get(config.energyModel());
+        return energyUnits.get(config.plugins().energyModel());
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.github.ast.core;
 
+import static io.github.ast.api.spi.OptionCheck.require;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.spi.Option;
 
 /**
  * How much a fresh scoring pass costs: a scoring forward costs f of a training step, and at a 10% target that
@@ -27,16 +30,29 @@ import io.github.ast.api.ConfigurationException;
  *       about d²) come from or stand for that smaller forward.</li>
  * </ul>
  *
- * <p>Both default to 1: the published system's full scoring pass on every batch.
+ * <p>Both default to 1: the published system's full scoring pass on every batch. Each component's meaning and
+ * default is its {@link Option}.
  *
- * @param every a fresh scoring forward on every this many batches of an epoch (the first of each run of them),
- *     >= 1
- * @param downsample the factor the scoring forward's images are average-pooled by, >= 1
+ * @param every {@code ast.scoreEvery}: a fresh scoring forward on every this many batches of an epoch (the first of
+ *     each run of them), >= 1
+ * @param downsample {@code ast.scoreDownsample}: the factor the scoring forward's images are average-pooled by, >= 1
  */
-public record ScoringPass(int every, int downsample) {
+public record ScoringPass(
+        @Option(key = "scoreEvery", description = "`fresh`/`stale`: a scoring forward on one batch in k only; the "
+                + "batches in between select on each sample's last recorded loss (a history, so the training set must "
+                + "be a `RandomAccessDataset`; rows never seen train, so the first epoch's unscored batches train "
+                + "whole). Scoring then costs f/k. Not with `ast.backwardBatch`") int every,
+        @Option(key = "scoreDownsample", description = "`fresh`/`stale`: the scoring forward sees the images "
+                + "average-pooled by d × d (like Composer's `scale_factor` 1/d, which resizes bilinearly); only for "
+                + "models that accept smaller images (global pooling before the classifier, like the examples' "
+                + "`cnn-gap`); others fail on the run's first batch, before any update, naming this key. Energy "
+                + "models price the pass at full resolution") int downsample) {
 
     /** A full-resolution scoring forward on every batch: the published system. */
     public static final ScoringPass EVERY_BATCH = new ScoringPass(1, 1);
+
+    /** The defaults, {@link #EVERY_BATCH}. */
+    public static final ScoringPass DEFAULTS = EVERY_BATCH;
 
     /**
      * Validates the values.
@@ -45,14 +61,10 @@ public record ScoringPass(int every, int downsample) {
      * @param downsample the images' pooling factor in the scoring forward, >= 1
      */
     public ScoringPass {
-        if (every < 1) {
-            throw new ConfigurationException("ast.scoreEvery=" + every + " is invalid; it must be >= 1 (1: a scoring "
-                    + "forward on every batch; k: on every k-th, the history's scores in between)");
-        }
-        if (downsample < 1) {
-            throw new ConfigurationException("ast.scoreDownsample=" + downsample + " is invalid; it must be >= 1 (1: "
-                    + "full resolution; d: images average-pooled by d x d before the scoring forward)");
-        }
+        require(every >= 1, "scoreEvery", every, ">= 1 (1: a scoring forward on every batch; k: on every k-th, the "
+                + "history's scores in between)");
+        require(downsample >= 1, "scoreDownsample", downsample, ">= 1 (1: full resolution; d: images average-pooled "
+                + "by d x d before the scoring forward)");
     }
 
     /**

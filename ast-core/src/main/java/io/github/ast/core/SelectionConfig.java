@@ -1,59 +1,50 @@
 package io.github.ast.core;
 
-import io.github.ast.api.ConfigurationException;
+import static io.github.ast.api.spi.OptionCheck.require;
+
+import io.github.ast.api.spi.Option;
 
 /**
  * How and when samples are selected: from a fresh scoring pass or from history, how much to explore below the
- * threshold, whether to reweight explored samples, and the epochs trained on all data at the start and the end.
+ * threshold, whether to reweight explored samples, and the epochs trained on all data at the start and the end. Each
+ * component's meaning and default is its {@link Option}.
  *
- * @param mode {@link Mode#FRESH}: score every sample with a gradient-free forward pass before selecting;
- *     {@link Mode#HISTORY}: select from the outputs last seen for each sample, skipping the scoring pass;
- *     {@link Mode#STALE}: fresh every {@code staleness} epochs, from history in between (StaleSB)
- * @param exploration probability, in [0, 1), that a sample the gate left out is trained anyway; in history mode
- *     this is how stale samples get rescored
- * @param rescale weight the loss of explored samples by 1 / exploration so the expected gradient equals the
- *     full-batch gradient (InfoBatch); needs exploration > 0
- * @param warmupEpochs first epochs trained on every sample, with no scoring pass, >= 0
- * @param annealEpochs last epochs trained on every sample, with no scoring pass, >= 0
- * @param targetStart the target rate of the first sparse epoch, moving linearly to the configured target by the
- *     last sparse epoch; NaN for a constant target
- * @param staleness with {@link Mode#STALE}, epochs a fresh pass's scores are reused for, >= 1
+ * @param mode {@code ast.selection}: {@link Mode#FRESH}, {@link Mode#HISTORY} or {@link Mode#STALE}
+ * @param exploration {@code ast.exploration}, in [0, 1); in history mode this is how stale samples get rescored
+ * @param rescale {@code ast.rescale}; needs exploration > 0
+ * @param warmupEpochs {@code ast.warmupEpochs}, >= 0
+ * @param annealEpochs {@code ast.annealEpochs}, >= 0
+ * @param targetStart {@code ast.targetStart}, in (0, 1], or NaN for a constant target
+ * @param staleness {@code ast.staleness}, >= 1
  */
-public record SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs,
-        double targetStart, int staleness) {
-
-    /** Epochs a stale source reuses a fresh pass's scores for unless configured: StaleSB's. */
-    public static final int DEFAULT_STALENESS = 2;
+public record SelectionConfig(
+        @Option(key = "selection", description = "`fresh` (a scoring pass over every sample), `history` (select from "
+                + "the outputs last seen, no scoring pass) or `stale` (fresh every `ast.staleness` epochs, history in "
+                + "between: StaleSB)") Mode mode,
+        @Option(description = "probability that a sample left out by the gate trains anyway, in [0, 1)")
+        double exploration,
+        @Option(description = "weight explored samples' loss by 1/exploration (unbiased gradient, InfoBatch); needs "
+                + "`ast.exploration` > 0") boolean rescale,
+        @Option(description = "first epochs trained on all data, no scoring pass") int warmupEpochs,
+        @Option(description = "last epochs trained on all data, no scoring pass") int annealEpochs,
+        @Option(description = "target-rate schedule: the first sparse epoch's target, moving linearly to "
+                + "`ast.targetRate` by the last (threshold-driven gates); none: a constant target") double targetStart,
+        @Option(description = "`stale`: epochs a fresh pass's scores are reused for") int staleness) {
 
     /** Fresh scoring, no exploration, no rescaling, no warm-up or annealing: the reference algorithm. */
-    public static final SelectionConfig DEFAULT = new SelectionConfig(Mode.FRESH, 0, false, 0, 0);
+    public static final SelectionConfig DEFAULTS = new SelectionConfig(Mode.FRESH, 0, false, 0, 0);
 
     /**
-     * Creates a selection with a constant target rate.
-     *
-     * @param mode fresh or history
-     * @param exploration exploration probability
-     * @param rescale whether to reweight explored samples
-     * @param warmupEpochs first epochs on all data
-     * @param annealEpochs last epochs on all data
-     */
-    public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
-        this(mode, exploration, rescale, warmupEpochs, annealEpochs, Double.NaN, DEFAULT_STALENESS);
-    }
-
-    /**
-     * Creates a selection with a target schedule and the default staleness.
+     * Creates a selection with a constant target rate and StaleSB's staleness, 2.
      *
      * @param mode fresh, history or stale
      * @param exploration exploration probability
      * @param rescale whether to reweight explored samples
      * @param warmupEpochs first epochs on all data
      * @param annealEpochs last epochs on all data
-     * @param targetStart the first sparse epoch's target rate, NaN for a constant target
      */
-    public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs,
-            double targetStart) {
-        this(mode, exploration, rescale, warmupEpochs, annealEpochs, targetStart, DEFAULT_STALENESS);
+    public SelectionConfig(Mode mode, double exploration, boolean rescale, int warmupEpochs, int annealEpochs) {
+        this(mode, exploration, rescale, warmupEpochs, annealEpochs, Double.NaN, 2);
     }
 
     /** Where the scores that drive selection come from. */
@@ -65,22 +56,6 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
         /** A fresh pass every {@code staleness} epochs, the history's values in between. */
         STALE;
 
-        /**
-         * Parses {@code fresh}, {@code history} or {@code stale}.
-         *
-         * @param name the configured name
-         * @return the mode
-         */
-        public static Mode of(String name) {
-            return switch (name.trim()) {
-                case "fresh" -> FRESH;
-                case "history" -> HISTORY;
-                case "stale" -> STALE;
-                default -> throw new ConfigurationException("ast.selection=" + name
-                        + " is unknown; use fresh, history or stale");
-            };
-        }
-
         /** {@return the configured name} */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -90,36 +65,24 @@ public record SelectionConfig(Mode mode, double exploration, boolean rescale, in
     /**
      * Validates the values.
      *
-     * @param mode fresh, history or stale
-     * @param exploration probability that a sample the gate left out is trained anyway, in [0, 1)
-     * @param rescale whether to weight explored samples' losses by 1 / exploration; needs exploration > 0
-     * @param warmupEpochs first epochs trained on every sample, >= 0
-     * @param annealEpochs last epochs trained on every sample, >= 0
-     * @param targetStart the first sparse epoch's target rate, NaN for a constant target
-     * @param staleness with {@link Mode#STALE}, epochs a fresh pass's scores are reused for, >= 1
+     * @param mode {@code ast.selection}
+     * @param exploration {@code ast.exploration}, in [0, 1)
+     * @param rescale {@code ast.rescale}; needs exploration > 0
+     * @param warmupEpochs {@code ast.warmupEpochs}, >= 0
+     * @param annealEpochs {@code ast.annealEpochs}, >= 0
+     * @param targetStart {@code ast.targetStart}, in (0, 1], or NaN for a constant target
+     * @param staleness {@code ast.staleness}, >= 1
      */
     public SelectionConfig {
-        if (mode == null) {
-            throw new ConfigurationException("ast.selection must be fresh, history or stale");
-        }
-        if (staleness < 1) {
-            throw new ConfigurationException("ast.staleness=" + staleness + " is invalid; it must be >= 1 (epochs a "
-                    + "fresh pass's scores are reused for)");
-        }
-        if (!(exploration >= 0 && exploration < 1)) {
-            throw new ConfigurationException("ast.exploration=" + exploration + " is invalid; it must be in [0, 1)");
-        }
-        if (rescale && exploration == 0) {
-            throw new ConfigurationException("ast.rescale=true needs ast.exploration > 0: only explored samples are "
-                    + "reweighted, by 1 / exploration");
-        }
-        if (!Double.isNaN(targetStart) && !(targetStart > 0 && targetStart <= 1)) {
-            throw new ConfigurationException("ast.targetStart=" + targetStart + " is invalid; it must be in (0, 1]");
-        }
-        if (warmupEpochs < 0 || annealEpochs < 0) {
-            throw new ConfigurationException("ast.warmupEpochs=" + warmupEpochs + " and ast.annealEpochs="
-                    + annealEpochs + " must be >= 0");
-        }
+        require(mode != null, "selection", mode, "fresh, history or stale");
+        require(exploration >= 0 && exploration < 1, "exploration", exploration, "in [0, 1)");
+        require(!rescale || exploration > 0, "rescale", rescale, "false while ast.exploration is 0: only explored "
+                + "samples are reweighted, by 1 / exploration");
+        require(warmupEpochs >= 0, "warmupEpochs", warmupEpochs, ">= 0");
+        require(annealEpochs >= 0, "annealEpochs", annealEpochs, ">= 0");
+        require(Double.isNaN(targetStart) || targetStart > 0 && targetStart <= 1, "targetStart", targetStart,
+                "in (0, 1]");
+        require(staleness >= 1, "staleness", staleness, ">= 1 (epochs a fresh pass's scores are reused for)");
     }
 
     /**

@@ -63,23 +63,23 @@ final class TrainingRun implements AutoCloseable {
      */
     TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
             Trainer trainer, long historySize, PhaseTimes times, LongSupplier nanos, SamplerWeights sampled) {
-        if (sampled != null && config.backwardBatch() > 0) {
-            throw new io.github.ast.api.ConfigurationException("ast.backwardBatch=" + config.backwardBatch()
+        if (sampled != null && config.steps().backwardBatch() > 0) {
+            throw new io.github.ast.api.ConfigurationException("ast.backwardBatch=" + config.steps().backwardBatch()
                     + " pools rows across batches, but the sampler's weights are applied per batch: use "
                     + "ast.backwardBatch=0 with a weighting sampler");
         }
         this.policy = policy;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
-        this.guard = new StepGuard(config.maxBadSteps());
+        this.guard = new StepGuard(config.steps().maxBadSteps());
         this.times = times;
         this.nanos = nanos;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
-        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.splits(), times, guard), policy, history,
-                sampled, times);
-        this.assembler = config.backwardBatch() > 0 ? new PooledAssembler(config.backwardBatch(), manager)
-                : new BackwardAssembler.PerBatch();
+        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard), policy,
+                history, sampled, times);
+        this.assembler = config.steps().backwardBatch() > 0
+                ? new PooledAssembler(config.steps().backwardBatch(), manager) : new BackwardAssembler.PerBatch();
         if (policy instanceof SelectionPolicy.Stateful stateful) {
             stateful.start(manager);
         }

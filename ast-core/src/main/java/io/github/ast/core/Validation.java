@@ -40,30 +40,35 @@ final class Validation {
             throw new ConfigurationException("epochs=" + epochs + " must be >= 1");
         }
         Engine engine = trainer.getManager().getEngine();
-        if (!config.engine().isEmpty() && !config.engine().equalsIgnoreCase(engine.getEngineName())) {
-            throw new ConfigurationException("ast.engine=" + config.engine() + " but the trainer's model runs on "
-                    + engine.getEngineName() + "; create the model with Model.newInstance(name, \"" + config.engine()
-                    + "\") or change ast.engine (available engines: " + Engine.getAllEngines() + ")");
+        if (!config.plugins().engine().isEmpty()
+                && !config.plugins().engine().equalsIgnoreCase(engine.getEngineName())) {
+            throw new ConfigurationException("ast.engine=" + config.plugins().engine() + " but the trainer's model "
+                    + "runs on " + engine.getEngineName() + "; create the model with Model.newInstance(name, \""
+                    + config.plugins().engine() + "\") or change ast.engine (available engines: "
+                    + Engine.getAllEngines() + ")");
         }
         if (!Double.isNaN(config.selection().targetStart()) && !gate.usesThreshold()) {
             throw new ConfigurationException("ast.targetStart schedules the controller's target, but gate '"
-                    + config.gate() + "' keeps a fixed rate and ignores the threshold; use threshold or probabilistic");
+                    + config.plugins().gate() + "' keeps a fixed rate and ignores the threshold; use threshold or "
+                    + "probabilistic");
         }
-        if (checkpointing != null && config.reseedEvery() == 0) {
+        if (checkpointing != null && config.random().reseedEvery() == 0) {
             throw new ConfigurationException("ast.reseedEvery=0 never restarts the random generators, so a run "
                     + "resumed from a checkpoint could not draw what the uninterrupted run draws: fit without "
                     + "checkpointing, or set ast.reseedEvery >= 1");
         }
-        if (checkpointing != null && checkpointing.everyBatches() % config.reseedEvery() != 0) {
+        if (checkpointing != null && checkpointing.everyBatches() % config.random().reseedEvery() != 0) {
             throw new ConfigurationException("checkpoint every " + checkpointing.everyBatches() + " batches is not a "
-                    + "multiple of ast.reseedEvery=" + config.reseedEvery() + ": randomness restarts from seeds only "
+                    + "multiple of ast.reseedEvery=" + config.random().reseedEvery()
+                    + ": randomness restarts from seeds only "
                     + "at multiples of it, so a resume from such a checkpoint could not continue as the uninterrupted "
-                    + "run does; checkpoint every multiple of " + config.reseedEvery() + " batches, or set "
+                    + "run does; checkpoint every multiple of " + config.random().reseedEvery() + " batches, or set "
                     + "ast.reseedEvery to a divisor of " + checkpointing.everyBatches());
         }
         if (checkpointing != null && policy instanceof SelectionPolicy.ResizesBatches resizing
                 && resizing.resizesBatches()) {
-            throw new ConfigurationException("ast.policy=" + config.policy() + " resizes the training set's batches "
+            throw new ConfigurationException("ast.policy=" + config.plugins().policy()
+                    + " resizes the training set's batches "
                     + "(an AdjustableBatchSize service was supplied), and a checkpoint's position in an epoch counts "
                     + "batches of one size: fit without checkpointing, or without the AdjustableBatchSize service");
         }

@@ -130,7 +130,7 @@ class AdaptiveSparseTrainerTest {
     void skipsAndCountsBatchesWithNonFiniteScoresOrLosses(String engine, String mode, String broken, float value)
             throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).meter("none").selection(new SelectionConfig(
-                SelectionConfig.Mode.of(mode), 0, false, 0, 0)).build();
+                SelectionConfig.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)), 0, false, 0, 0)).build();
         Module override = broken.equals("scores")
                 ? binder -> binder.bind(Scorer.class).toInstance(batch -> batch.losses().mul(0f).add(value))
                 : binder -> binder.bind(PerSampleLoss.class).toInstance((labels, predictions) -> PerSampleLoss
@@ -328,7 +328,7 @@ class AdaptiveSparseTrainerTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aTargetScheduleMovesTheActivationFromItsStartToTheTarget(String engine) throws Exception {
         AstConfig config = AstConfig.builder().engine(engine).targetRate(0.1).meter("none")
-                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, 0, 0, 0.5)).build();
+                .selection(new SelectionConfig(SelectionConfig.Mode.FRESH, 0, false, 0, 0, 0.5, 2)).build();
         try (NDManager m = Engine.getEngine(engine).newBaseManager();
                 Model model = Model.newInstance("synthetic", Device.cpu(), engine);
                 Trainer trainer = trainer(model, new CountingListener())) {

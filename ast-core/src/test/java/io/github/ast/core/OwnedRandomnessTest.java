@@ -60,7 +60,7 @@ class OwnedRandomnessTest {
                 .scorer("loss").backwardBatch(48).build();
         for (AstConfig config : new AstConfig[] {probabilistic, selectiveBackprop}) {
             float[] alone = train(config, false);
-            assertThat(train(config, true)).as(config.policy()).containsExactly(alone);
+            assertThat(train(config, true)).as(config.plugins().policy()).containsExactly(alone);
         }
     }
 }

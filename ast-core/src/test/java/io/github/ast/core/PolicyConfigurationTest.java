@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PolicyConfigurationTest {
 
-    private static SelectionPolicy policy(AstConfig.Builder builder) {
+    private static SelectionPolicy policy(AstConfigBuilder builder) {
         return AdaptiveSparseTraining.create(builder.scorer("random").build()).policy();
     }
 

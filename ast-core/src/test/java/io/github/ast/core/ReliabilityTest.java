@@ -241,7 +241,7 @@ class ReliabilityTest {
         "PyTorch, rho-loss", "MXNet, rho-loss", "PyTorch, score-every", "MXNet, score-every"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
-        AstConfig.Builder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
+        AstConfigBuilder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
                 .policy("selective-backprop").scorer("loss").backwardBatch(48);
         AstConfig config = switch (mode) {
             case "history" -> config(engine);

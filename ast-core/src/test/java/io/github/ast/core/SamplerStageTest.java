@@ -62,7 +62,7 @@ class SamplerStageTest {
         return trainer;
     }
 
-    private static AstConfig.Builder config(String engine, String policy) {
+    private static AstConfigBuilder config(String engine, String policy) {
         return AstConfig.builder().engine(engine).policy(policy).meter("none");
     }
 

@@ -1,6 +1,7 @@
 package io.github.ast.examples;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class AstSettings {
                 properties.load(in);
             }
         }
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfig.PREFIX))
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith(AstConfigCodec.PREFIX))
                 .forEach(n -> properties.setProperty(n, System.getProperty(n)));
         return AstConfig.fromProperties(properties);
     }

@@ -101,27 +101,29 @@ public record EpochCut(EpochPolicy policy, float threshold, double meanLoss, dou
      * @return {@code max(1, round(targetRate * rows))}
      */
     static int keep(SparkScoringConfig config, long rows) {
-        long keep = Math.max(1, Math.min(rows, Math.round(config.ast().targetRate() * rows)));
+        long keep = Math.max(1, Math.min(rows, Math.round(config.ast().target().targetRate() * rows)));
         if (keep > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ast.spark.policy=top-rate keeps at most " + Integer.MAX_VALUE
-                    + " rows; " + keep + " were asked (ast.targetRate=" + config.ast().targetRate() + " of " + rows
+                    + " rows; " + keep + " were asked (ast.targetRate=" + config.ast().target().targetRate() + " of "
+                    + rows
                     + "); use infobatch or threshold");
         }
         return (int) keep;
     }
 
     static EpochCut topRate(SparkScoringConfig config, float lowestKept) {
-        return new EpochCut(EpochPolicy.TOP_RATE, lowestKept, Double.NaN, 0, config.ast().seed());
+        return new EpochCut(EpochPolicy.TOP_RATE, lowestKept, Double.NaN, 0, config.ast().random().seed());
     }
 
     static EpochCut threshold(SparkScoringConfig config) {
-        return new EpochCut(EpochPolicy.THRESHOLD, (float) config.threshold(), Double.NaN, 0, config.ast().seed());
+        return new EpochCut(EpochPolicy.THRESHOLD, (float) config.threshold(), Double.NaN, 0,
+                config.ast().random().seed());
     }
 
     static EpochCut infoBatch(SparkScoringConfig config, String modelVersion, double meanLoss) {
         long salt = Long.parseUnsignedLong(modelVersion.substring(0, 16), 16);
         return new EpochCut(EpochPolicy.INFOBATCH, Float.NaN, meanLoss, config.pruneRatio(),
-                config.ast().seed() ^ salt);
+                config.ast().random().seed() ^ salt);
     }
 
     /**

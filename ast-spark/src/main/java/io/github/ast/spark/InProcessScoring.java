@@ -65,7 +65,7 @@ public final class InProcessScoring {
         }
         Arrays.sort(order, (a, b) -> Long.compare(indices[a], indices[b]));
         for (int i : order) {
-            members.get(EpochCut.batchOf(config.ast().seed(), indices[i], batches)).add(i);
+            members.get(EpochCut.batchOf(config.ast().random().seed(), indices[i], batches)).add(i);
         }
         float[] scores = new float[rows];
         float[] losses = new float[rows];

@@ -48,10 +48,10 @@ final class ScoringTranslator implements NoBatchifyTranslator<RowBatch, ScoringT
      */
     ScoringTranslator(ScoringModel model, AstConfig config) {
         this.model = model;
-        this.seed = config.seed();
+        this.seed = config.random().seed();
         this.random = new RunRandom(seed);
         this.scorer = PluginRegistry.load(ScoringTranslator.class.getClassLoader()).create("scorer", Scorer.class,
-                config.scorer(), config.contextFor("scorer", Map.of(RunRandom.class, random)));
+                config.plugins().scorer(), config.contextFor("scorer", Map.of(RunRandom.class, random)));
     }
 
     @Override

@@ -92,7 +92,7 @@ public final class SparkScoring {
             throw new IllegalArgumentException("the dataset to score is empty");
         }
         int batches = (int) Math.min(Integer.MAX_VALUE, (rows + config.batchSize() - 1) / config.batchSize());
-        long seed = config.ast().seed();
+        long seed = config.ast().random().seed();
         Column batch = udf((UDF1<Long, Integer>) index -> {
             if (index == null) {
                 throw new IllegalArgumentException("a row has no index (column index is null)");

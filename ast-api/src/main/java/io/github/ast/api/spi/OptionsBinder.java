@@ -9,9 +9,11 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +24,9 @@ import java.util.Set;
  * component is either a setting, annotated with {@link Option}, or a public record of further settings, which join
  * this one's under the same prefix and take their defaults from this record's {@code DEFAULTS} (how a PID
  * controller's options reuse the PI controller's). Values are checked in the compact constructor with
- * {@link OptionCheck#require}, so a record is valid however it was made; a {@code double} setting is always finite.
+ * {@link OptionCheck#require}, so a record is valid however it was made; a {@code double} setting is always finite,
+ * except that a {@code double} whose default is NaN is optional: unset (NaN) unless configured, and shown without a
+ * default.
  *
  * <p>Binding fails with a {@link ConfigurationException} naming the full key: on an unknown key (listing the
  * accepted ones), on a value that does not parse as the setting's type, and on a value the record refuses. A record
@@ -85,6 +89,31 @@ public final class OptionsBinder {
             }
         }
         return List.copyOf(options);
+    }
+
+    /**
+     * Returns the settings' values of an options record, nested records' included, by key in declaration order: what
+     * {@link #bind} would need to give the record back.
+     *
+     * @param options an options record
+     * @return key (without prefix) to value
+     * @throws IllegalStateException if the record breaks the contract in this class's description
+     */
+    public static Map<String, Object> values(Record options) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values(options, values);
+        return Collections.unmodifiableMap(values);
+    }
+
+    private static void values(Object options, Map<String, Object> into) {
+        for (RecordComponent component : options.getClass().getRecordComponents()) {
+            Object value = invoke(component, options);
+            if (nested(component)) {
+                values(value, into);
+            } else {
+                into.put(key(component), value);
+            }
+        }
     }
 
     private static void describe(Class<?> type, Object defaults, List<OptionInfo> into) {
@@ -206,21 +235,31 @@ public final class OptionsBinder {
     }
 
     private static Object read(RecordComponent component, Object record) {
+        Object value = invoke(component, record);
+        if (value == null || value instanceof Double d && d.isInfinite()) {
+            throw new IllegalStateException(where(component) + " is " + value + " in DEFAULTS; every setting "
+                    + "needs a default that can be written in configuration (NaN for an optional number)");
+        }
+        return value;
+    }
+
+    private static Object invoke(RecordComponent component, Object record) {
         try {
-            Object value = component.getAccessor().invoke(record);
-            if (value == null || value instanceof Double d && !Double.isFinite(d)) {
-                throw new IllegalStateException(where(component) + " is " + value + " in DEFAULTS; every setting "
-                        + "needs a default that can be written in configuration");
-            }
-            return value;
+            return component.getAccessor().invoke(record);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read " + where(component) + "; options records must be public",
                     e);
         }
     }
 
-    /** Writes a value as configuration would: plain decimals, enum constants in lower case with dashes. */
+    /**
+     * Writes a value as configuration would: plain decimals, enum constants in lower case with dashes; an optional
+     * number's NaN is empty.
+     */
     private static String spell(Object value) {
+        if (value instanceof Double d && d.isNaN()) {
+            return "";
+        }
         if (value instanceof Double d) {
             return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }

@@ -198,4 +198,38 @@ class OptionsBinderTest {
         assertThat(withOptions.create(new PluginContext(0.1, 0.5, 1, settings(Map.of("kd", "0.5")))))
                 .contains("kd=0.5");
     }
+
+    /** An optional number: unset unless configured. */
+    public record OptionalStart(@Option(description = "a start, none by default") double start) {
+
+        public static final OptionalStart DEFAULTS = new OptionalStart(Double.NaN);
+
+        public OptionalStart {
+            require(Double.isNaN(start) || start > 0, "start", start, "> 0");
+        }
+    }
+
+    @Test
+    void aNaNDefaultMakesANumberOptional() {
+        assertThat(OptionsBinder.bind(OptionalStart.class, settings(Map.of()))).isEqualTo(OptionalStart.DEFAULTS);
+        assertThat(OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "0.5"))))
+                .isEqualTo(new OptionalStart(0.5));
+        assertThatThrownBy(() -> OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "NaN"))))
+                .hasMessage("ast.test.start='NaN' is not a finite number");
+        assertThatThrownBy(() -> OptionsBinder.bind(OptionalStart.class, settings(Map.of("start", "-1"))))
+                .hasMessage("ast.test.start=-1.0 is invalid; it must be > 0");
+        assertThat(OptionsBinder.describe(OptionalStart.class)).containsExactly(
+                new OptionInfo("start", double.class, "", java.util.List.of(), "a start, none by default"));
+    }
+
+    @Test
+    void valuesGiveTheRecordBackThroughBind() {
+        WithDerivative options = new WithDerivative(new Gains(0.125, 3), 0.5);
+        Map<String, Object> values = OptionsBinder.values(options);
+        assertThat(values).containsExactly(Map.entry("kp", 0.125), Map.entry("max", 3.0), Map.entry("kd", 0.5));
+        Map<String, String> written = new java.util.TreeMap<>();
+        values.forEach((key, value) -> written.put(key, value.toString()));
+        assertThat(OptionsBinder.bind(WithDerivative.class, settings(written))).isEqualTo(options);
+        assertThat(OptionsBinder.values(new Keyword(0.5))).containsExactly(Map.entry("final", 0.5));
+    }
 }

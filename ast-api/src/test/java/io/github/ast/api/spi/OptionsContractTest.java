@@ -27,9 +27,9 @@ class OptionsContractTest {
         public static final NullDefault DEFAULTS = new NullDefault(null);
     }
 
-    /** A default no configuration could set. */
+    /** A default no configuration could set (NaN would be an optional setting's). */
     public record NotFinite(@Option(description = "a") double a) {
-        public static final NotFinite DEFAULTS = new NotFinite(Double.NaN);
+        public static final NotFinite DEFAULTS = new NotFinite(Double.POSITIVE_INFINITY);
     }
 
     /** One setting. */
@@ -62,7 +62,7 @@ class OptionsContractTest {
         assertThatThrownBy(() -> OptionsBinder.keys(NullDefault.class)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("NullDefault.a is null in DEFAULTS");
         assertThatThrownBy(() -> OptionsBinder.keys(NotFinite.class)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("NotFinite.a is NaN in DEFAULTS");
+                .hasMessageContaining("NotFinite.a is Infinity in DEFAULTS");
         assertThatThrownBy(() -> OptionsBinder.keys(Twice.class)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("declares the setting 'a' twice");
         assertThatThrownBy(() -> OptionsBinder.bind(Misnamed.class, Settings.of("ast.x.", Map.of("rate", "-1"))))

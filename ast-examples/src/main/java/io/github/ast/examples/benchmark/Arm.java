@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigBuilder;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -27,7 +28,7 @@ import java.util.function.UnaryOperator;
  * @param resizable whether AST may resize the sampler's batches ({@code AdjustableBatchSize}): {@code auto-rs2}
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfig.Builder> configure, double presample, boolean resizable) {
+        UnaryOperator<AstConfigBuilder> configure, double presample, boolean resizable) {
 
     /** The loops that train an arm. */
     public enum Kind {

@@ -1,6 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigBuilder;
 import io.github.ast.core.ScoringPass;
 import io.github.ast.core.SelectionConfig;
 import java.util.ArrayList;
@@ -20,9 +21,9 @@ final class ArmCatalogue {
     private ArmCatalogue() {}
 
     /** A named AST arm: what it is, its configuration from the base one, and its presample in batches. */
-    record AstArm(String description, UnaryOperator<AstConfig.Builder> configure, int presample) {
+    record AstArm(String description, UnaryOperator<AstConfigBuilder> configure, int presample) {
 
-        AstArm(String description, UnaryOperator<AstConfig.Builder> configure) {
+        AstArm(String description, UnaryOperator<AstConfigBuilder> configure) {
             this(description, configure, 1);
         }
     }
@@ -76,7 +77,7 @@ final class ArmCatalogue {
      * Loss scores, or random ones for the ablation, for a policy that reads them ({@code policy.score}), and pooled
      * full-size steps.
      */
-    private static AstConfig.Builder scoredByLoss(AstConfig.Builder b, boolean randomScores) {
+    private static AstConfigBuilder scoredByLoss(AstConfigBuilder b, boolean randomScores) {
         return b.setting("policy.score", randomScores ? "scorer" : "loss").scorer(randomScores ? "random" : "loss")
                 .backwardBatch(1);
     }
@@ -85,7 +86,7 @@ final class ArmCatalogue {
      * Importance sampling with its measured pay-off switch: loss scores (or random ones, the ablation), presamples
      * of 3 batches, pooled full-size steps.
      */
-    private static UnaryOperator<AstConfig.Builder> importance(boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> importance(boolean randomScores) {
         return b -> scoredByLoss(b.policy("importance").setting("policy.presample", Integer.toString(PRESAMPLE)),
                 randomScores);
     }
@@ -94,35 +95,35 @@ final class ArmCatalogue {
      * The auto policy at a rate: a uniform share of every batch, importance sampling by loss (or random scores)
      * only while its measured pay-off test holds, pooled full-size steps.
      */
-    static UnaryOperator<AstConfig.Builder> auto(double rate, boolean randomScores) {
+    static UnaryOperator<AstConfigBuilder> auto(double rate, boolean randomScores) {
         return b -> scoredByLoss(b.policy("auto").targetRate(rate), randomScores);
     }
 
     /** Selective Backprop as the paper runs it: loss scores, keep probability CDF^β, pooled full-size steps. */
-    static UnaryOperator<AstConfig.Builder> selectiveBackprop(double beta, boolean randomScores) {
+    static UnaryOperator<AstConfigBuilder> selectiveBackprop(double beta, boolean randomScores) {
         return b -> b.policy("selective-backprop").setting("policy.beta", Double.toString(beta))
                 .scorer(randomScores ? "random" : "loss").backwardBatch(1);
     }
 
     /** StaleSB: Selective Backprop (β 1) scoring afresh every second epoch, the last losses in between. */
-    private static UnaryOperator<AstConfig.Builder> staleSelectiveBackprop(boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> staleSelectiveBackprop(boolean randomScores) {
         return b -> selectiveBackprop(1, randomScores).apply(b)
                 .selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0));
     }
 
     /** RHO-LOSS, soft: keep probability CDF(reducible loss)^1, pooled; the runner supplies the reference recipe. */
-    private static UnaryOperator<AstConfig.Builder> rhoLoss(boolean randomScores) {
+    private static UnaryOperator<AstConfigBuilder> rhoLoss(boolean randomScores) {
         return b -> b.policy("rho-loss").setting("policy.randomScores", Boolean.toString(randomScores))
                 .scorer("loss").backwardBatch(1);
     }
 
     /** RHO-LOSS whose reference models train {@code epochs} epochs each instead of 2. */
-    static UnaryOperator<AstConfig.Builder> rhoLoss(boolean randomScores, int epochs) {
+    static UnaryOperator<AstConfigBuilder> rhoLoss(boolean randomScores, int epochs) {
         return b -> rhoLoss(randomScores).apply(b).setting("policy.referenceEpochs", Integer.toString(epochs));
     }
 
     /** The published system with a cheaper scoring pass. */
-    static UnaryOperator<AstConfig.Builder> cheaperScoring(ScoringPass pass) {
+    static UnaryOperator<AstConfigBuilder> cheaperScoring(ScoringPass pass) {
         return b -> b.scoring(pass);
     }
 

@@ -80,7 +80,7 @@ final class ArmParser {
             throw new IllegalArgumentException("arm '" + text + "' is unknown; use " + String.join(", ",
                     ArmCatalogue.known()));
         }
-        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().targetRate();
+        double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().target().targetRate();
         return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample(), false);
     }
 

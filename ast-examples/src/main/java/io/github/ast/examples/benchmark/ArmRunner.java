@@ -15,6 +15,7 @@ import io.github.ast.api.TrainingProgress;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigBuilder;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.djl.optim.ResumableAdam;
 import io.github.ast.djl.sampling.InfoBatchSampler;
@@ -179,8 +180,8 @@ final class ArmRunner {
      */
     private AdaptiveSparseTrainer astFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock,
             AdjustableBatchSize resizable) {
-        AstConfig.Builder base = setup.astConfig().toBuilder().engine(setup.engine()).seed(seed).reseedEvery(0);
-        AstConfig.Builder builder = switch (arm.kind()) {
+        AstConfigBuilder base = setup.astConfig().toBuilder().engine(setup.engine()).seed(seed).reseedEvery(0);
+        AstConfigBuilder builder = switch (arm.kind()) {
             case RS2, INFOBATCH -> base.policy("all");
             case RANDOM_BATCH -> base.policy("uniform").targetRate(arm.rate());
             case AST -> arm.configure().apply(base);
@@ -188,7 +189,8 @@ final class ArmRunner {
         };
         AstConfig asked = builder.build();
         // Pooled arms train steps of the benchmark's batch size.
-        AstConfig config = asked.backwardBatch() > 0 ? builder.backwardBatch(setup.batchSize()).build() : asked;
+        AstConfig config = asked.steps().backwardBatch() > 0 ? builder.backwardBatch(setup.batchSize()).build()
+                : asked;
         requireBatchLevel(arm, config);
         // RHO-LOSS's reference: the arm's own network, 2 epochs (or the arm's ast.policy.referenceEpochs) on each of
         // two disjoint 10% of the data. auto's progress: the share of the budget trained.

@@ -3,6 +3,7 @@ package io.github.ast.examples.benchmark;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigCodec;
 import io.github.ast.core.Provenance;
 import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.AstSettings;
@@ -152,7 +153,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--seeds " + seeds + " must be >= 1");
         }
         AstConfig astConfig = AstSettings.read(null).toBuilder().engine(engine).build();
-        List<Arm> chosen = ArmParser.parseList(arms, astConfig.targetRate());
+        List<Arm> chosen = ArmParser.parseList(arms, astConfig.target().targetRate());
         requireScorable(chosen, model);
         double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
         ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,

@@ -15,6 +15,7 @@ import io.github.ast.api.PerSampleLoss;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
+import io.github.ast.core.AstConfigBuilder;
 import io.github.ast.core.PhaseTimes;
 import io.github.ast.core.PhaseTimes.Phase;
 import io.github.ast.core.ScoringPass;
@@ -121,7 +122,7 @@ final class ProfileCases {
         return (int) Math.max(1, Math.round(RATE * batch));
     }
 
-    private static Case ast(String name, String description, UnaryOperator<AstConfig.Builder> configure) {
+    private static Case ast(String name, String description, UnaryOperator<AstConfigBuilder> configure) {
         return new Case(name, description, (engine, times) -> {
             AstConfig config = configure.apply(AstConfig.builder().engine(engine).seed(42)).build();
             AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);

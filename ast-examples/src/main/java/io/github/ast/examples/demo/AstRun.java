@@ -46,7 +46,7 @@ final class AstRun {
             ArrayDataset test) throws IOException, TranslateException {
         AdaptiveSparseTrainer ast = AdaptiveSparseTraining.create(config);
         RunReport report;
-        Engine.getEngine(engineName).setRandomSeed((int) config.seed());
+        Engine.getEngine(engineName).setRandomSeed((int) config.random().seed());
         ResumableAdam optimizer = Models.optimizer();
         Checkpointing checkpointing = checkpointing(setup, engineName, optimizer);
         try (Model model = Models.newModel("fashion-" + setup.model(), setup.model(), engineName)) {

@@ -61,11 +61,11 @@ final class EngineComparison {
                     "%-8s %s AST:  test acc %.2f%% | activation %.1f%% (epochs 2+: %.1f%%, target %.0f%%)"
                             + " | counted savings (scoring included):%s | median train epoch %.1fs | %s",
                     engineName, setup.model(), 100 * last.validationAccuracy(), 100 * last.activationRate(),
-                    100 * settled, 100 * config.targetRate(), savings, astSeconds,
+                    100 * settled, 100 * config.target().targetRate(), savings, astSeconds,
                     energyText(astJoules, report.meter(), report.meterIsEstimate())));
 
             if (setup.baseline()) {
-                engine.setRandomSeed((int) config.seed());
+                engine.setRandomSeed((int) config.random().seed());
                 FullDataRun baseline = FullDataRun.train(setup, config, engineName, train, test);
                 lines.add(String.format(Locale.ROOT,
                         "%-8s %s full: test acc %.2f%% | median train epoch %.1fs | %s",

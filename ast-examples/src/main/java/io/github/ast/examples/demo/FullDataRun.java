@@ -40,7 +40,7 @@ record FullDataRun(double medianEpochSeconds, double accuracy, double joules) {
      */
     static FullDataRun train(DemoSetup setup, AstConfig config, String engineName, ArrayDataset train,
             ArrayDataset test) throws IOException, TranslateException {
-        Optional<EnergyMeter> meter = EnergyMeters.open(config.meter(), config.contextFor("meter", Map.of())
+        Optional<EnergyMeter> meter = EnergyMeters.open(config.plugins().meter(), config.contextFor("meter", Map.of())
                 .settings());
         try (Model model = Models.newModel("fashion-" + setup.model(), setup.model(), engineName);
                 Trainer trainer = Models.evaluatingTrainer(model, Models.optimizer())) {

@@ -42,13 +42,13 @@ class ArmTest {
     void astArmsConfigureTheBaseConfiguration() {
         AstConfig base = AstConfig.builder().targetRate(0.2).build();
         AstConfig ablation = Arm.parse("seed:random", 0.2).configure().apply(base.toBuilder()).build();
-        assertThat(ablation.scorer()).isEqualTo("random");
-        assertThat(ablation.gate()).isEqualTo(base.gate());
-        assertThat(ablation.targetRate()).isEqualTo(0.2);
+        assertThat(ablation.plugins().scorer()).isEqualTo("random");
+        assertThat(ablation.plugins().gate()).isEqualTo(base.plugins().gate());
+        assertThat(ablation.target().targetRate()).isEqualTo(0.2);
         AstConfig seed = Arm.parse("seed", 0.2).configure().apply(base.toBuilder()).build();
         assertThat(seed.toProperties()).isEqualTo(base.toProperties());
         AstConfig all = Arm.parse("ast-100", 0.2).configure().apply(base.toBuilder()).build();
-        assertThat(all.targetRate()).isEqualTo(1.0);
+        assertThat(all.target().targetRate()).isEqualTo(1.0);
     }
 
     @Test
@@ -61,15 +61,15 @@ class ArmTest {
         assertThat(arms.get(1).rate()).isCloseTo(1 / 3.0, org.assertj.core.api.Assertions.within(1e-12));
         AstConfig base = AstConfig.defaults();
         AstConfig sb = arms.get(1).configure().apply(base.toBuilder()).build();
-        assertThat(sb.policy()).isEqualTo("selective-backprop");
-        assertThat(sb.policySettings()).containsEntry("beta", "2.0");
-        assertThat(sb.scorer()).isEqualTo("loss");
-        assertThat(sb.backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
-        assertThat(arms.get(2).configure().apply(base.toBuilder()).build().scorer()).isEqualTo("random");
+        assertThat(sb.plugins().policy()).isEqualTo("selective-backprop");
+        assertThat(sb.settings().get("policy")).containsEntry("beta", "2.0");
+        assertThat(sb.plugins().scorer()).isEqualTo("loss");
+        assertThat(sb.steps().backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
+        assertThat(arms.get(2).configure().apply(base.toBuilder()).build().plugins().scorer()).isEqualTo("random");
         AstConfig stale = arms.get(3).configure().apply(base.toBuilder()).build();
         assertThat(stale.selection().mode()).isEqualTo(io.github.ast.core.SelectionConfig.Mode.STALE);
-        assertThat(stale.policySettings()).containsEntry("beta", "1.0");
-        assertThat(arms.get(4).configure().apply(base.toBuilder()).build().scorer()).isEqualTo("random");
+        assertThat(stale.settings().get("policy")).containsEntry("beta", "1.0");
+        assertThat(arms.get(4).configure().apply(base.toBuilder()).build().plugins().scorer()).isEqualTo("random");
         assertThat(arms.get(2).description()).contains("ablation");
         assertThatThrownBy(() -> Arm.parse("sb@0", 0.1)).hasMessageContaining("beta 0.0 must be finite and > 0");
     }
@@ -80,12 +80,12 @@ class ArmTest {
         assertThat(arms).extracting(Arm::presample).containsExactly(3.0, 3.0, 1.0);
         assertThat(arms).extracting(Arm::resizable).containsOnly(false);
         AstConfig importance = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
-        assertThat(importance.policy()).isEqualTo("importance");
-        assertThat(importance.policySettings()).containsEntry("presample", "3").containsEntry("score", "loss");
-        assertThat(importance.backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
+        assertThat(importance.plugins().policy()).isEqualTo("importance");
+        assertThat(importance.settings().get("policy")).containsEntry("presample", "3").containsEntry("score", "loss");
+        assertThat(importance.steps().backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
         AstConfig ablation = arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build();
-        assertThat(ablation.scorer()).isEqualTo("random");
-        assertThat(ablation.policySettings()).containsEntry("score", "scorer");
+        assertThat(ablation.plugins().scorer()).isEqualTo("random");
+        assertThat(ablation.settings().get("policy")).containsEntry("score", "scorer");
         assertThat(arms.get(1).description()).contains("ablation");
     }
 
@@ -96,15 +96,15 @@ class ArmTest {
         assertThat(arms).extracting(Arm::label).containsExactly("auto@0.3", "auto@0.3:random", "rho-loss",
                 "rho-loss:random");
         AstConfig auto = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
-        assertThat(auto.policy()).isEqualTo("auto");
-        assertThat(auto.targetRate()).isEqualTo(0.3);
-        assertThat(auto.backwardBatch()).isPositive();
-        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().scorer())
+        assertThat(auto.plugins().policy()).isEqualTo("auto");
+        assertThat(auto.target().targetRate()).isEqualTo(0.3);
+        assertThat(auto.steps().backwardBatch()).isPositive();
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().plugins().scorer())
                 .isEqualTo("random");
         AstConfig rho = arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build();
-        assertThat(rho.policy()).isEqualTo("rho-loss");
-        assertThat(rho.policySettings()).containsEntry("randomScores", "false");
-        assertThat(arms.get(3).configure().apply(AstConfig.defaults().toBuilder()).build().policySettings())
+        assertThat(rho.plugins().policy()).isEqualTo("rho-loss");
+        assertThat(rho.settings().get("policy")).containsEntry("randomScores", "false");
+        assertThat(arms.get(3).configure().apply(AstConfig.defaults().toBuilder()).build().settings().get("policy"))
                 .containsEntry("randomScores", "true");
         assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
     }
@@ -119,7 +119,7 @@ class ArmTest {
         assertThat(arms).extracting(Arm::presample).containsExactly(4.0, 4.0, 1.0);
         assertThat(arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build())
                 .isEqualTo(arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build());
-        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().scorer())
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().plugins().scorer())
                 .isEqualTo("random");
         assertThat(arms.get(0).description()).contains("sampler resized").contains("full data").contains("4.0 batches");
         assertThatThrownBy(() -> Arm.parse("auto-rs2@0", 0.1)).hasMessageContaining("rate 0.0 must be in (0, 1)");
@@ -131,9 +131,10 @@ class ArmTest {
         List<Arm> arms = ArmParser.parseList(List.of("rho-loss@8", "rho-loss@8:random"), 0.1);
         assertThat(arms).extracting(Arm::label).containsExactly("rho-loss@8", "rho-loss@8:random");
         AstConfig rho = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
-        assertThat(rho.policy()).isEqualTo("rho-loss");
-        assertThat(rho.policySettings()).containsEntry("referenceEpochs", "8").containsEntry("randomScores", "false");
-        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().policySettings())
+        assertThat(rho.plugins().policy()).isEqualTo("rho-loss");
+        assertThat(rho.settings().get("policy")).containsEntry("referenceEpochs", "8")
+                .containsEntry("randomScores", "false");
+        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().settings().get("policy"))
                 .containsEntry("referenceEpochs", "8").containsEntry("randomScores", "true");
         assertThat(arms.get(1).description()).contains("8 epochs", "ablation");
         assertThatThrownBy(() -> Arm.parse("rho-loss@0", 0.1)).hasMessageContaining("reference epochs 0 must be a "
@@ -154,7 +155,7 @@ class ArmTest {
         AstConfig down = arms.get(2).configure().apply(base.toBuilder()).build();
         assertThat(down.scoring()).isEqualTo(new io.github.ast.core.ScoringPass(1, 2));
         assertThat(down.toProperties()).containsEntry("ast.scoreDownsample", "2")
-                .containsEntry("ast.scorer", base.scorer());
+                .containsEntry("ast.scorer", base.plugins().scorer());
         assertThat(arms.get(0).description()).contains("one batch in 4");
         assertThatThrownBy(() -> Arm.parse("seed-every@1", 0.1)).hasMessageContaining("1 must be >= 2");
         assertThatThrownBy(() -> Arm.parse("seed-down@1.5", 0.1)).hasMessageContaining("'1.5' is not a whole number");

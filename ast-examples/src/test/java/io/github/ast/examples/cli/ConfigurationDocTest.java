@@ -6,6 +6,7 @@ import io.github.ast.api.spi.EnergyMeterFactory;
 import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.PluginFactory;
 import io.github.ast.api.spi.Settings;
+import io.github.ast.core.AstConfigCodec;
 import io.github.ast.core.PluginRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,16 @@ class ConfigurationDocTest {
                 .contains("| `ast.scorer.mode` | `margin` | `true-class` or `top2` | `true-class` |")
                 .contains("| `ast.meter.includeDram` | `rapl` | `true` or `false` | `true` |")
                 .contains("| `ast.scorer.components` | `composite` | text | — |")
-                .contains("Without settings: `entropy`, `gradnorm`, `intensity`, `loss`, `random`, `reducible-loss`.");
+                .contains("Without settings: `entropy`, `gradnorm`, `intensity`, `loss`, `random`, `reducible-loss`.")
+                .contains("| `ast.targetRate` | number | `0.1` |",
+                        "| `ast.selection` | `fresh` or `history` or `stale` | `fresh` |",
+                        "| `ast.targetStart` | number | — |", "| `ast.energyCompare` | text | `unit,flops` |")
+                .doesNotContain("TODO: the core keys");
+        for (Class<? extends Record> group : AstConfigCodec.GROUPS) {
+            for (String key : OptionsBinder.keys(group)) {
+                assertThat(generated).contains("| `ast." + key + "` |");
+            }
+        }
         for (String kind : PluginRegistry.KINDS.keySet()) {
             for (PluginFactory<?> factory : ServiceLoader.load(PluginRegistry.KINDS.get(kind))) {
                 for (String key : factory.settingKeys()) {
@@ -57,9 +67,12 @@ class ConfigurationDocTest {
         PluginRegistry.KINDS.values()
                 .forEach(kind -> ServiceLoader.load(kind).forEach(factory -> types.add(factory.optionsType())));
         ServiceLoader.load(EnergyMeterFactory.class).forEach(f -> types.add(f.optionsType()));
+        types.addAll(AstConfigCodec.GROUPS);
         for (Class<? extends Record> type : types) {
             Map<String, String> written = new TreeMap<>();
-            OptionsBinder.describe(type).forEach(o -> written.put(o.key(), o.defaultValue()));
+            // An empty default is an unset one: an optional number, or an empty text.
+            OptionsBinder.describe(type).stream().filter(o -> !o.defaultValue().isEmpty())
+                    .forEach(o -> written.put(o.key(), o.defaultValue()));
             Record defaults = OptionsBinder.bind(type, Settings.empty());
             assertThat(OptionsBinder.bind(type, Settings.of("ast.x.", written))).as(type.getName()).isEqualTo(defaults);
         }
