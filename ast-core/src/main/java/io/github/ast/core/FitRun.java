@@ -29,7 +29,7 @@ final class FitRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FitRun.class);
 
-    private final AdaptiveSparseTrainer parts;
+    private final AdaptiveSparseTrainer ast;
     private final Trainer trainer;
     private final int epochs;
     private final TrainingObserver observer;
@@ -51,24 +51,24 @@ final class FitRun implements AutoCloseable {
     private double joulesAtStart;
 
     /** Opens a run: its pipeline, the resumed state, the meter, and the policy's preparation. */
-    FitRun(AdaptiveSparseTrainer parts, Trainer trainer, int epochs, Dataset trainingSet, TrainingObserver observer,
+    FitRun(AdaptiveSparseTrainer ast, Trainer trainer, int epochs, Dataset trainingSet, TrainingObserver observer,
             Checkpointing checkpointing) throws IOException, TranslateException {
-        this.parts = parts;
+        this.ast = ast;
         this.trainer = trainer;
         this.epochs = epochs;
         this.observer = observer;
-        AstConfig config = parts.config();
+        AstConfig config = ast.config();
         Engine engine = trainer.getManager().getEngine();
-        this.randomness = new Randomness(engine, config.random().seed(), config.random().reseedEvery(), parts);
+        this.randomness = new Randomness(engine, config.random().seed(), config.random().reseedEvery(), ast);
         this.checkpoints = checkpointing == null ? null : new RunCheckpoints(checkpointing, config, completed,
                 trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
         long historySize = SampleHistory.sizeFor(config, trainingSet);
         this.lease = EngineLease.acquire(engine);
         TrainingRun opened = null;
         try {
-            opened = parts.openPipeline(trainer, historySize);
+            opened = ast.openPipeline(trainer, historySize);
             CheckpointStore.State resumed = checkpoints == null ? null
-                    : checkpoints.resume(trainer, epochs, parts.controller(), opened);
+                    : checkpoints.resume(trainer, epochs, ast.controller(), opened);
             partial = resumed == null ? null : resumed.partial();
             first = resumed == null ? 1 : resumed.stoppedEarly() ? epochs + 1 : resumed.epoch() + 1;
             meter = EnergyMeters.open(config.plugins().meter(),
@@ -83,13 +83,13 @@ final class FitRun implements AutoCloseable {
 
     private void prepare(Dataset trainingSet) throws IOException, TranslateException {
         double before = meter.map(EnergyMeter::joules).orElse(0.0);
-        if (parts.policy() instanceof SelectionPolicy.Prepared prepared) {
+        if (ast.policy() instanceof SelectionPolicy.Prepared prepared) {
             preparation = prepared.prepare(trainingSet);
         }
         preparationJoules = meter.map(EnergyMeter::joules).orElse(0.0) - before;
         if (preparation.seconds() > 0) {
             LOG.info(String.format(Locale.ROOT, "Prepared the '%s' policy in %.1f s: %d rows forwarded, %d "
-                    + "back-propagated, counted in the first epoch", parts.config().plugins().policy(),
+                    + "back-propagated, counted in the first epoch", ast.config().plugins().policy(),
                     preparation.seconds(), preparation.forwarded(), preparation.backPropagated()));
         }
         observer.onPreparation(preparation);
@@ -110,17 +110,17 @@ final class FitRun implements AutoCloseable {
     Iterator<Batch> startEpoch(int number, Dataset trainingSet) throws IOException, TranslateException {
         epoch = number;
         randomness.startEpoch(epoch);
-        AstConfig config = parts.config();
+        AstConfig config = ast.config();
         SelectionConfig selection = config.selection();
         SelectionConfig.Phase phase = selection.phase(epoch, epochs);
         tally = partial == null ? new EpochTally() : partial;
         partial = null;
         pipeline.startEpoch(epoch, phase, tally.batches);
-        if (parts.policy() instanceof SelectionPolicy.EpochAware aware) {
+        if (ast.policy() instanceof SelectionPolicy.EpochAware aware) {
             aware.startEpoch(epoch, epochs);
         }
         if (phase == SelectionConfig.Phase.SPARSE && !Double.isNaN(selection.targetStart())) {
-            parts.controller().retarget(selection.targetRate(epoch, epochs, config.target().targetRate()));
+            ast.controller().retarget(selection.targetRate(epoch, epochs, config.target().targetRate()));
         }
         if (epoch == first) {
             tally.addPreparation(preparation, preparationJoules);
@@ -140,7 +140,7 @@ final class FitRun implements AutoCloseable {
         firstDrawn = tally.batches == 0;
         epochStart = System.nanoTime();
         joulesAtStart = meter.map(EnergyMeter::joules).orElse(Double.NaN);
-        parts.times().mark();
+        ast.times().mark();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -157,7 +157,7 @@ final class FitRun implements AutoCloseable {
     }
 
     private void beforeBatch(Batch batch) {
-        parts.times().end(PhaseTimes.Phase.DATA, (NDArray) null);
+        ast.times().end(PhaseTimes.Phase.DATA, (NDArray) null);
         if (firstDrawn && checkpoints != null) {
             checkpoints.firstBatchOfEpoch(batch.getSize());
         }
@@ -171,16 +171,16 @@ final class FitRun implements AutoCloseable {
      * @return whether training goes on; false when the observer stopped it
      */
     boolean afterBatch(Batch batch, BatchResult result) throws IOException {
-        parts.times().endBatch();
+        ast.times().endBatch();
         observer.onBatch(epoch, result);
         observer.onProgress(epoch, batch.getProgress(), batch.getProgressTotal());
         tally.add(result);
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
             checkpoints.write(trainer, epoch - 1, epochs, tally.snapshot(seconds(), joules()), false,
-                    parts.controller(), pipeline);
+                    ast.controller(), pipeline);
         }
-        parts.times().mark();
+        ast.times().mark();
         return observer.continueTraining(epoch, result);
     }
 
@@ -190,13 +190,13 @@ final class FitRun implements AutoCloseable {
         BatchResult flush = pipeline.finishEpoch(trainer);
         if (flush != null) {
             tally.addFlush(flush);
-            parts.times().endBatch(); // the flush's phases, recorded as one more entry
+            ast.times().endBatch(); // the flush's phases, recorded as one more entry
         }
         double trainSeconds = seconds();
         double trainJoules = meter.isPresent() ? joules() : Double.NaN;
         long validationStart = System.nanoTime();
         double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN, 0}
-                : Validation.evaluate(trainer, validationSet, parts.perSampleLoss());
+                : Validation.evaluate(trainer, validationSet, ast.perSampleLoss());
         if (validation[2] > 0) {
             LOG.warn("Epoch {}: {} validation rows have NaN or infinite inputs; they are left out of the validation "
                     + "figures", epoch, (long) validation[2]);
@@ -209,7 +209,7 @@ final class FitRun implements AutoCloseable {
         observer.onEpoch(stats);
         boolean last = epoch == epochs || !observer.continueTraining(stats);
         if (checkpoints != null && (last || epoch % checkpoints.everyEpochs() == 0)) {
-            checkpoints.write(trainer, epoch, epochs, null, last && epoch < epochs, parts.controller(), pipeline);
+            checkpoints.write(trainer, epoch, epochs, null, last && epoch < epochs, ast.controller(), pipeline);
         }
         return !last;
     }
@@ -225,10 +225,10 @@ final class FitRun implements AutoCloseable {
 
     private EpochStats epochStats(double[] validation, double trainSeconds, double trainJoules,
             double validationSeconds) {
-        AstConfig config = parts.config();
+        AstConfig config = ast.config();
         return tally.stats(new EpochTally.Ending(epoch, epochs, pipeline.phase(),
-                config.selection().targetRate(epoch, epochs, config.target().targetRate()), parts.policy().threshold(),
-                validation, trainSeconds, trainJoules, validationSeconds), parts.energyAccount());
+                config.selection().targetRate(epoch, epochs, config.target().targetRate()), ast.policy().threshold(),
+                validation, trainSeconds, trainJoules, validationSeconds), ast.energyAccount());
     }
 
     private void requireTrained() {
@@ -254,7 +254,7 @@ final class FitRun implements AutoCloseable {
     }
 
     RunReport report() {
-        return new RunReport(parts.config(), Provenance.of(trainer.getManager().getEngine()), parts.energyAccount().units(),
+        return new RunReport(ast.config(), Provenance.of(trainer.getManager().getEngine()), ast.energyAccount().units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
                 completed);
     }
