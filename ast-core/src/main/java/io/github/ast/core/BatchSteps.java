@@ -17,19 +17,20 @@ import java.util.Map;
 final class BatchSteps {
 
     private final WeightedStep step;
-    private final SelectionPolicy policy;
+    private final SelectionPolicy.LearnsFromSteps learner;
     private final SampleHistory history;
     private final SamplerWeights sampled;
     private final PhaseTimes times;
 
     /**
+     * @param learner the policy, when it learns from the steps' losses; else null
      * @param history the run's score history, or null without one
      * @param sampled the training set's sampler's weights, or null when it gives none
      */
-    BatchSteps(WeightedStep step, SelectionPolicy policy, SampleHistory history, SamplerWeights sampled,
-            PhaseTimes times) {
+    BatchSteps(WeightedStep step, SelectionPolicy.LearnsFromSteps learner, SampleHistory history,
+            SamplerWeights sampled, PhaseTimes times) {
         this.step = step;
-        this.policy = policy;
+        this.learner = learner;
         this.history = history;
         this.sampled = sampled;
         this.times = times;
@@ -81,7 +82,7 @@ final class BatchSteps {
                 failed = true;
                 continue;
             }
-            if (policy instanceof SelectionPolicy.LearnsFromSteps learner) {
+            if (learner != null) {
                 learner.trained(trained.perSampleLosses());
             }
             record(rowsOfStep, trained);

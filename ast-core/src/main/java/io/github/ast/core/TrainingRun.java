@@ -38,12 +38,15 @@ final class TrainingRun implements AutoCloseable {
     private final PhaseTimes times;
     private final StepGuard guard;
     private final LongSupplier nanos;
+    /** The policy's capabilities the batch path asks for, resolved once; null when it lacks them. */
+    private final SelectionPolicy.Unscored unscored;
+    private final SelectionPolicy.LearnsFromSteps learner;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
     /** Whether the run's first batch has checked that the model takes the scoring forward's input. */
     private boolean inputChecked;
-    /** The last sparse batch of this epoch and when it started, for {@link SelectionPolicy.LearnsFromSteps#batchTime}. */
+    /** The last sparse batch of this epoch and when it started, for the policy's batch times. */
     private BatchResult previous;
     private long previousStart;
 
@@ -69,6 +72,8 @@ final class TrainingRun implements AutoCloseable {
                     + "ast.backwardBatch=0 with a weighting sampler");
         }
         this.policy = policy;
+        this.unscored = policy instanceof SelectionPolicy.Unscored u ? u : null;
+        this.learner = policy instanceof SelectionPolicy.LearnsFromSteps l ? l : null;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
         this.guard = new StepGuard(config.steps().maxBadSteps());
@@ -76,7 +81,7 @@ final class TrainingRun implements AutoCloseable {
         this.nanos = nanos;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
-        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard), policy,
+        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard), learner,
                 history, sampled, times);
         this.assembler = config.steps().backwardBatch() > 0
                 ? new PooledAssembler(config.steps().backwardBatch(), manager) : new BackwardAssembler.PerBatch();
@@ -128,10 +133,6 @@ final class TrainingRun implements AutoCloseable {
         if (!energy.isAttached()) {
             energy.attach(trainer.getModel().getBlock(), batch.getData().head().getShape().slice(1));
         }
-        return trainChecked(trainer, batch);
-    }
-
-    private BatchResult trainChecked(Trainer trainer, Batch batch) {
         long at = position++;
         guard.at(at);
         if (!inputChecked) {
@@ -141,12 +142,11 @@ final class TrainingRun implements AutoCloseable {
         if (phase != SelectionConfig.Phase.SPARSE) {
             return fullStep(trainer, batch, 0);
         }
-        SelectionPolicy.Unscored unscored = policy instanceof SelectionPolicy.Unscored u ? u : null;
         if (unscored != null && unscored.trainsEveryRow()) {
             return fullStep(trainer, batch, batch.getSize());
         }
         long start = nanos.getAsLong();
-        if (previous != null && !previous.skipped() && policy instanceof SelectionPolicy.LearnsFromSteps learner) {
+        if (previous != null && !previous.skipped() && learner != null) {
             learner.batchTime(previous.scored(), start - previousStart);
         }
         previous = sparseStep(trainer, batch, at);
@@ -173,10 +173,9 @@ final class TrainingRun implements AutoCloseable {
     private BatchResult sparseStep(Trainer trainer, Batch batch, long position) {
         int size = batch.getSize();
         NDArray indices = history == null ? null : history.indices(batch);
-        Selection unscored = policy instanceof SelectionPolicy.Unscored u ? u.selectUnscored(size, batch.getManager())
-                : null;
-        if (unscored != null) {
-            return trainSelection(trainer, batch, unscored, indices, null, null);
+        Selection chosen = unscored == null ? null : unscored.selectUnscored(size, batch.getManager());
+        if (chosen != null) {
+            return trainSelection(trainer, batch, chosen, indices, null, null);
         }
         ScoreSource.Scores scores = source.scores(trainer, batch, indices, history, position);
         times.end(PhaseTimes.Phase.SCORING_FORWARD, scores.losses());
