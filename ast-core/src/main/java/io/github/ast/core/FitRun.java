@@ -195,7 +195,7 @@ final class FitRun implements AutoCloseable {
         double trainSeconds = seconds();
         double trainJoules = meter.isPresent() ? joules() : Double.NaN;
         long validationStart = System.nanoTime();
-        double[] validation = validationSet == null ? new double[] {Double.NaN, Double.NaN, 0}
+        double[] validation = validationSet == null ? noValidation()
                 : Validation.evaluate(trainer, validationSet, ast.perSampleLoss());
         if (validation[2] > 0) {
             LOG.warn("Epoch {}: {} validation rows have NaN or infinite inputs; they are left out of the validation "
@@ -216,11 +216,15 @@ final class FitRun implements AutoCloseable {
 
     /** Ends the run within an epoch, as the observer asked: the epoch's figures so far, nothing more trained. */
     RunReport stopWithinEpoch() {
-        EpochStats stats = epochStats(new double[] {Double.NaN, Double.NaN, 0}, seconds(),
-                meter.isPresent() ? joules() : Double.NaN, 0);
+        EpochStats stats = epochStats(noValidation(), seconds(), meter.isPresent() ? joules() : Double.NaN, 0);
         completed.add(stats);
         observer.onEpoch(stats);
         return report();
+    }
+
+    /** Validation's figures for an epoch without it: loss and accuracy unmeasured, no rows left out. */
+    private static double[] noValidation() {
+        return new double[] {Double.NaN, Double.NaN, 0};
     }
 
     private EpochStats epochStats(double[] validation, double trainSeconds, double trainJoules,
