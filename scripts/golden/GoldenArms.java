@@ -19,8 +19,8 @@ public final class GoldenArms {
 
     private static final List<String> ARMS = List.of("full", "random-batch@0.1", "rs2@0.3", "infobatch@0.3",
             "infobatch@0.3:random", "seed", "seed:random", "ast-100", "sb@1", "sb@2:random", "stale-sb",
-            "stale-sb:random", "importance", "importance:random", "rho-loss", "rho-loss@1:random", "auto@0.3",
-            "auto@0.3:random", "auto-rs2@0.3", "auto-rs2@0.3:random", "seed-every@4");
+            "stale-sb:random", "importance", "importance:random", "rho-loss", "rho-loss@1:random", "auto",
+            "seed-every@4");
 
     /** 10 ms a batch. */
     private static final long TICK = 10_000_000L;

@@ -16,9 +16,10 @@ import ai.djl.training.dataset.Dataset;
  * engine-side arithmetic.
  *
  * <p>Every policy selects; what only some do is opt-in, by implementing the nested capability interfaces:
- * {@link Unscored} (choose without a scoring pass), {@link EpochAware}, {@link Prepared}, {@link LearnsFromSteps},
- * {@link Stateful} (state a checkpoint carries), {@link Seeded} (a Java generator of its own) and
- * {@link ResizesBatches}. Policies draw random numbers from the engine's generator (restarted from seeds on a fixed
+ * {@link Unscored} (choose without a scoring pass), {@link ScoresFromHistory} (some batches scored by the losses
+ * their rows last trained with), {@link EpochAware}, {@link Prepared}, {@link LearnsFromSteps},
+ * {@link MeasuresProgress} (held-out loss on the training clock), {@link Stateful} (state a checkpoint carries),
+ * {@link Seeded} (a Java generator of its own) and {@link ResizesBatches}. Policies draw random numbers from the engine's generator (restarted from seeds on a fixed
  * grid, so that resumed runs draw what uninterrupted ones do) or from a generator they restart in
  * {@link Seeded#reseed}.
  */
@@ -172,5 +173,63 @@ public interface SelectionPolicy {
          * @return true if it resizes batches
          */
         boolean resizesBatches();
+    }
+
+    /**
+     * A policy that scores some batches by the losses their rows last trained with (free: the training forward
+     * computed them) instead of a scoring pass. The trainer then keeps a score history, which needs a
+     * {@link ai.djl.training.dataset.RandomAccessDataset} whose batches carry their indices.
+     */
+    interface ScoresFromHistory {
+
+        /** {@return whether this run needs the score history at all}, asked once when the run opens */
+        boolean keepsHistory();
+
+        /**
+         * Asked before a batch that is to be scored: where its scores come from.
+         *
+         * @return true for the history's last losses (rows never trained marked unseen), false for a scoring pass
+         */
+        boolean fromHistory();
+    }
+
+    /**
+     * A policy that decides by measured progress: the trainer sets rows aside (the user's validation set when
+     * {@code fit} has one, else a seeded slice of the training set, which then never trains) and measures their mean
+     * loss whenever the policy asks, on the training clock, so that what measuring costs counts against what the
+     * policy wins.
+     */
+    interface MeasuresProgress {
+
+        /** {@return the held-out rows it needs; 0 for none, and then it is never asked to measure} */
+        int heldOutRows();
+
+        /**
+         * Asked once before each batch of a sparse epoch.
+         *
+         * @return whether to measure the held-out loss before this batch trains
+         */
+        boolean measureNow();
+
+        /**
+         * Hands over the measurement asked for.
+         *
+         * @param loss the held-out rows' mean loss under the current parameters
+         */
+        void measured(double loss);
+
+        /**
+         * Tells the policy how long a batch took on the training clock, its measurement included, from its start
+         * to the end of its steps.
+         *
+         * @param nanos nanoseconds
+         */
+        void batchTrained(long nanos);
+
+        /** {@return each decision so far, one line each, for the run's report} */
+        java.util.List<String> decisions();
+
+        /** {@return how the current epoch's batches trained, for the epoch line (e.g. "all 75%, prune@0.3 25%")} */
+        String epochModes();
     }
 }

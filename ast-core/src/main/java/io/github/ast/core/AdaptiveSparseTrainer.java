@@ -159,7 +159,8 @@ public final class AdaptiveSparseTrainer {
         Validation.requireFittable(config, parts.gate(), policy, trainer, epochs, trainingSet, validationSet,
                 checkpointing);
         customLoop.close(); // the policy restarts with fit's run
-        try (FitRun run = new FitRun(this, trainer, epochs, trainingSet, observer, checkpointing)) {
+        try (FitRun run = new FitRun(this, trainer, epochs, trainingSet, validationSet, observer,
+                checkpointing)) {
             for (int epoch = run.firstEpoch(); epoch <= epochs; epoch++) {
                 Iterator<Batch> batches = run.startEpoch(epoch, trainingSet); // randomness, phase, resumed batches
                 while (batches.hasNext()) {
@@ -182,6 +183,10 @@ public final class AdaptiveSparseTrainer {
     TrainingRun openPipeline(Trainer trainer, long historySize) {
         return new TrainingRun(config, policy, energy, perSampleLoss, trainer, historySize, times, inputs.nanos(),
                 inputs.sampled());
+    }
+
+    LoopInputs inputs() {
+        return inputs;
     }
 
     PerSampleLoss perSampleLoss() { // for validation

@@ -34,12 +34,14 @@ import java.util.Map;
  *     scores, some for a policy that scores only while scoring pays
  * @param nonFiniteValidationRows validation rows left out of the validation figures because their inputs were NaN
  *     or infinite
+ * @param modes how a policy that switches between ways of training trained the epoch's batches (e.g. "all 75%,
+ *     prune@0.3 25%"), empty for the others
  */
 public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, double trainLoss, double trainAccuracy, double validationLoss,
         double validationAccuracy, double activationRate, double gateRate, double targetRate, double threshold,
         Map<String, BatchEnergy> energies, double measuredJoules, int batches, int fallbackBatches,
         int skippedBatches, double trainSeconds, double validationSeconds, long samples, long forwarded,
-        long backPropagated, double maxWeight, int scoredBatches, long nonFiniteValidationRows) {
+        long backPropagated, double maxWeight, int scoredBatches, long nonFiniteValidationRows, String modes) {
 
     /**
      * Copies the energies.
@@ -68,8 +70,10 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
      * @param maxWeight the largest loss weight a trained row could carry (1 without weights)
      * @param scoredBatches batches that had a scoring pass
      * @param nonFiniteValidationRows validation rows left out because their inputs were NaN or infinite
+     * @param modes how a switching policy trained the epoch's batches, empty for the others (null is read as empty)
      */
     public EpochStats {
+        modes = modes == null ? "" : modes;
         energies = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energies));
     }
 
@@ -127,6 +131,9 @@ public record EpochStats(int epoch, int epochs, SelectionConfig.Phase phase, dou
                 e.getKey(), 100 * e.getValue().savings())));
         if (!Double.isNaN(measuredJoules)) {
             line.append(String.format(Locale.ROOT, " | %.0f J", measuredJoules));
+        }
+        if (!modes.isEmpty()) {
+            line.append(" | Mode: ").append(modes);
         }
         if (phase != SelectionConfig.Phase.SPARSE) {
             line.append(" | ").append(phase.name().toLowerCase(Locale.ROOT));

@@ -95,7 +95,7 @@ final class EpochTally {
      * @param validationSeconds seconds of validation
      */
     record Ending(int epoch, int epochs, SelectionConfig.Phase phase, double targetRate, double threshold,
-            double[] validation, double trainSeconds, double trainJoules, double validationSeconds) {}
+            double[] validation, double trainSeconds, double trainJoules, double validationSeconds, String modes) {}
 
     /** {@return the epoch's figures} with its preparation's energy priced now that the models know the network */
     EpochStats stats(Ending end, EnergyAccount energy) {
@@ -105,7 +105,7 @@ final class EpochTally {
                 end.threshold(), preparation == null ? energies
                         : EnergyAccount.sum(energies, energy.pricePreparation(preparation)), end.trainJoules(),
                 batches, fallbacks, skipped, end.trainSeconds(), end.validationSeconds(), scored, forwarded,
-                backPropagated, maxWeight, scoredBatches, (long) end.validation()[2]);
+                backPropagated, maxWeight, scoredBatches, (long) end.validation()[2], end.modes());
     }
 
     /**

@@ -38,6 +38,8 @@ final class FitRun implements AutoCloseable {
     private final EngineLease lease;
     private final TrainingRun pipeline;
     private final Randomness randomness;
+    /** Held-out progress for a policy that measures it, or null. */
+    private ProgressProbe probe;
     private Optional<EnergyMeter> meter = Optional.empty();
     private int first;
     private EpochTally partial;
@@ -51,8 +53,8 @@ final class FitRun implements AutoCloseable {
     private double joulesAtStart;
 
     /** Opens a run: its pipeline, the resumed state, the meter, and the policy's preparation. */
-    FitRun(AdaptiveSparseTrainer ast, Trainer trainer, int epochs, Dataset trainingSet, TrainingObserver observer,
-            Checkpointing checkpointing) throws IOException, TranslateException {
+    FitRun(AdaptiveSparseTrainer ast, Trainer trainer, int epochs, Dataset trainingSet, Dataset validationSet,
+            TrainingObserver observer, Checkpointing checkpointing) throws IOException, TranslateException {
         this.ast = ast;
         this.trainer = trainer;
         this.epochs = epochs;
@@ -62,11 +64,13 @@ final class FitRun implements AutoCloseable {
         this.randomness = new Randomness(engine, config.random().seed(), config.random().reseedEvery(), ast);
         this.checkpoints = checkpointing == null ? null : new RunCheckpoints(checkpointing, config, completed,
                 trainingSet instanceof RandomAccessDataset r ? r.size() : -1);
-        long historySize = SampleHistory.sizeFor(config, trainingSet);
+        long historySize = SampleHistory.sizeFor(config, ast.policy(), trainingSet);
         this.lease = EngineLease.acquire(engine);
         TrainingRun opened = null;
         try {
             opened = ast.openPipeline(trainer, historySize);
+            probe = ProgressProbe.open(ast.policy(), trainer, validationSet, trainingSet, config.random().seed(),
+                    ast.perSampleLoss(), ast.inputs().nanos());
             CheckpointStore.State resumed = checkpoints == null ? null
                     : checkpoints.resume(trainer, epochs, ast.controller(), opened);
             partial = resumed == null ? null : resumed.partial();
@@ -151,7 +155,13 @@ final class FitRun implements AutoCloseable {
             public Batch next() {
                 Batch batch = batches.next();
                 beforeBatch(batch);
-                return batch;
+                if (probe == null) {
+                    return batch;
+                }
+                if (pipeline.phase() == SelectionConfig.Phase.SPARSE) {
+                    probe.beforeBatch(trainer);
+                }
+                return probe.without(batch);
             }
         };
     }
@@ -173,6 +183,9 @@ final class FitRun implements AutoCloseable {
     boolean afterBatch(Batch batch, BatchResult result) throws IOException {
         ast.times().endBatch();
         observer.onBatch(epoch, result);
+        if (probe != null) {
+            probe.afterBatch();
+        }
         observer.onProgress(epoch, batch.getProgress(), batch.getProgressTotal());
         tally.add(result);
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
@@ -232,7 +245,9 @@ final class FitRun implements AutoCloseable {
         AstConfig config = ast.config();
         return tally.stats(new EpochTally.Ending(epoch, epochs, pipeline.phase(),
                 config.selection().targetRate(epoch, epochs, config.target().targetRate()), ast.policy().threshold(),
-                validation, trainSeconds, trainJoules, validationSeconds), ast.energyAccount());
+                validation, trainSeconds, trainJoules, validationSeconds,
+                ast.policy() instanceof SelectionPolicy.MeasuresProgress m ? m.epochModes() : ""),
+                ast.energyAccount());
     }
 
     private void requireTrained() {
@@ -260,7 +275,7 @@ final class FitRun implements AutoCloseable {
     RunReport report() {
         return new RunReport(ast.config(), Provenance.of(trainer.getManager().getEngine()), ast.energyAccount().units(),
                 meter.map(EnergyMeter::description).orElse("none"), meter.map(EnergyMeter::isEstimate).orElse(false),
-                completed);
+                completed, ast.policy() instanceof SelectionPolicy.MeasuresProgress m ? m.decisions() : List.of());
     }
 
     @Override
@@ -272,6 +287,9 @@ final class FitRun implements AutoCloseable {
         try {
             if (opened != null) {
                 opened.close();
+            }
+            if (probe != null) {
+                probe.close();
             }
         } finally {
             meter.ifPresent(EnergyMeter::close);

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param meter description of the energy meter, or "none"
  * @param meterIsEstimate whether the meter's figures are an estimate rather than a measurement
  * @param epochs per-epoch figures, in order
+ * @param decisions what a policy that decides as it goes ({@code auto}) decided, one line each, in order; empty for
+ *     the others
  */
 public record RunReport(AstConfig config, Provenance provenance, Map<String, String> energyUnits, String meter,
-        boolean meterIsEstimate, List<EpochStats> epochs) {
+        boolean meterIsEstimate, List<EpochStats> epochs, List<String> decisions) {
 
     /**
      * Copies the collections.
@@ -26,10 +28,12 @@ public record RunReport(AstConfig config, Provenance provenance, Map<String, Str
      * @param meter description of the energy meter, or "none"
      * @param meterIsEstimate whether the meter's figures are an estimate rather than a measurement
      * @param epochs per-epoch figures, in order; copied
+     * @param decisions a deciding policy's decisions, in order; copied
      */
     public RunReport {
         energyUnits = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(energyUnits));
         epochs = List.copyOf(epochs);
+        decisions = List.copyOf(decisions);
     }
 
     /** {@return the primary energy model's figures summed over all epochs} */

@@ -2,7 +2,6 @@ package io.github.ast.core;
 
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
-import io.github.ast.api.ConfigurationException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import io.github.ast.api.ConfigurationException;
+import io.github.ast.api.SelectionPolicy;
 import io.github.ast.core.history.ScoreHistory;
 import java.util.List;
 
@@ -36,28 +36,34 @@ final class SampleHistory implements AutoCloseable {
 
     /**
      * Returns the size of the history a run keeps: the training set's when scores come from a history on some
-     * batches (history or stale selection, or scoring every k-th), -1 when every batch is scored afresh.
+     * batches (history or stale selection, scoring every k-th, or a policy that scores from the history), -1 when
+     * every batch is scored afresh.
      *
      * @throws ConfigurationException if a history is needed and the training set is not a RandomAccessDataset
      */
-    static long sizeFor(AstConfig config, Dataset trainingSet) {
-        if (!keeps(config)) {
+    static long sizeFor(AstConfig config, SelectionPolicy policy, Dataset trainingSet) {
+        if (!keeps(config, policy)) {
             return -1;
         }
         if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
-            throw new ConfigurationException(setting(config) + " needs a RandomAccessDataset (ArrayDataset ...) "
+            throw new ConfigurationException(setting(config, policy) + " needs a RandomAccessDataset (ArrayDataset ...) "
                     + "whose batches carry dataset indices; got " + trainingSet.getClass().getName());
         }
         return randomAccess.size();
     }
 
     /** Whether scores come from a history on some batches. */
-    static boolean keeps(AstConfig config) {
-        return config.selection().mode() != SelectionConfig.Mode.FRESH || config.scoring().needsHistory();
+    static boolean keeps(AstConfig config, SelectionPolicy policy) {
+        return config.selection().mode() != SelectionConfig.Mode.FRESH || config.scoring().needsHistory()
+                || policy instanceof SelectionPolicy.ScoresFromHistory scores && scores.keepsHistory();
     }
 
     /** The setting that makes a run keep a history, for messages. */
-    static String setting(AstConfig config) {
+    static String setting(AstConfig config, SelectionPolicy policy) {
+        if (policy instanceof SelectionPolicy.ScoresFromHistory scores && scores.keepsHistory()) {
+            return "ast.policy=" + config.plugins().policy() + " (which scores batches from the losses they trained "
+                    + "with)";
+        }
         return config.selection().mode() != SelectionConfig.Mode.FRESH
                 ? "ast.selection=" + config.selection().mode().label()
                 : "ast.scoreEvery=" + config.scoring().every();

@@ -78,10 +78,12 @@ final class ScoreSource {
      * @param indices its dataset indices, or null without a history
      * @param history the run's history, or null
      * @param position the batch's 0-based position in its epoch
+     * @param fromHistory whether the policy asked for the history's scores for this batch
      * @return the scores
      */
-    Scores scores(Trainer trainer, Batch batch, NDArray indices, SampleHistory history, long position) {
-        if (!freshThisEpoch || !pass.scores(position)) {
+    Scores scores(Trainer trainer, Batch batch, NDArray indices, SampleHistory history, long position,
+            boolean fromHistory) {
+        if (fromHistory || !freshThisEpoch || !pass.scores(position)) {
             return history.gather(batch, indices);
         }
         NDList labels = batch.getLabels();

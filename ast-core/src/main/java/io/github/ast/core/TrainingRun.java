@@ -41,6 +41,7 @@ final class TrainingRun implements AutoCloseable {
     /** The policy's capabilities the batch path asks for, resolved once; null when it lacks them. */
     private final SelectionPolicy.Unscored unscored;
     private final SelectionPolicy.LearnsFromSteps learner;
+    private final SelectionPolicy.ScoresFromHistory historyScores;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
@@ -74,6 +75,7 @@ final class TrainingRun implements AutoCloseable {
         this.policy = policy;
         this.unscored = policy instanceof SelectionPolicy.Unscored u ? u : null;
         this.learner = policy instanceof SelectionPolicy.LearnsFromSteps l ? l : null;
+        this.historyScores = policy instanceof SelectionPolicy.ScoresFromHistory h ? h : null;
         this.energy = energy;
         this.source = new ScoreSource(config.selection(), config.scoring(), perSampleLoss);
         this.guard = new StepGuard(config.steps().maxBadSteps());
@@ -177,7 +179,8 @@ final class TrainingRun implements AutoCloseable {
         if (chosen != null) {
             return trainSelection(trainer, batch, chosen, indices, null, null);
         }
-        ScoreSource.Scores scores = source.scores(trainer, batch, indices, history, position);
+        ScoreSource.Scores scores = source.scores(trainer, batch, indices, history, position,
+                historyScores != null && historyScores.fromHistory());
         times.end(PhaseTimes.Phase.SCORING_FORWARD, scores.losses());
         Selection selection = policy.select(new PolicyBatch(new ScoringBatch(batch.getData(), batch.getLabels(),
                 scores.outputs(), scores.losses()), scores.unseen(),

@@ -61,15 +61,13 @@ class PolicyConfigurationTest {
                 .hasMessage("ast.policy.maxWeight=0.5 is invalid; it must be >= 1");
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "1.0|32|ast.policy=auto draws ast.targetRate of each batch, which must be below 1; it is 1.0",
-        "0.2|0|ast.policy=auto trains full-size pooled steps: set ast.backwardBatch (the step's rows); "
-            + "ast.backwardBatch is 0"})
-    void autoRefusesSettingsItCannotRunWith(double rate, int backwardBatch, String message) {
-        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("auto").targetRate(rate)
-                .backwardBatch(backwardBatch).build())).isInstanceOf(ConfigurationException.class)
-                .hasMessage(message);
+    @Test
+    void autoNeedsPooledStepsForItsCandidates() {
+        assertThatThrownBy(() -> AdaptiveSparseTraining.create(AstConfig.builder().policy("auto").build()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ast.policy=auto trains its candidates' rows in pooled full-size steps");
+        assertThat(AdaptiveSparseTraining.create(AstConfig.builder().policy("auto")
+                .setting("policy.candidates", "none").build()).policy()).isNotNull();
     }
 
     @ParameterizedTest

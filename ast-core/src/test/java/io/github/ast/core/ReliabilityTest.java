@@ -29,6 +29,7 @@ import io.github.ast.api.RunRandom;
 import io.github.ast.djl.checkpoint.CheckpointChecksums;
 import io.github.ast.djl.checkpoint.CheckpointDirectory;
 import io.github.ast.djl.optim.ResumableAdam;
+import io.github.ast.djl.schedule.TrainingClock;
 import io.github.ast.selection.gates.ProbabilisticGate;
 import io.github.ast.selection.reference.ReferenceTraining;
 import java.io.IOException;
@@ -59,9 +60,17 @@ class ReliabilityTest {
         return new ArrayDataset.Builder().setData(x).optLabels(labels).setSampling(64, true).build();
     }
 
-    /** The trainer for a configuration, RHO-LOSS's reference recipe among its services (other policies ignore it). */
+    /**
+     * The trainer for a configuration: RHO-LOSS's reference recipe among its services (other policies ignore it), and
+     * a clock that advances a fixed step per reading, so that the batch times {@code auto} and importance sampling
+     * measure are the same in every run.
+     */
     static AdaptiveSparseTrainer astFor(AstConfig config) {
-        return AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, ReferenceTraining.builder(
+        long[] now = {0};
+        TrainingClock clock = new TrainingClock(() -> now[0] += 1_000_000); // 1 ms a reading: the same in every run
+        clock.start();
+        return AdaptiveSparseTraining.builder(config).service(TrainingClock.class, clock)
+                .service(ReferenceTraining.class, ReferenceTraining.builder(
                 () -> new SequentialBlock().add(Linear.builder().setUnits(8).build()).add(Activation.reluBlock())
                         .add(Linear.builder().setUnits(CLASSES).build()), new Shape(1, FEATURES))
                 .epochs(1).batchSize(32).seed(5).build()).build();
@@ -238,7 +247,8 @@ class ReliabilityTest {
     @ParameterizedTest
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history", "PyTorch, sb", "MXNet, sb",
         "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance",
-        "PyTorch, rho-loss", "MXNet, rho-loss", "PyTorch, score-every", "MXNet, score-every"})
+        "PyTorch, rho-loss", "MXNet, rho-loss", "PyTorch, score-every", "MXNet, score-every", "PyTorch, auto",
+        "MXNet, auto"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
         AstConfigBuilder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
@@ -250,6 +260,10 @@ class ReliabilityTest {
             case "rho-loss" -> pooled.policy("rho-loss").build();
             case "importance" -> pooled.policy("importance").setting("policy.costRatio", "0.1").backwardBatch(21)
                     .build();
+            // trials of 5 windows of 2 batches: the crash and the checkpoint fall within trials
+            case "auto" -> pooled.policy("auto").setting("policy.candidates", "prune@0.3,sb@1")
+                    .setting("policy.window", "2").setting("policy.hold", "0").setting("policy.park", "1")
+                    .setting("policy.holdout", "64").build();
             case "stale-sb" -> pooled.selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
                     .build();
             case "score-every" -> AstConfig.builder().engine(engine).targetRate(0.25).meter("none").reseedEvery(5)
@@ -308,6 +322,10 @@ class ReliabilityTest {
         assertThat(resumed).as("%s, %s: the resumed run's parameters", engine, mode)
                 .containsExactly(matched.parameters());
         assertSameFigures(second, matched.report());
+        assertThat(second.decisions()).as("the trials' outcomes").isEqualTo(matched.report().decisions());
+        if (mode.equals("auto")) {
+            assertThat(second.decisions()).hasSizeGreaterThanOrEqualTo(2);
+        }
     }
 
     /**

@@ -88,7 +88,7 @@ class UnworkableInputTest {
     void figuresWithNothingToAverageArePrintedAsADash() {
         EpochStats nothingScored = new EpochStats(1, 3, SelectionConfig.Phase.SPARSE, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.3, Double.NaN, Map.of("unit", new BatchEnergy(1, 1)),
-                Double.NaN, 10, 0, 0, 1.5, 0, 1280, 1280, 1280, 1, 0, 0);
+                Double.NaN, 10, 0, 0, 1.5, 0, 1280, 1280, 1280, 1, 0, 0, "");
         assertThat(nothingScored.line()).doesNotContain("NaN")
                 .startsWith("Epoch 1/3 | Loss: - | Acc:     - | Act:     - | Save:   0.0% | Thr: - | 1.5s");
     }

@@ -10,8 +10,8 @@ import java.util.function.UnaryOperator;
  * {@code full}, {@code random-batch@0.1}, {@code rs2@0.3}, {@code infobatch@0.5}, {@code infobatch@0.5:random},
  * {@code seed}, {@code seed:random}, {@code ast-100}, {@code sb@1}, {@code sb@2:random}, {@code stale-sb},
  * {@code stale-sb:random}, {@code importance}, {@code importance:random}, {@code rho-loss}, {@code rho-loss:random},
- * {@code rho-loss@8}, {@code rho-loss@8:random}, {@code auto@0.3}, {@code auto@0.3:random}, {@code auto-rs2@0.3},
- * {@code auto-rs2@0.3:random}, {@code seed-every@4}, {@code seed-down@2}; what each is and how its AST runs are
+ * {@code rho-loss@8}, {@code rho-loss@8:random}, {@code auto}, {@code seed-every@4}, {@code seed-down@2}; what each
+ * is and how its AST runs are
  * configured is in {@link ArmCatalogue}.
  *
  * <p>Pooled arms (Selective Backprop, importance sampling) ask for {@code ast.backwardBatch}; the runner sets it to the
@@ -24,11 +24,10 @@ import java.util.function.UnaryOperator;
  * @param randomScores for {@link Kind#INFOBATCH}: the ablation, recording uniform random numbers instead of losses
  * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
  * @param presample batches are this many times the benchmark's batch size, 1 except for importance sampling, which
- *     draws one benchmark batch from each presampled one (for a resizable sampler: its first batches)
- * @param resizable whether AST may resize the sampler's batches ({@code AdjustableBatchSize}): {@code auto-rs2}
+ *     draws one benchmark batch from each presampled one
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfigBuilder> configure, double presample, boolean resizable) {
+        UnaryOperator<AstConfigBuilder> configure, double presample) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -56,7 +55,6 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
      * @param randomScores see the record
      * @param configure see the record
      * @param presample see the record
-     * @param resizable see the record
      */
     public Arm {
         if (!(rate > 0 && rate <= 1)) {

@@ -54,6 +54,10 @@ final class ArmCatalogue {
                 + "on the clock)", rhoLoss(false)));
         AST_ARMS.put("rho-loss:random", new AstArm("rho-loss with random scores (the reference still trained): the "
                 + "ablation", rhoLoss(true)));
+        AST_ARMS.put("auto", new AstArm("auto: every row (the plain step) unless a candidate (InfoBatch-style pruning "
+                + "at 0.3 or 0.5 from the training forward's losses, then Selective Backprop β 1) makes faster held-out "
+                + "progress per second in paired alternating windows; 1024 training rows held out; every row in the "
+                + "last 12.5% of the budget", b -> b.policy("auto").backwardBatch(1)));
         AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
                 staleSelectiveBackprop(true)));
     }
@@ -66,8 +70,7 @@ final class ArmCatalogue {
     /** {@return the known labels, see {@link Arm#known()}} */
     static List<String> known() {
         List<String> labels = new ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random", "auto@r", "auto@r:random", "auto-rs2@r",
-                "auto-rs2@r:random", "rho-loss@e",
+                "infobatch@r:random", "sb@b", "sb@b:random", "rho-loss@e",
                 "rho-loss@e:random", "seed-every@k", "seed-down@k"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
@@ -89,14 +92,6 @@ final class ArmCatalogue {
     private static UnaryOperator<AstConfigBuilder> importance(boolean randomScores) {
         return b -> scoredByLoss(b.policy("importance").setting("policy.presample", Integer.toString(PRESAMPLE)),
                 randomScores);
-    }
-
-    /**
-     * The auto policy at a rate: a uniform share of every batch, importance sampling by loss (or random scores)
-     * only while its measured pay-off test holds, pooled full-size steps.
-     */
-    static UnaryOperator<AstConfigBuilder> auto(double rate, boolean randomScores) {
-        return b -> scoredByLoss(b.policy("auto").targetRate(rate), randomScores);
     }
 
     /** Selective Backprop as the paper runs it: loss scores, keep probability CDF^β, pooled full-size steps. */
@@ -153,13 +148,6 @@ final class ArmCatalogue {
         String value = label.substring(at + 1);
         boolean random = label.endsWith(":random");
         return switch (label.substring(0, at)) {
-            case "auto" -> String.format(Locale.ROOT, "auto: a uniform random %.0f%% of every batch in full-size "
-                    + "steps, importance sampling by %s only while its measured pay-off test holds, all data for the "
-                    + "last 12.5%% of the budget", 100 * rate, random ? "random scores (the ablation)" : "loss");
-            case "auto-rs2" -> String.format(Locale.ROOT, "auto with the sampler resized: full-size batches trained "
-                    + "whole while its switch is off (full data), presamples of %.1f batches only while importance "
-                    + "sampling by %s is on, all data for the last 12.5%% of the budget", 1 / rate,
-                    random ? "random scores (the ablation)" : "loss");
             case "seed-every" -> "the published system with a scoring forward on one batch in " + value
                     + " (ast.scoreEvery), each sample's last recorded loss in between";
             case "seed-down" -> "the published system scoring images average-pooled by " + value

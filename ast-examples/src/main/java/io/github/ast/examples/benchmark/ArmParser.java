@@ -50,7 +50,7 @@ final class ArmParser {
     static Arm parse(String text, double baseRate) {
         String label = text.trim().toLowerCase(Locale.ROOT);
         if (label.equals("full")) {
-            return new Arm(label, Arm.Kind.FULL, 1, false, null, 1, false);
+            return new Arm(label, Arm.Kind.FULL, 1, false, null, 1);
         }
         int at = label.indexOf('@');
         if (at > 0) {
@@ -59,8 +59,6 @@ final class ArmParser {
             switch (prefix) {
                 case "sb":
                     return selectiveBackprop(text, value);
-                case "auto", "auto-rs2":
-                    return auto(text, prefix, value);
                 case "rho-loss":
                     return rhoLoss(text, value, baseRate);
                 case "seed-every", "seed-down":
@@ -81,7 +79,7 @@ final class ArmParser {
                     ArmCatalogue.known()));
         }
         double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().target().targetRate();
-        return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample(), false);
+        return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample());
     }
 
     /**
@@ -113,7 +111,7 @@ final class ArmParser {
             throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate.value() + " must be in "
                     + "(0, 1)");
         }
-        return new Arm(rate.label(prefix), kind, rate.value(), rate.randomScores(), null, 1, false);
+        return new Arm(rate.label(prefix), kind, rate.value(), rate.randomScores(), null, 1);
     }
 
     private static Arm selectiveBackprop(String text, String value) {
@@ -122,22 +120,7 @@ final class ArmParser {
             throw new IllegalArgumentException("arm '" + text + "': beta " + beta.value() + " must be finite and > 0");
         }
         return new Arm(beta.label("sb"), Arm.Kind.AST, 1 / (beta.value() + 1), false,
-                ArmCatalogue.selectiveBackprop(beta.value(), beta.randomScores()), 1, false);
-    }
-
-    /**
-     * {@code auto@r} draws its uniform share from each loaded batch; {@code auto-rs2@r} resizes the sampler: batches
-     * of b rows trained whole while the switch is off (the runner's sampler walks all the data, so that is full-data
-     * training), presamples of b / r rows only while importance sampling is on.
-     */
-    private static Arm auto(String text, String prefix, String value) {
-        Parameter rate = Parameter.parse(text, value, prefix + "@0.3", true);
-        if (!(rate.value() > 0 && rate.value() < 1)) {
-            throw new IllegalArgumentException("arm '" + text + "': rate " + rate.value() + " must be in (0, 1)");
-        }
-        boolean resizable = prefix.equals("auto-rs2");
-        return new Arm(rate.label(prefix), Arm.Kind.AST, rate.value(), false,
-                ArmCatalogue.auto(rate.value(), rate.randomScores()), resizable ? 1 / rate.value() : 1, resizable);
+                ArmCatalogue.selectiveBackprop(beta.value(), beta.randomScores()), 1);
     }
 
     /** RHO-LOSS whose reference models train {@code e} epochs each instead of 2 ({@code rho-loss@e}). */
@@ -149,7 +132,7 @@ final class ArmParser {
                     + " must be a whole number >= 1");
         }
         return new Arm(epochs.label("rho-loss"), Arm.Kind.AST, baseRate, false,
-                ArmCatalogue.rhoLoss(epochs.randomScores(), (int) count), 1, false);
+                ArmCatalogue.rhoLoss(epochs.randomScores(), (int) count), 1);
     }
 
     /**
@@ -169,7 +152,6 @@ final class ArmParser {
         }
         boolean every = prefix.equals("seed-every");
         ScoringPass pass = every ? new ScoringPass(factor, 1) : new ScoringPass(1, factor);
-        return new Arm(prefix + "@" + factor, Arm.Kind.AST, baseRate, false, ArmCatalogue.cheaperScoring(pass), 1,
-                false);
+        return new Arm(prefix + "@" + factor, Arm.Kind.AST, baseRate, false, ArmCatalogue.cheaperScoring(pass), 1);
     }
 }

@@ -10,7 +10,6 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
-import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.TrainingProgress;
 import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
@@ -128,20 +127,21 @@ final class ArmRunner {
                         .setSampling(infoBatch != null ? infoBatch : rs2)
                         .build();
                 AdaptiveSparseTrainer ast = arm.kind() == Arm.Kind.FULL ? null
-                        : astFor(arm, seed, infoBatch, clock, arm.resizable() ? rs2 : null);
+                        : astFor(arm, seed, infoBatch, clock);
                 BudgetObserver budget = new BudgetObserver(trainer, clock, time, setup.evaluateEvery(),
                         setup.budgetSeconds(), (scheduled, epoch, batches, forwarded, backpropagated) ->
                                 evaluate(trainer, scheduled, clock, epoch, batches, forwarded, backpropagated, rate));
                 clock.start();
+                List<String> decisions = List.of();
                 if (ast == null) {
                     trainPlain(trainer, train, budget);
                 } else {
-                    ast.fit(trainer, Integer.MAX_VALUE, train, null, budget);
+                    decisions = ast.fit(trainer, Integer.MAX_VALUE, train, null, budget).decisions();
                 }
                 budget.finish();
                 return new RunRecord(arm.label(), seed, budget.evaluations, budget.epoch, budget.skipped,
                         budget.fallbacks, training.flipped(), (System.nanoTime() - wallStart) / 1e9, budget.gateRates,
-                        budget.thresholds, Machine.PROCESSOR);
+                        budget.thresholds, Machine.PROCESSOR, decisions);
             }
         } finally {
             if (training.split() != data.train()) {
@@ -175,11 +175,8 @@ final class ArmRunner {
      * The AST trainer of an arm: its own configuration, or for the controls the sampler's choice trained whole
      * ({@code all}: RS2, InfoBatch with its weights) or a uniform share of each batch ({@code uniform}). Randomness
      * runs on from the seed ({@code ast.reseedEvery=0}), as the benchmark's runs always have.
-     *
-     * @param resizable the sampler AST may resize, or null
      */
-    private AdaptiveSparseTrainer astFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock,
-            AdjustableBatchSize resizable) {
+    private AdaptiveSparseTrainer astFor(Arm arm, long seed, InfoBatchSampler infoBatch, TrainingClock clock) {
         AstConfigBuilder base = setup.astConfig().toBuilder().engine(setup.engine()).seed(seed).reseedEvery(0);
         AstConfigBuilder builder = switch (arm.kind()) {
             case RS2, INFOBATCH -> base.policy("all");
@@ -200,9 +197,6 @@ final class ArmRunner {
                         .seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
                 .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()))
                 .service(TrainingClock.class, clock);
-        if (resizable != null) {
-            wiring.service(AdjustableBatchSize.class, resizable);
-        }
         if (infoBatch != null) {
             wiring.sampleWeights(arm.randomScores() ? new RandomScores(infoBatch, seed) : infoBatch);
         }

@@ -48,7 +48,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--arms", split = ",", defaultValue = "full,random-batch@0.1,0.3,0.5,rs2@0.1,0.3,0.5,seed,"
             + "seed:random,ast-100", description = "arms to compare; a bare rate continues the previous arm's kind, "
             + "so random-batch@0.1,0.3 is two arms (default ${DEFAULT-VALUE}); known: full, random-batch@r, rs2@r, "
-            + "infobatch@r, infobatch@r:random, sb@b, sb@b:random, auto@r, auto@r:random, seed-every@k, "
+            + "infobatch@r, infobatch@r:random, sb@b, sb@b:random, auto, seed-every@k, "
             + "seed-down@k, seed, seed:random, ast-100, stale-sb, stale-sb:random, importance, importance:random, "
             + "rho-loss, rho-loss:random, rho-loss@e, rho-loss@e:random (e: the reference's epochs)")
     List<String> arms;

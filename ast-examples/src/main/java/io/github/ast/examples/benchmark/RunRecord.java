@@ -19,10 +19,12 @@ import java.util.function.ToDoubleFunction;
  * @param thresholds for AST arms, the threshold after every batch; empty otherwise
  * @param processor the processor the run was timed on, with its widest vector extension ("AMD EPYC, avx512f"), so
  *     a configuration resumed on another machine says which seeds ran where; null in runs recorded before it was
+ * @param decisions what a deciding policy ({@code auto}) decided, one line each; empty for the other arms and in runs
+ *     recorded before it was
  */
 public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int epochs, long skippedBatches,
         long fallbacks, int flippedLabels, double wallSeconds, List<Float> gateRates, List<Float> thresholds,
-        String processor) {
+        String processor, List<String> decisions) {
 
     /**
      * Copies the lists.
@@ -38,8 +40,10 @@ public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int
      * @param gateRates see the record
      * @param thresholds see the record
      * @param processor see the record
+     * @param decisions see the record; null is read as none
      */
     public RunRecord {
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
         evaluations = List.copyOf(evaluations);
         gateRates = List.copyOf(gateRates);
         thresholds = List.copyOf(thresholds);

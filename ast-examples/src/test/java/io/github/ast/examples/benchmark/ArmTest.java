@@ -78,7 +78,6 @@ class ArmTest {
     void importanceArmsLoadPresamplesOfThreeBatchesAndPool() {
         List<Arm> arms = ArmParser.parseList(List.of("importance", "importance:random", "seed"), 0.1);
         assertThat(arms).extracting(Arm::presample).containsExactly(3.0, 3.0, 1.0);
-        assertThat(arms).extracting(Arm::resizable).containsOnly(false);
         AstConfig importance = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
         assertThat(importance.plugins().policy()).isEqualTo("importance");
         assertThat(importance.settings().get("policy")).containsEntry("presample", "3").containsEntry("score", "loss");
@@ -90,39 +89,19 @@ class ArmTest {
     }
 
     @Test
-    void autoAndRhoLossArmsCarryTheirRatesAndAblations() {
-        List<Arm> arms = ArmParser.parseList(List.of("auto@0.3", "auto@0.3:random", "rho-loss",
-                "rho-loss:random"), 0.1);
-        assertThat(arms).extracting(Arm::label).containsExactly("auto@0.3", "auto@0.3:random", "rho-loss",
-                "rho-loss:random");
+    void autoAndRhoLossArmsCarryTheirSettingsAndAblations() {
+        List<Arm> arms = ArmParser.parseList(List.of("auto", "rho-loss", "rho-loss:random"), 0.1);
+        assertThat(arms).extracting(Arm::label).containsExactly("auto", "rho-loss", "rho-loss:random");
         AstConfig auto = arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build();
         assertThat(auto.plugins().policy()).isEqualTo("auto");
-        assertThat(auto.target().targetRate()).isEqualTo(0.3);
-        assertThat(auto.steps().backwardBatch()).isPositive();
-        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().plugins().scorer())
-                .isEqualTo("random");
-        AstConfig rho = arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build();
+        assertThat(auto.steps().backwardBatch()).as("pooled; the runner sets the batch size").isPositive();
+        assertThat(arms.get(0).description()).contains("held-out progress");
+        AstConfig rho = arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build();
         assertThat(rho.plugins().policy()).isEqualTo("rho-loss");
         assertThat(rho.settings().get("policy")).containsEntry("randomScores", "false");
-        assertThat(arms.get(3).configure().apply(AstConfig.defaults().toBuilder()).build().settings().get("policy"))
+        assertThat(arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build().settings().get("policy"))
                 .containsEntry("randomScores", "true");
-        assertThatThrownBy(() -> Arm.parse("auto@1", 0.1)).hasMessageContaining("rate 1.0 must be in (0, 1)");
-    }
-
-    /** {@code auto-rs2@r}: auto's configuration, a sampler AST resizes, starting at presamples of b / r rows. */
-    @Test
-    void autoRs2ArmsResizeTheSamplerFromPresamplesOfOneOverTheRate() {
-        List<Arm> arms = ArmParser.parseList(List.of("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25"),
-                0.1);
-        assertThat(arms).extracting(Arm::label).containsExactly("auto-rs2@0.25", "auto-rs2@0.25:random", "auto@0.25");
-        assertThat(arms).extracting(Arm::resizable).containsExactly(true, true, false);
-        assertThat(arms).extracting(Arm::presample).containsExactly(4.0, 4.0, 1.0);
-        assertThat(arms.get(0).configure().apply(AstConfig.defaults().toBuilder()).build())
-                .isEqualTo(arms.get(2).configure().apply(AstConfig.defaults().toBuilder()).build());
-        assertThat(arms.get(1).configure().apply(AstConfig.defaults().toBuilder()).build().plugins().scorer())
-                .isEqualTo("random");
-        assertThat(arms.get(0).description()).contains("sampler resized").contains("full data").contains("4.0 batches");
-        assertThatThrownBy(() -> Arm.parse("auto-rs2@0", 0.1)).hasMessageContaining("rate 0.0 must be in (0, 1)");
+        assertThatThrownBy(() -> Arm.parse("auto@0.3", 0.1)).hasMessageContaining("arm 'auto@0.3' is unknown");
     }
 
     /** {@code rho-loss@e}: the reference's epochs reach the policy's settings; the ablation keeps them. */

@@ -24,7 +24,7 @@ class BenchmarkSummaryTest {
             evaluations.add(new Evaluation(seconds, seconds, 1, 10, 1280, 1280, 0, 0.9, 0.3, 0.9, 0.3));
         }
         evaluations.add(new Evaluation(100, 100, 2, 20, 2560, 2560, 0, reached ? 0.9 : 0.8, 0.3, 0.85, 0.3));
-        return new RunRecord(arm, seed, evaluations, 2, 0, 0, 0, 100, List.of(), List.of(), processor);
+        return new RunRecord(arm, seed, evaluations, 2, 0, 0, 0, 100, List.of(), List.of(), processor, List.of());
     }
 
     private static final double INF = Double.POSITIVE_INFINITY;

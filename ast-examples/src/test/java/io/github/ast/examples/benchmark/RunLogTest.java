@@ -21,7 +21,7 @@ class RunLogTest {
     private static RunRecord run(String arm, long seed) {
         Evaluation start = new Evaluation(0, 0, 0, 0, 0, 0, 0, 0.1, Double.NaN, 0.1, 2.3);
         Evaluation end = new Evaluation(60, 60.01, 3, 100, 12800, 12800, 0, 0.85, 0.4, 0.86, 0.39);
-        return new RunRecord(arm, seed, List.of(start, end), 3, 0, 0, 0, 61.5, List.of(0.1f), List.of(0.5f), "test cpu");
+        return new RunRecord(arm, seed, List.of(start, end), 3, 0, 0, 0, 61.5, List.of(0.1f), List.of(0.5f), "test cpu", List.of());
     }
 
     @Test
@@ -57,7 +57,7 @@ class RunLogTest {
     private static RunRecord runOn(String processor, long seed) {
         RunRecord r = run("full", seed);
         return new RunRecord(r.arm(), seed, r.evaluations(), r.epochs(), 0, 0, 0, r.wallSeconds(), List.of(),
-                List.of(), processor);
+                List.of(), processor, List.of());
     }
 
     @Test

@@ -12,7 +12,7 @@ class RunRecordTest {
     }
 
     private static RunRecord run(Evaluation... evaluations) {
-        return new RunRecord("full", 42, List.of(evaluations), 1, 0, 0, 0, 1, List.of(), List.of(), "test cpu");
+        return new RunRecord("full", 42, List.of(evaluations), 1, 0, 0, 0, 1, List.of(), List.of(), "test cpu", List.of());
     }
 
     @Test

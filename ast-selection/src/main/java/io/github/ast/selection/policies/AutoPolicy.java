@@ -2,10 +2,8 @@ package io.github.ast.selection.policies;
 
 import static io.github.ast.api.spi.OptionCheck.require;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.github.ast.api.AdjustableBatchSize;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.Selection;
@@ -13,198 +11,341 @@ import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.TrainingProgress;
 import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
-import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.SelectionPolicyFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Selection that a user can turn on without losing time: it trains a uniform random {@code ast.targetRate} of each
- * batch in full-size pooled steps (the random baseline, no scoring pass) and samples by importance only while its
- * measured pay-off test holds ({@link ImportancePolicy}: the variance reduction τ, kept current from the training
- * forward's free losses, against the measured price of a scoring pass); for the last {@code final} fraction of the
- * run it trains on everything. Each change of course is logged at INFO and kept in {@link #decisions()}.
+ * Selection a user can switch on without risk: it trains every row of every batch (the plain step, no scoring pass)
+ * unless a candidate measurably makes faster held-out progress. The candidates, cheapest first: InfoBatch-style
+ * pruning of well-learned rows from the losses the training forward recorded ({@code prune@r}, see
+ * {@link PruneSelection}), then Selective Backprop, which pays for a scoring pass ({@code sb@β}). Each is tried
+ * against the incumbent in paired alternating windows on the held-out loss's fall per training second
+ * ({@link ProgressTrials}); the trainer sets the held-out rows aside and measures them on the training clock. The
+ * run's last {@code final} fraction trains every row. Each decision is logged at INFO and kept for the run report;
+ * the epoch line says which arms trained.
  *
- * <p>With an {@link AdjustableBatchSize} data loader among its services, the uniform share is drawn by the sampler
- * instead: batches of b rows ({@code ast.backwardBatch}) trained whole, presamples only while importance sampling is
- * on, and b-row batches in the final phase (see {@link ImportancePolicy}), so fewer rows are loaded to be dropped.
- * Start the sampler at {@code b / ast.targetRate} rows.
- *
- * <p>The run's progress comes from a {@link TrainingProgress} service when the loop supplies one (a time budget),
- * else from {@code fit}'s epochs; a custom loop without either never enters the final phase.
+ * <p>With {@code ast.policy.candidates=none} nothing is held out or measured and every batch trains whole: full-data
+ * training. Pruned and sampled rows train in pooled full-size steps ({@code ast.backwardBatch}). The run's progress
+ * comes from a {@link TrainingProgress} service when one is supplied (a time budget), else from {@code fit}'s epochs.
  */
-public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.EpochAware,
-        SelectionPolicy.LearnsFromSteps, SelectionPolicy.Stateful, SelectionPolicy.ResizesBatches {
+public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.ScoresFromHistory,
+        SelectionPolicy.EpochAware, SelectionPolicy.MeasuresProgress, SelectionPolicy.Stateful {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoPolicy.class);
 
-    /** What the policy does with a batch. */
-    public enum Mode {
-        /** A uniform random share of the rows, no scoring pass. */
-        UNIFORM,
-        /** Importance sampling from the scored batch. */
-        IMPORTANCE,
-        /** Every row, no scoring pass: the run's last fraction. */
-        ALL
+    /** A way of training a batch other than every row. */
+    sealed interface Candidate permits Prune, SelectiveBackprop {
+        /** {@return the label in decisions and epoch lines} */
+        String label();
     }
 
-    /**
-     * One change of course.
-     *
-     * @param batch the sparse batch of the run (0-based) it applied from
-     * @param mode the new mode
-     * @param tau the variance reduction's EMA then
-     * @param threshold the price of scoring then
-     */
-    public record Decision(long batch, Mode mode, double tau, double threshold) {}
+    /** InfoBatch-style pruning from the recorded losses, no scoring pass. */
+    record Prune(PruneSelection selection) implements Candidate {
+        @Override
+        public String label() {
+            return "prune@" + Options.number(selection.ratio());
+        }
+    }
 
-    private final ImportancePolicy importance;
-    private final double finalFraction;
+    /** Selective Backprop on a fresh scoring pass's losses. */
+    record SelectiveBackprop(SelectiveBackpropPolicy policy, double beta) implements Candidate {
+        @Override
+        public String label() {
+            return "sb@" + Options.number(beta);
+        }
+    }
+
+    private final List<Candidate> candidates;
+    private final List<String> labels = new ArrayList<>();
+    private final ProgressTrials trials;
+    private final Options options;
     private final TrainingProgress progress;
-    private final List<Decision> decisions = new ArrayList<>();
-    private Mode mode;
-    private long batches;
+    private final long[] epochBatches;
     private int epoch;
     private int epochs = -1;
+    private boolean finalPhase;
 
     /**
      * Creates the policy.
      *
-     * @param importance the importance sampler whose switch decides, drawing the target rate of each batch
-     * @param finalFraction the run's last fraction trained on all data, in [0, 1)
+     * @param candidates the ways to try, cheapest first; empty for full-data training
+     * @param options the settings
      * @param progress the run's progress, or null to follow {@code fit}'s epochs
      */
-    public AutoPolicy(ImportancePolicy importance, double finalFraction, TrainingProgress progress) {
-        this.importance = importance;
-        // the options record's check is the one place the rule is written
-        this.finalFraction = new Options(finalFraction, ImportanceOptions.DEFAULTS).finalFraction();
+    AutoPolicy(List<Candidate> candidates, Options options, TrainingProgress progress) {
+        this.candidates = List.copyOf(candidates);
+        this.options = options;
         this.progress = progress;
+        labels.add("all");
+        candidates.forEach(c -> labels.add(c.label()));
+        this.trials = new ProgressTrials(labels.size(), new ProgressTrials.Settings(options.window(),
+                options.margin(), options.hold(), options.park()));
+        this.epochBatches = new long[labels.size()];
     }
 
+    /** Starts counting the epoch's arms, unless a checkpoint of this epoch restored its counts. */
     @Override
     public void startEpoch(int current, int total) {
+        if (current != epoch) {
+            Arrays.fill(epochBatches, 0);
+        }
         epoch = current;
         epochs = total;
     }
 
     @Override
-    public Selection selectUnscored(int size, NDManager manager) {
-        Selection chosen;
-        if (finalPhase()) {
-            change(Mode.ALL);
-            importance.loadSteps();
-            chosen = Selection.everyRow(size, manager);
-        } else {
-            chosen = importance.selectUnscored(size, manager);
-            change(chosen == null ? Mode.IMPORTANCE : Mode.UNIFORM);
-        }
-        batches++;
-        return chosen;
+    public int heldOutRows() {
+        return candidates.isEmpty() ? 0 : options.holdout();
     }
 
-    private boolean finalPhase() {
+    @Override
+    public boolean measureNow() {
+        if (!finalPhase && isFinalPhase()) {
+            finalPhase = true;
+            if (trials.inTrial()) {
+                trials.abandon();
+            }
+            LOG.info("auto: every row from here on, the run's final {} (after {} trials)", options.finalFraction(),
+                    trials.outcomes().size());
+        }
+        boolean measure = !finalPhase && !candidates.isEmpty() && trials.beforeBatch(this::eligible);
+        epochBatches[arm()]++;
+        return measure;
+    }
+
+    /** Pruning needs every row's loss once: from the second epoch on. */
+    private boolean eligible(int arm) {
+        return !(candidates.get(arm - 1) instanceof Prune) || epoch >= 2;
+    }
+
+    private boolean isFinalPhase() {
         double done = progress != null ? progress.fraction() : epochs > 0 ? (epoch - 1) / (double) epochs : 0;
-        return finalFraction > 0 && done >= 1 - finalFraction;
+        return options.finalFraction() > 0 && done >= 1 - options.finalFraction();
     }
 
-    private void change(Mode next) {
-        if (next != mode) {
-            Decision decision = new Decision(batches, next, importance.tau(), importance.threshold());
-            decisions.add(decision);
-            LOG.info(String.format(Locale.ROOT, "auto: %s from batch %d (tau %.3f, price of scoring %.3f)",
-                    next.name().toLowerCase(Locale.ROOT), batches, decision.tau(), decision.threshold()));
-            mode = next;
+    @Override
+    public void measured(double loss) {
+        int before = trials.outcomes().size();
+        trials.measured(loss);
+        List<ProgressTrials.Outcome> outcomes = trials.outcomes();
+        if (outcomes.size() > before) {
+            LOG.info("auto: {}", trials.describe(outcomes.get(outcomes.size() - 1), labels));
         }
     }
 
-    /** {@return every change of course so far, in order} */
-    public List<Decision> decisions() {
-        return List.copyOf(decisions);
+    @Override
+    public void batchTrained(long nanos) {
+        trials.trained(nanos);
+    }
+
+    private int arm() {
+        return finalPhase ? 0 : trials.arm();
+    }
+
+    @Override
+    public boolean trainsEveryRow() {
+        return arm() == 0;
+    }
+
+    @Override
+    public Selection selectUnscored(int size, NDManager manager) {
+        return null; // a candidate's batch: scored from the history or by a scoring pass
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return candidates.stream().anyMatch(Prune.class::isInstance);
+    }
+
+    @Override
+    public boolean fromHistory() {
+        return !(candidate() instanceof SelectiveBackprop);
     }
 
     @Override
     public Selection select(PolicyBatch batch) {
-        return importance.select(batch);
+        Candidate candidate = candidate();
+        return candidate instanceof Prune prune ? prune.selection().select(batch)
+                : ((SelectiveBackprop) candidate).policy().select(batch);
     }
 
     @Override
-    public void trained(NDArray losses) {
-        if (mode != Mode.ALL) {
-            importance.trained(losses);
+    public void accept(Selection selection) {
+        if (arm() > 0 && candidate() instanceof SelectiveBackprop sb) {
+            sb.policy().accept(selection);
         }
     }
 
-    @Override
-    public void batchTime(boolean scored, long nanos) {
-        if (mode != Mode.ALL) {
-            importance.batchTime(scored, nanos);
+    private Candidate candidate() {
+        int arm = arm();
+        if (arm == 0) {
+            throw new IllegalStateException("auto trains every row of this batch; it has no selection to make");
         }
+        return candidates.get(arm - 1);
     }
 
     @Override
-    public double threshold() {
-        return importance.threshold();
+    public List<String> decisions() {
+        return trials.outcomes().stream().map(o -> trials.describe(o, labels)).toList();
+    }
+
+    /** {@return the share of the epoch's sparse batches each arm trained}, empty without candidates */
+    @Override
+    public String epochModes() {
+        long total = Arrays.stream(epochBatches).sum();
+        List<String> parts = new ArrayList<>();
+        for (int arm = 0; arm < labels.size() && !candidates.isEmpty(); arm++) {
+            if (epochBatches[arm] > 0) {
+                parts.add(String.format(Locale.ROOT, "%s %.0f%%", labels.get(arm), 100.0 * epochBatches[arm] / total));
+            }
+        }
+        return String.join(", ", parts);
     }
 
     @Override
-    public boolean resizesBatches() {
-        return importance.resizesBatches();
+    public void start(NDManager runManager) {
+        candidates.stream().filter(SelectiveBackprop.class::isInstance)
+                .forEach(c -> ((SelectiveBackprop) c).policy().start(runManager));
     }
 
-    /** The importance sampler's state, then the batch count and the current mode. */
+    /** The trials' state, the epoch's counts and number, then each Selective Backprop candidate's window. */
     @Override
     public NDList exportState(NDManager scratch) {
-        NDList state = importance.exportState(scratch);
-        state.add(scratch.create(new long[] {batches, mode == null ? -1 : mode.ordinal()}));
-        return state;
+        double[] own = trials.export();
+        double[] state = Arrays.copyOf(own, own.length + epochBatches.length + 2);
+        for (int arm = 0; arm < epochBatches.length; arm++) {
+            state[own.length + arm] = epochBatches[arm];
+        }
+        state[state.length - 2] = epoch;
+        state[state.length - 1] = finalPhase ? 1 : 0;
+        NDList saved = new NDList(scratch.create(state));
+        candidates.stream().filter(SelectiveBackprop.class::isInstance)
+                .forEach(c -> saved.addAll(((SelectiveBackprop) c).policy().exportState(scratch)));
+        return saved;
     }
 
     @Override
     public void restoreState(NDList saved) {
-        if (saved.size() != 2) {
-            throw new IllegalArgumentException("a saved auto state holds the importance sampler's and its own; got "
-                    + saved.size() + " arrays");
+        long sb = candidates.stream().filter(SelectiveBackprop.class::isInstance).count();
+        if (saved.size() != 1 + sb) {
+            throw new IllegalArgumentException("a saved auto state holds its trials and " + sb + " Selective "
+                    + "Backprop windows; got " + saved.size() + " arrays");
         }
-        importance.restoreState(new NDList(saved.get(0)));
-        long[] own = saved.get(1).toLongArray();
-        batches = own[0];
-        mode = own[1] < 0 ? null : Mode.values()[(int) own[1]];
+        double[] state = saved.get(0).toDoubleArray();
+        int own = state.length - epochBatches.length - 2;
+        trials.restore(Arrays.copyOf(state, own));
+        for (int arm = 0; arm < epochBatches.length; arm++) {
+            epochBatches[arm] = (long) state[own + arm];
+        }
+        epoch = (int) state[state.length - 2];
+        finalPhase = state[state.length - 1] > 0;
+        int next = 1;
+        for (Candidate c : candidates) {
+            if (c instanceof SelectiveBackprop s) {
+                s.policy().restoreState(new NDList(saved.get(next++)));
+            }
+        }
     }
 
     /**
-     * The policy's settings: its final phase and the importance sampler's shared settings.
+     * The policy's settings.
      *
-     * @param finalFraction the run's last fraction trained on all data, in [0, 1)
-     * @param sampling the importance sampler's settings
+     * @param finalFraction the run's last fraction trained on every row, in [0, 1)
+     * @param candidates what to try against every row, cheapest first: {@code prune@r}, {@code sb@β}, or none
+     * @param window batches per measured window, >= 1
+     * @param holdout held-out rows measured, >= 16
+     * @param margin how much faster a candidate's held-out progress must be to replace every row, >= 0
+     * @param hold windows an incumbent trains before the next trial, >= 0
+     * @param park windows a losing candidate waits before its first retry, doubling with each loss, >= 1
      */
     public record Options(
             @Option(key = "final", description = "the run's last fraction (of `fit`'s epochs, or of a supplied "
-                    + "`TrainingProgress`) trained on all data, unscored; before it, `auto` draws `ast.targetRate` "
-                    + "(< 1) of each batch into pooled steps (`ast.backwardBatch` >= 1)") double finalFraction,
-            ImportanceOptions sampling) {
+                    + "`TrainingProgress`) trained on every row, no trials") double finalFraction,
+            @Option(description = "what `auto` tries against every row, cheapest first, comma-separated: `prune@r` "
+                    + "(InfoBatch's pruning of below-mean-loss rows with probability r, from the training forward's "
+                    + "losses), `sb@beta` (Selective Backprop on a scoring pass); `none`: full-data training, nothing "
+                    + "held out") String candidates,
+            @Option(description = "batches per measured window; a trial runs 5 (every row and the candidate "
+                    + "alternating)") int window,
+            @Option(description = "rows measured for held-out progress: from the validation set given to `fit`, "
+                    + "else set aside from the training set (they never train)") int holdout,
+            @Option(description = "fraction by which a candidate's held-out progress per second must beat every "
+                    + "row's to replace it") double margin,
+            @Option(description = "windows a new incumbent trains before it is checked again") int hold,
+            @Option(description = "windows a losing candidate waits before its first retry (doubling with each "
+                    + "loss)") int park) {
 
-        /** The last eighth on all data; the importance sampler's defaults. */
-        public static final Options DEFAULTS = new Options(0.125, ImportanceOptions.DEFAULTS);
+        /** Every row in the last eighth; prune at 0.3 and 0.5, then Selective Backprop β 1; 100-batch windows. */
+        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 100, 1024, 0.05, 10,
+                20);
 
         /**
-         * Checks the final fraction; the shared settings checked themselves.
+         * Validates the values.
          *
-         * @param finalFraction the run's last fraction trained on all data, in [0, 1)
-         * @param sampling the importance sampler's settings
+         * @param finalFraction the run's last fraction on every row, in [0, 1)
+         * @param candidates the candidate list
+         * @param window batches per window, >= 1
+         * @param holdout held-out rows, >= 16
+         * @param margin the switch margin, >= 0
+         * @param hold windows held after a switch, >= 0
+         * @param park windows parked after a first loss, >= 1
          */
         public Options {
             require(finalFraction >= 0 && finalFraction < 1, "final", finalFraction, "in [0, 1)");
+            parse(candidates);
+            require(window >= 1, "window", window, ">= 1");
+            require(holdout >= 16, "holdout", holdout, ">= 16 rows");
+            require(margin >= 0 && Double.isFinite(margin), "margin", margin, ">= 0");
+            require(hold >= 0, "hold", hold, ">= 0");
+            require(park >= 1, "park", park, ">= 1");
+        }
+
+        /**
+         * Reads the candidate list.
+         *
+         * @return each candidate as (kind, value): ("prune", r) or ("sb", β)
+         */
+        List<double[]> parsed() {
+            return parse(candidates);
+        }
+
+        private static List<double[]> parse(String list) {
+            List<double[]> parsed = new ArrayList<>();
+            if (list.strip().equals("none")) {
+                return parsed;
+            }
+            for (String item : list.split(",")) {
+                String entry = item.strip();
+                int at = entry.indexOf('@');
+                String kind = at < 0 ? entry : entry.substring(0, at);
+                double value = Double.NaN;
+                try {
+                    value = at < 0 ? Double.NaN : Double.parseDouble(entry.substring(at + 1));
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                boolean prune = kind.equals("prune") && value > 0 && value < 1;
+                boolean sb = kind.equals("sb") && value > 0 && Double.isFinite(value);
+                require(prune || sb, "candidates", list, "a comma-separated list of prune@r (r in (0, 1)) and "
+                        + "sb@beta (beta > 0), or none; '" + entry + "' is neither");
+                parsed.add(new double[] {prune ? 0 : 1, value});
+            }
+            return parsed;
+        }
+
+        static String number(double value) {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         }
     }
 
     /**
-     * Creates {@link AutoPolicy} under the name {@code auto}, from its {@link Options}: it draws
-     * {@code ast.targetRate} of each batch (an importance sampler with presample 1/rate, switch on, weights as drawn).
-     * Uses a {@link TrainingProgress} service when one is supplied, and resizes an {@link AdjustableBatchSize}
-     * service's batches. Needs {@code ast.backwardBatch}.
+     * Creates {@link AutoPolicy} under the name {@code auto}. Candidates train pooled steps, so they need
+     * {@code ast.backwardBatch}; uses a {@link TrainingProgress} service when one is supplied.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -219,20 +360,19 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
         @Override
         public SelectionPolicy create(PluginContext context) {
-            RunValues run = context.run();
-            if (run.backwardBatch() < 1) {
-                throw new ConfigurationException("ast.policy=auto trains full-size pooled steps: set "
-                        + "ast.backwardBatch (the step's rows); ast.backwardBatch is " + run.backwardBatch());
-            }
-            if (context.targetRate() >= 1) {
-                throw new ConfigurationException("ast.policy=auto draws ast.targetRate of each batch, which must be "
-                        + "below 1; it is " + context.targetRate());
-            }
             Options options = context.options(Options.class);
-            ImportancePolicy importance = ImportancePolicy.Factory.create(context,
-                    new ImportancePolicy.Options(1 / context.targetRate(), options.sampling(), false, true));
-            return new AutoPolicy(importance, options.finalFraction(),
-                    context.service(TrainingProgress.class).orElse(null));
+            List<Candidate> candidates = new ArrayList<>();
+            for (double[] parsed : options.parsed()) {
+                candidates.add(parsed[0] == 0 ? new Prune(new PruneSelection(parsed[1], context.random()))
+                        : new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1],
+                                SelectiveBackpropPolicy.Options.DEFAULTS.window(), context.random()), parsed[1]));
+            }
+            if (!candidates.isEmpty() && context.run().backwardBatch() < 1) {
+                throw new ConfigurationException("ast.policy=auto trains its candidates' rows in pooled full-size "
+                        + "steps: set ast.backwardBatch to the batch size (or ast.policy.candidates=none for "
+                        + "full-data training); ast.backwardBatch is " + context.run().backwardBatch());
+            }
+            return new AutoPolicy(candidates, options, context.service(TrainingProgress.class).orElse(null));
         }
     }
 }

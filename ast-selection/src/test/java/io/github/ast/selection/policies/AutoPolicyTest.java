@@ -7,132 +7,124 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.ScoringBatch;
 import io.github.ast.api.Selection;
+import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.Settings;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AutoPolicyTest {
 
-    private static final int BATCH = 100;
-
-    /** An auto policy drawing 10% of each batch, scoring priced at a fixed 0.5 (τ must exceed 1.5). */
-    private static AutoPolicy auto(double[] progress) {
-        ImportancePolicy importance = new ImportancePolicy(null,
-                new ImportancePolicy.Options(10, new ImportanceOptions(0.2, 0.9, 5, "0.5",
-                        ImportanceOptions.Score.LOSS), false, true), new RunRandom(7));
-        return new AutoPolicy(importance, 0.125, () -> progress[0]);
-    }
-
-    /** Drives one batch as the trainer does: unscored rows train (their losses feed τ), or the batch is scored. */
-    private static Selection batch(AutoPolicy policy, NDManager m, NDArray losses) {
-        int size = Math.toIntExact(losses.size());
-        Selection unscored = policy.selectUnscored(size, m);
-        if (unscored != null) {
-            policy.accept(unscored);
-            policy.trained(losses.get(new NDIndex("{}", unscored.rows())));
-            return unscored;
-        }
-        NDList placeholder = new NDList(m.zeros(new Shape(size, 1)));
-        Selection selection = policy.select(new PolicyBatch(new ScoringBatch(placeholder, placeholder, placeholder,
-                losses), null));
-        policy.accept(selection);
-        return selection;
+    private static PolicyBatch batch(NDManager m, float[] losses, boolean[] unseen) {
+        NDArray loss = m.create(losses);
+        NDList placeholder = new NDList(m.zeros(new Shape(losses.length, 1)));
+        return new PolicyBatch(new ScoringBatch(placeholder, placeholder, placeholder, loss),
+                unseen == null ? null : m.create(unseen));
     }
 
     /**
-     * Where selection cannot help (every loss alike) it stays uniform at the target rate and never scores; on a
-     * heavy-tailed stream it turns to importance sampling; in the run's last eighth it trains every row.
+     * Pruning drops only seen rows below the mean of the seen rows' losses, at its ratio on average, and weighs the
+     * kept ones of that group 1 / (1 - r); rows never trained always train.
      */
     @ParameterizedTest
-    @CsvSource({"PyTorch, false", "PyTorch, true", "MXNet, false", "MXNet, true"})
-    void staysUniformWhereSelectionCannotHelpAndEndsOnAllData(String engine, boolean heavyTailed) {
-        Engine.getEngine(engine).setRandomSeed(2);
-        double[] progress = {0};
-        try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            AutoPolicy policy = auto(progress);
-            for (int b = 0; b < 40; b++) {
-                progress[0] = b / 40.0;
-                try (NDManager m = run.newSubManager()) {
-                    NDArray losses = heavyTailed ? m.randomNormal(new Shape(BATCH)).mul(3f).exp()
-                            : m.ones(new Shape(BATCH));
-                    Selection selection = batch(policy, m, losses);
-                    assertThat(selection.count()).isEqualTo(b >= 35 ? BATCH : BATCH / 10);
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void pruningDropsOnlySeenRowsBelowTheMeanAndWeighsTheirSurvivorsUp(String engine) {
+        int size = 4000;
+        float[] losses = new float[size];
+        boolean[] unseen = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            losses[i] = i % 2 == 0 ? 0.1f : 2f; // mean of the seen rows is about 1.05
+            unseen[i] = i % 10 == 0; // even, so low placeholder losses that must still train
+        }
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            Selection selection = new PruneSelection(0.3, new RunRandom(3)).select(batch(m, losses, unseen));
+            long[] rows = selection.rows().toLongArray();
+            float[] weights = selection.weights().toFloatArray();
+            int lowKept = 0;
+            boolean[] kept = new boolean[size];
+            for (int i = 0; i < rows.length; i++) {
+                int row = (int) rows[i];
+                kept[row] = true;
+                boolean low = row % 2 == 0 && row % 10 != 0;
+                lowKept += low ? 1 : 0;
+                assertThat(weights[i]).as("row %d", row).isCloseTo(low ? 1 / 0.7f : 1f,
+                        org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            for (int i = 0; i < size; i++) {
+                if (i % 2 == 1 || i % 10 == 0) {
+                    assertThat(kept[i]).as("row %d: above the mean or never trained", i).isTrue();
                 }
             }
-            assertThat(policy.decisions()).extracting(AutoPolicy.Decision::mode).containsExactly(heavyTailed
-                    ? new AutoPolicy.Mode[] {AutoPolicy.Mode.UNIFORM, AutoPolicy.Mode.IMPORTANCE, AutoPolicy.Mode.ALL}
-                    : new AutoPolicy.Mode[] {AutoPolicy.Mode.UNIFORM, AutoPolicy.Mode.ALL});
-            assertThat(policy.decisions().get(policy.decisions().size() - 1).batch()).as("7/8 of 40").isEqualTo(35);
+            assertThat(lowKept / 1600.0).as("kept share of the 1600 seen low rows").isBetween(0.65, 0.75);
+            assertThat(selection.count()).isEqualTo(rows.length).isEqualTo(selection.gateActive());
+            assertThat(selection.maxWeight()).isCloseTo(1 / 0.7, org.assertj.core.data.Offset.offset(1e-6));
         }
     }
 
-    /**
-     * With a sampler it may resize, the uniform share is drawn by the sampler: batches of one step's rows (10),
-     * trained whole; presamples of 100 only while importance sampling is on; steps again in the final phase. A batch
-     * drawn before a change trains as it came: the first presample while uniform gives its 10% only, and a presample
-     * drawn before the final phase trains whole in it.
-     */
-    @ParameterizedTest
-    @CsvSource({"PyTorch, false", "PyTorch, true", "MXNet, false", "MXNet, true"})
-    void aResizableSamplerLoadsOnlyWhatTheUniformShareTrains(String engine, boolean heavyTailed) {
-        Engine.getEngine(engine).setRandomSeed(2);
-        int step = BATCH / 10;
-        int[] next = {BATCH};
-        List<Integer> sizes = new ArrayList<>();
-        ImportancePolicy importance = new ImportancePolicy(null,
-                new ImportancePolicy.Options(10, new ImportanceOptions(0.2, 0.9, 5, "0.5",
-                        ImportanceOptions.Score.LOSS), false, true), new RunRandom(7),
-                new PresampleLoading(rows -> next[0] = rows, step));
-        double[] progress = {0};
-        AutoPolicy policy = new AutoPolicy(importance, 0.125, () -> progress[0]);
-        try (NDManager run = Engine.getEngine(engine).newBaseManager()) {
-            for (int b = 0; b < 40; b++) {
-                progress[0] = b / 40.0;
-                int size = next[0];
-                sizes.add(size);
-                try (NDManager m = run.newSubManager()) {
-                    NDArray losses = heavyTailed ? m.randomNormal(new Shape(size)).mul(3f).exp()
-                            : m.ones(new Shape(size));
-                    Selection selection = batch(policy, m, losses);
-                    assertThat(selection.count()).as("batch %d of %d rows", b, size).isEqualTo(b >= 35 ? size : step);
-                    assertThat(selection.weights() != null).isEqualTo(size == BATCH && b > 0 && b < 35);
-                }
-            }
-        }
-        assertThat(sizes.get(0)).isEqualTo(BATCH);
-        assertThat(sizes.subList(36, 40)).as("the final phase, once it asked").containsOnly(step);
-        if (heavyTailed) {
-            // Uniform until the free losses turn the switch on (within a few batches), presamples from then on.
-            int on = 1 + sizes.subList(1, 40).indexOf(BATCH);
-            assertThat(on).isBetween(2, 5);
-            assertThat(sizes.subList(1, on)).containsOnly(step);
-            assertThat(sizes.subList(on, 36)).containsOnly(BATCH);
-        } else {
-            assertThat(sizes.subList(1, 40)).containsOnly(step);
+    @Test
+    void nonFiniteRecordedLossesSkipTheBatch() {
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            Selection selection = new PruneSelection(0.5, new RunRandom(3))
+                    .select(batch(m, new float[] {1, Float.NaN, 2}, null));
+            assertThat(selection.skipped()).isTrue();
+            assertThat(selection.skipReason()).contains("not finite");
         }
     }
 
-    /** The factory reads the target and the pooled step's size from the run-wide values in its context. */
+    /** Without candidates nothing is held out and every batch trains whole: full-data training. */
+    @Test
+    void withoutCandidatesItIsFullDataTraining() {
+        AutoPolicy policy = (AutoPolicy) new AutoPolicy.Factory().create(context(0, Map.of("candidates", "none")));
+        assertThat(policy.heldOutRows()).isZero();
+        assertThat(policy.keepsHistory()).isFalse();
+        policy.startEpoch(1, 4);
+        for (int b = 0; b < 500; b++) {
+            assertThat(policy.measureNow()).isFalse();
+            assertThat(policy.trainsEveryRow()).isTrue();
+        }
+        assertThat(policy.epochModes()).as("nothing to switch between").isEmpty();
+        assertThat(policy.decisions()).isEmpty();
+    }
+
+    @Test
+    void candidatesNeedPooledSteps() {
+        assertThatThrownBy(() -> new AutoPolicy.Factory().create(context(0, Map.of())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("ast.policy=auto trains its candidates' rows in pooled full-size steps: set "
+                        + "ast.backwardBatch to the batch size (or ast.policy.candidates=none for full-data training); "
+                        + "ast.backwardBatch is 0");
+        AutoPolicy policy = (AutoPolicy) new AutoPolicy.Factory().create(context(64, Map.of()));
+        assertThat(policy.heldOutRows()).isEqualTo(1024);
+        assertThat(policy.keepsHistory()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "1.0|32|ast.policy=auto draws ast.targetRate of each batch, which must be below 1; it is 1.0",
-        "0.2|0|ast.policy=auto trains full-size pooled steps: set ast.backwardBatch (the step's rows); "
-            + "ast.backwardBatch is 0"})
-    void theFactoryRefusesRunValuesItCannotRunWith(double rate, int backwardBatch, String message) {
-        RunValues run = new RunValues("", "", rate, Double.NaN, 0.5, 2, 0, false, backwardBatch, 1);
-        assertThatThrownBy(() -> new AutoPolicy.Factory().create(new PluginContext(run,
-                Settings.of("ast.policy.", Map.of())))).isInstanceOf(ConfigurationException.class).hasMessage(message);
+        "prune@1|'prune@1' is neither",
+        "prune@0.3,top-k|'top-k' is neither",
+        "sb@x|'sb@x' is neither",
+        "''|'' is neither"})
+    void aBadCandidateListNamesTheEntryAndWhatIsAllowed(String list, String entry) {
+        assertThatThrownBy(() -> OptionsBinder.bind(AutoPolicy.Options.class,
+                Settings.of("ast.policy.", Map.of("candidates", list))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ast.policy.candidates")
+                .hasMessageContaining("prune@r (r in (0, 1)) and sb@beta (beta > 0), or none")
+                .hasMessageContaining(entry);
+    }
+
+    private static PluginContext context(int backwardBatch, Map<String, String> options) {
+        RunValues run = new RunValues("", "", 0.1, Double.NaN, 0.5, 2, 0, false, backwardBatch, 1);
+        return new PluginContext(run, Settings.of("ast.policy.", options));
     }
 }

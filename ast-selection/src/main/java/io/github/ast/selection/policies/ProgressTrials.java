@@ -1,0 +1,287 @@
+package io.github.ast.selection.policies;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntPredicate;
+
+/**
+ * Decides which way of training a batch (an arm: 0 is every row, the floor; then the candidates, cheapest first)
+ * trains, from held-out progress: the held-out loss's fall per training second, measured in windows of a fixed
+ * number of batches.
+ *
+ * <p>A trial runs five windows, incumbent and challenger alternating (I C I C I), so that each challenger window is
+ * compared with the incumbent windows on both sides of it: the loss curve's own flattening, which would favour
+ * whichever arm ran first, cancels out to first order. A candidate replaces the floor only when its progress exceeds
+ * the floor's by more than the margin; the floor takes over again as soon as it does at least as well as the
+ * candidate (hysteresis towards the safe arm). A candidate in charge trains some windows before each check; a candidate
+ * that loses is parked for a number of windows that doubles each time it loses, then tried again, since what pays
+ * changes over a run. Outside trials nothing is measured.
+ */
+final class ProgressTrials {
+
+    /** Windows per trial: incumbent, challenger, incumbent, challenger, incumbent. */
+    static final int TRIAL_WINDOWS = 5;
+
+    /**
+     * The trials' settings.
+     *
+     * @param windowBatches batches per window, >= 1
+     * @param margin the fraction by which a candidate must beat the floor's progress to replace it, >= 0
+     * @param holdWindows windows an incumbent keeps training before the next trial, >= 0
+     * @param parkWindows windows a losing candidate waits before its first retry (doubling on each loss), >= 1
+     */
+    record Settings(int windowBatches, double margin, int holdWindows, int parkWindows) {}
+
+    /**
+     * A trial's outcome.
+     *
+     * @param batch the run's batch (0-based, sparse batches) at which it ended
+     * @param incumbent the arm that trained outside the trial
+     * @param challenger the arm tried against it
+     * @param incumbentRate the incumbent's held-out loss fall per second, its windows around the challenger's averaged
+     * @param challengerRate the challenger's
+     * @param winner the arm that trains from now on
+     * @param parkedWindows windows the losing candidate is parked for, 0 when no candidate lost
+     */
+    record Outcome(long batch, int incumbent, int challenger, double incumbentRate, double challengerRate, int winner,
+            long parkedWindows) {}
+
+    private final int arms;
+    private final Settings settings;
+    private int incumbent;
+    /** The arm tried against the incumbent, or -1 outside a trial. */
+    private int challenger = -1;
+    /** The trial's current window, -1 until its opening measurement. */
+    private int window = -1;
+    private int batchesInWindow;
+    private double windowStartLoss = Double.NaN;
+    private long windowNanos;
+    private final double[] rates = new double[TRIAL_WINDOWS];
+    private long windows;
+    private long nextTrial;
+    private final long[] parkedUntil;
+    private final int[] losses;
+    private long batches;
+    private final List<Outcome> outcomes = new ArrayList<>();
+
+    ProgressTrials(int arms, Settings settings) {
+        this.arms = arms;
+        this.settings = settings;
+        this.parkedUntil = new long[arms];
+        this.losses = new int[arms];
+        this.nextTrial = settings.holdWindows();
+    }
+
+    /**
+     * Called before each batch: counts it and says whether the held-out loss must be measured first.
+     *
+     * @param eligible which candidates may be tried now (their scores exist, the run is not in its final phase)
+     * @return true to measure before this batch
+     */
+    boolean beforeBatch(IntPredicate eligible) {
+        batches++;
+        boolean measure = false;
+        if (challenger >= 0 && batchesInWindow == settings.windowBatches()) {
+            measure = true;
+        } else if (challenger < 0 && batchesInWindow == settings.windowBatches()) {
+            windows++;
+            batchesInWindow = 0;
+            measure = startTrial(eligible);
+        }
+        batchesInWindow++;
+        return measure;
+    }
+
+    private boolean startTrial(IntPredicate eligible) {
+        if (windows < nextTrial) {
+            return false;
+        }
+        int next = -1;
+        if (incumbent != 0) {
+            next = 0; // a candidate in charge is checked against the floor
+        } else {
+            for (int arm = 1; arm < arms && next < 0; arm++) {
+                if (parkedUntil[arm] <= windows && eligible.test(arm)) {
+                    next = arm;
+                }
+            }
+        }
+        if (next < 0) {
+            return false;
+        }
+        challenger = next;
+        window = -1;
+        return true;
+    }
+
+    /**
+     * Takes the measurement asked for: it opens the trial, or closes a window and opens the next.
+     *
+     * @param loss the held-out mean loss now
+     */
+    void measured(double loss) {
+        if (challenger < 0) {
+            throw new IllegalStateException("a held-out loss was measured outside a trial");
+        }
+        if (window >= 0) {
+            rates[window] = (windowStartLoss - loss) / Math.max(1e-9, windowNanos / 1e9);
+        }
+        window++;
+        windowStartLoss = loss;
+        windowNanos = 0;
+        batchesInWindow = 1; // the batch measured before opens the new window
+        if (window == TRIAL_WINDOWS) {
+            conclude();
+        }
+    }
+
+    /** Adds a batch's training time to the trial's current window. */
+    void trained(long nanos) {
+        if (challenger >= 0 && window >= 0) {
+            windowNanos += nanos;
+        }
+    }
+
+    /** Ends a trial without a decision: the run entered its final phase. */
+    void abandon() {
+        challenger = -1;
+        window = -1;
+        incumbent = 0;
+    }
+
+    private void conclude() {
+        double incumbentRate = (rates[0] + 2 * rates[2] + rates[4]) / 4;
+        double challengerRate = (rates[1] + rates[3]) / 2;
+        boolean challengerWins;
+        if (challenger == 0) {
+            challengerWins = challengerRate >= incumbentRate; // the floor needs no margin
+        } else {
+            challengerWins = challengerRate > 0
+                    && challengerRate - incumbentRate > settings.margin() * Math.abs(incumbentRate);
+        }
+        int loser = challengerWins ? incumbent : challenger;
+        int winner = challengerWins ? challenger : incumbent;
+        long parked = 0;
+        if (loser != 0) {
+            parked = (long) settings.parkWindows() << Math.min(20, losses[loser]);
+            losses[loser]++;
+            parkedUntil[loser] = windows + parked;
+        }
+        outcomes.add(new Outcome(batches, incumbent, challenger, incumbentRate, challengerRate, winner, parked));
+        incumbent = winner;
+        nextTrial = windows + (winner != 0 ? settings.holdWindows() : 0); // a candidate in charge is held
+        challenger = -1;
+        window = -1;
+    }
+
+    /** {@return the arm that trains the current batch} */
+    int arm() {
+        return challenger >= 0 && window >= 0 && window % 2 == 1 ? challenger : incumbent;
+    }
+
+    /** {@return whether a trial is under way} */
+    boolean inTrial() {
+        return challenger >= 0;
+    }
+
+    /** {@return every trial's outcome, in order} */
+    List<Outcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    /** {@return the last trial's outcome as a log line} */
+    String describe(Outcome outcome, List<String> labels) {
+        String verdict = outcome.winner() == outcome.incumbent()
+                ? String.format(Locale.ROOT, "%s stays%s", labels.get(outcome.winner()), outcome.parkedWindows() > 0
+                        ? String.format(Locale.ROOT, ", %s parked for %d windows", labels.get(outcome.challenger()),
+                                outcome.parkedWindows()) : "")
+                : String.format(Locale.ROOT, "switched to %s%s", labels.get(outcome.winner()),
+                        outcome.parkedWindows() > 0 ? String.format(Locale.ROOT, ", %s parked for %d windows",
+                                labels.get(outcome.incumbent()), outcome.parkedWindows()) : "");
+        return String.format(Locale.ROOT, "batch %d: held-out loss fell %.4g/s under %s, %.4g/s under %s (%s): %s",
+                outcome.batch(), outcome.challengerRate(), labels.get(outcome.challenger()), outcome.incumbentRate(),
+                labels.get(outcome.incumbent()), ratio(outcome), verdict);
+    }
+
+    private static String ratio(Outcome outcome) {
+        return outcome.incumbentRate() > 0
+                ? String.format(Locale.ROOT, "%.2fx", outcome.challengerRate() / outcome.incumbentRate())
+                : "the incumbent made no progress";
+    }
+
+    /** {@return the state a checkpoint carries, outcomes included} */
+    double[] export() {
+        double[] state = new double[11 + TRIAL_WINDOWS + 2 * arms + 7 * outcomes.size()];
+        int i = 0;
+        state[i++] = incumbent;
+        state[i++] = challenger;
+        state[i++] = window;
+        state[i++] = batchesInWindow;
+        state[i++] = windowStartLoss;
+        state[i++] = windowNanos;
+        state[i++] = windows;
+        state[i++] = nextTrial;
+        state[i++] = batches;
+        state[i++] = arms;
+        state[i++] = outcomes.size();
+        for (double rate : rates) {
+            state[i++] = rate;
+        }
+        for (int arm = 0; arm < arms; arm++) {
+            state[i++] = parkedUntil[arm];
+            state[i++] = losses[arm];
+        }
+        for (Outcome o : outcomes) {
+            double[] values = {o.batch(), o.incumbent(), o.challenger(), o.incumbentRate(), o.challengerRate(),
+                o.winner(), o.parkedWindows()};
+            System.arraycopy(values, 0, state, i, values.length);
+            i += values.length;
+        }
+        return state;
+    }
+
+    /**
+     * Restores what {@link #export} returned.
+     *
+     * @throws IllegalArgumentException if the state is of trials over another number of arms
+     */
+    void restore(double[] state) {
+        if (state.length < 11 || (int) state[9] != arms
+                || state.length != 11 + TRIAL_WINDOWS + 2 * arms + 7 * (int) state[10]) {
+            throw new IllegalArgumentException("a saved auto state of " + state.length + " values is not one of "
+                    + "trials over " + arms + " arms (was the candidate list changed?)");
+        }
+        int i = 0;
+        incumbent = (int) state[i++];
+        challenger = (int) state[i++];
+        window = (int) state[i++];
+        batchesInWindow = (int) state[i++];
+        windowStartLoss = state[i++];
+        windowNanos = (long) state[i++];
+        windows = (long) state[i++];
+        nextTrial = (long) state[i++];
+        batches = (long) state[i++];
+        i++;
+        int count = (int) state[i++];
+        for (int w = 0; w < TRIAL_WINDOWS; w++) {
+            rates[w] = state[i++];
+        }
+        for (int arm = 0; arm < arms; arm++) {
+            parkedUntil[arm] = (long) state[i++];
+            losses[arm] = (int) state[i++];
+        }
+        outcomes.clear();
+        for (int o = 0; o < count; o++, i += 7) {
+            outcomes.add(new Outcome((long) state[i], (int) state[i + 1], (int) state[i + 2], state[i + 3],
+                    state[i + 4], (int) state[i + 5], (long) state[i + 6]));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProgressTrials[incumbent " + incumbent + ", challenger " + challenger + ", window " + window
+                + ", rates " + Arrays.toString(rates) + "]";
+    }
+}
