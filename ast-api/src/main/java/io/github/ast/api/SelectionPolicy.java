@@ -69,6 +69,18 @@ public interface SelectionPolicy {
         default boolean trainsEveryRow() {
             return false;
         }
+
+        /**
+         * Returns whether batches trained whole may take the plain DJL step ({@code EasyTrain.trainBatch} and
+         * {@code trainer.step()}, no host read per batch), its figures read every few batches, so that a non-finite
+         * loss stops the run a few batches later instead of being skipped step by step. Asked once, when the run
+         * opens; applies on one device.
+         *
+         * @return true for plain steps; false (the default) for the guarded step
+         */
+        default boolean plainSteps() {
+            return false;
+        }
     }
 
     /** A policy that changes course over a run. */

@@ -75,6 +75,14 @@ final class BatchTally {
         return this;
     }
 
+    /** Statistics of rows trained in earlier batches, read only now (plain steps), without adding rows. */
+    BatchTally figures(int rows, double stepLossSum, long stepCorrect) {
+        evaluated += rows;
+        lossSum += stepLossSum;
+        correct += stepCorrect;
+        return this;
+    }
+
     /** A pooled step failed: its rows are dropped and the batch that completed it counts as skipped. */
     BatchTally failed() {
         skipped = true;

@@ -33,6 +33,8 @@ final class EpochTally {
     /** Training-loop seconds and metered joules of the epoch's batches run before the current process. */
     double earlierSeconds;
     double earlierJoules;
+    /** Plain steps' figures not read yet when a checkpoint was written: restored on the engine as they were. */
+    PlainStep.Pending unread;
 
     /**
      * Counts a policy's preparation in this epoch: its rows, seconds and metered joules; its estimated energy is
@@ -113,9 +115,10 @@ final class EpochTally {
      *
      * @param seconds training-loop seconds of the batches tallied
      * @param joules metered joules of the batches tallied
+     * @param pending the plain steps' figures not read yet, or null
      * @return the copy
      */
-    EpochTally snapshot(double seconds, double joules) {
+    EpochTally snapshot(double seconds, double joules, PlainStep.Pending pending) {
         EpochTally copy = new EpochTally();
         copy.batches = batches;
         copy.scoredBatches = scoredBatches;
@@ -134,6 +137,7 @@ final class EpochTally {
         copy.energies = new LinkedHashMap<>(energies);
         copy.earlierSeconds = seconds;
         copy.earlierJoules = joules;
+        copy.unread = pending;
         return copy;
     }
 }

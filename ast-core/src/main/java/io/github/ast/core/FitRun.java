@@ -118,6 +118,9 @@ final class FitRun implements AutoCloseable {
         SelectionConfig selection = config.selection();
         SelectionConfig.Phase phase = selection.phase(epoch, epochs);
         tally = partial == null ? new EpochTally() : partial;
+        if (partial != null) {
+            pipeline.restoreUnreadFigures(partial.unread);
+        }
         partial = null;
         pipeline.startEpoch(epoch, phase, tally.batches);
         if (ast.policy() instanceof SelectionPolicy.EpochAware aware) {
@@ -190,8 +193,8 @@ final class FitRun implements AutoCloseable {
         tally.add(result);
         int everyBatches = checkpoints == null ? 0 : checkpoints.everyBatches();
         if (everyBatches > 0 && tally.batches % everyBatches == 0 && batches.hasNext()) {
-            checkpoints.write(trainer, epoch - 1, epochs, tally.snapshot(seconds(), joules()), false,
-                    ast.controller(), pipeline);
+            checkpoints.write(trainer, epoch - 1, epochs, tally.snapshot(seconds(), joules(),
+                    pipeline.unreadFigures()), false, ast.controller(), pipeline);
         }
         ast.times().mark();
         return observer.continueTraining(epoch, result);

@@ -21,6 +21,21 @@ final class SamplerWeights {
     }
 
     /**
+     * Refuses sampler weights with pooled steps, which mix rows of several batches.
+     *
+     * @param sampled the sampler's weights, or null
+     * @param backwardBatch {@code ast.backwardBatch}
+     * @throws io.github.ast.api.ConfigurationException if both are set
+     */
+    static void requirePerBatchSteps(SamplerWeights sampled, int backwardBatch) {
+        if (sampled != null && backwardBatch > 0) {
+            throw new io.github.ast.api.ConfigurationException("ast.backwardBatch=" + backwardBatch + " pools rows "
+                    + "across batches, but the sampler's weights are applied per batch: use ast.backwardBatch=0 with "
+                    + "a weighting sampler");
+        }
+    }
+
+    /**
      * Returns the batch's weights, one per row, on the batch's manager.
      *
      * @throws IllegalArgumentException if the batch carries no dataset indices

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
 import io.github.ast.api.TrainingDivergedException;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -175,5 +176,20 @@ final class StepGuard {
     private static NDArray owned(NDArray array, NDManager scratch) {
         array.attach(scratch);
         return array;
+    }
+
+    /**
+     * Skips a batch whose scoring pass produced non-finite losses: the data's fault when some inputs are not finite
+     * (read only now, on this rare path), else the model's, which the guard counts.
+     */
+    void skipNonFiniteScoring(Trainer trainer, Batch batch, float lossSum) {
+        long badRows = Math.round(NonFinite.count(batch.getData()).getFloat());
+        if (badRows > 0) {
+            LOG.warn("Skipped a batch of {} samples: {} of them have NaN or infinite inputs, which made the scoring "
+                    + "pass's losses non-finite (sum {})", batch.getSize(), badRows, lossSum);
+        } else {
+            rejected(Bad.LOSSES, "the scoring pass's loss sum " + lossSum + " over "
+                    + batch.getSize() + " rows", trainer);
+        }
     }
 }

@@ -42,6 +42,8 @@ final class TrainingRun implements AutoCloseable {
     private final SelectionPolicy.Unscored unscored;
     private final SelectionPolicy.LearnsFromSteps learner;
     private final SelectionPolicy.ScoresFromHistory historyScores;
+    /** The plain DJL step for every-row batches, when the policy allows it on one device; else null. */
+    private final PlainStep plain;
     private SelectionConfig.Phase phase = SelectionConfig.Phase.SPARSE;
     /** The next batch's 0-based position in its epoch, which decides whether {@code ast.scoreEvery} scores it. */
     private long position;
@@ -67,11 +69,7 @@ final class TrainingRun implements AutoCloseable {
      */
     TrainingRun(AstConfig config, SelectionPolicy policy, EnergyAccount energy, PerSampleLoss perSampleLoss,
             Trainer trainer, long historySize, PhaseTimes times, LongSupplier nanos, SamplerWeights sampled) {
-        if (sampled != null && config.steps().backwardBatch() > 0) {
-            throw new io.github.ast.api.ConfigurationException("ast.backwardBatch=" + config.steps().backwardBatch()
-                    + " pools rows across batches, but the sampler's weights are applied per batch: use "
-                    + "ast.backwardBatch=0 with a weighting sampler");
-        }
+        SamplerWeights.requirePerBatchSteps(sampled, config.steps().backwardBatch());
         this.policy = policy;
         this.unscored = policy instanceof SelectionPolicy.Unscored u ? u : null;
         this.learner = policy instanceof SelectionPolicy.LearnsFromSteps l ? l : null;
@@ -85,6 +83,8 @@ final class TrainingRun implements AutoCloseable {
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
         this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard), learner,
                 history, sampled, times);
+        this.plain = unscored != null && unscored.plainSteps() && trainer.getDevices().length == 1
+                ? new PlainStep(perSampleLoss, manager) : null;
         this.assembler = config.steps().backwardBatch() > 0
                 ? new PooledAssembler(config.steps().backwardBatch(), manager) : new BackwardAssembler.PerBatch();
         if (policy instanceof SelectionPolicy.Stateful stateful) {
@@ -145,7 +145,9 @@ final class TrainingRun implements AutoCloseable {
             return fullStep(trainer, batch, 0);
         }
         if (unscored != null && unscored.trainsEveryRow()) {
-            return fullStep(trainer, batch, batch.getSize());
+            return plain == null ? fullStep(trainer, batch, batch.getSize()) : plain.train(trainer, batch, history,
+                    history == null ? null : history.indices(batch), steps, guard)
+                    .priced(energy.price(new BatchWork(batch.getSize(), 0, batch.getSize()))).result(policy.threshold());
         }
         long start = nanos.getAsLong();
         if (previous != null && !previous.skipped() && learner != null) {
@@ -192,7 +194,7 @@ final class TrainingRun implements AutoCloseable {
         }
         times.end(PhaseTimes.Phase.SELECTION, (NDArray) null);
         if (statistics != null && !Double.isFinite(statistics[0])) {
-            skipNonFiniteScoring(trainer, batch, statistics[0]);
+            guard.skipNonFiniteScoring(trainer, batch, statistics[0]);
             return BatchResult.skipped(size, policy.threshold());
         }
         if (statistics != null && history != null) {
@@ -204,21 +206,6 @@ final class TrainingRun implements AutoCloseable {
         }
         return trainSelection(trainer, batch, selection, indices, scores.fresh() ? scores.outputs() : null,
                 statistics);
-    }
-
-    /**
-     * Skips a batch whose scoring pass produced non-finite losses: the data's fault when some inputs are not finite
-     * (read only now, on this rare path), else the model's, which the guard counts.
-     */
-    private void skipNonFiniteScoring(Trainer trainer, Batch batch, float lossSum) {
-        long badRows = Math.round(NonFinite.count(batch.getData()).getFloat());
-        if (badRows > 0) {
-            LOG.warn("Skipped a batch of {} samples: {} of them have NaN or infinite inputs, which made the scoring "
-                    + "pass's losses non-finite (sum {})", batch.getSize(), badRows, lossSum);
-        } else {
-            guard.rejected(StepGuard.Bad.LOSSES, "the scoring pass's loss sum " + lossSum + " over "
-                    + batch.getSize() + " rows", trainer);
-        }
     }
 
     /**
@@ -260,16 +247,30 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Trains what is still queued at the end of an epoch (pooled steps), so that nothing selected is dropped, and
-     * checks that the parameters are finite.
+     * Trains what is still queued at the end of an epoch (pooled steps), so that nothing selected is dropped, reads
+     * the plain steps' figures not read yet, and checks that the parameters are finite.
      *
-     * @return the flush's result, or null when nothing was queued
+     * @return the rows and figures to add to the epoch's, or null when there are none
      */
     BatchResult finishEpoch(Trainer trainer) {
-        BatchResult flush = flush(trainer);
+        BatchTally tally = new BatchTally(0);
+        boolean any = plain != null && plain.addFigures(tally, trainer, guard);
+        any = flush(trainer, tally) || any;
         // Parameters an update made non-finite without a bad loss (MXNet's ReLU turns NaN into 0) end the run here.
         guard.requireFiniteParameters(trainer);
-        return flush;
+        return any ? tally.result(policy.threshold()) : null;
+    }
+
+    /** {@return the plain steps' figures not read yet}, for a checkpoint; null when there are none */
+    PlainStep.Pending unreadFigures() {
+        return plain == null ? null : plain.pending();
+    }
+
+    /** Restores the plain steps' figures a checkpoint carried. */
+    void restoreUnreadFigures(PlainStep.Pending pending) {
+        if (plain != null) {
+            plain.restore(pending);
+        }
     }
 
     /** Stops the run when the parameters are no longer finite (one read), before a batch checkpoint saves them. */
@@ -277,21 +278,27 @@ final class TrainingRun implements AutoCloseable {
         guard.requireFiniteParameters(trainer);
     }
 
-    private BatchResult flush(Trainer trainer) {
+    private boolean flush(Trainer trainer, BatchTally tally) {
         if (assembler.queued() == 0) {
-            return null;
+            return false;
         }
         try (NDManager scratch = manager.newSubManager()) {
             BatchSteps.Done done = steps.train(trainer, null, null, assembler.flush(scratch), !source.fresh());
-            BatchTally tally = new BatchTally(0);
             // After fresh scores the epoch's statistics are the scoring passes'; the flushed rows only add work.
-            return (source.fresh() ? tally.rowsOnly(done.rows()) : tally.steps(done.rows(), done.lossSum(),
-                    done.correct())).result(policy.threshold());
+            if (source.fresh()) {
+                tally.rowsOnly(done.rows());
+            } else {
+                tally.steps(done.rows(), done.lossSum(), done.correct());
+            }
+            return true;
         }
     }
 
     @Override
     public void close() {
+        if (plain != null) {
+            plain.close();
+        }
         assembler.close();
         if (history != null) {
             history.close();

@@ -80,6 +80,10 @@ final class ProfileCases {
         cases.add(ast("scored-100", "AST's scoring loop at 100% (ast.policy.scoreAtFullTarget=true): scoring pass, "
                 + "gate passing every row, step on all", b -> b.gate("threshold").targetRate(1.0).initialThreshold(0)
                         .setting("policy.scoreAtFullTarget", "true")));
+        cases.add(ast("auto-off", "auto with every candidate disabled (ast.policy.candidates=none): full-data "
+                + "training through AST's step", b -> b.policy("auto").setting("policy.candidates", "none")));
+        cases.add(ast("auto-floor", "auto between its trials: every row, the training forward's losses recorded for "
+                + "its pruning candidates", b -> b.policy("auto").backwardBatch(batch)));
         cases.add(ast("ast-10", "the published system at 10%, per-batch steps", b -> b));
         cases.add(ast("ast-10-pooled", "the published system at 10%, selected rows pooled into steps of " + batch
                 + " rows", b -> b.backwardBatch(batch)));

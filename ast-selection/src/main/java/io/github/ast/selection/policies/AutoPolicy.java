@@ -152,6 +152,12 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         return arm() == 0;
     }
 
+    /** Every row is the plain DJL step: what full-data training costs, its figures read every few batches. */
+    @Override
+    public boolean plainSteps() {
+        return true;
+    }
+
     @Override
     public Selection selectUnscored(int size, NDManager manager) {
         return null; // a candidate's batch: scored from the history or by a scoring pass
@@ -276,12 +282,13 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
                     + "else set aside from the training set (they never train)") int holdout,
             @Option(description = "fraction by which a candidate's held-out progress per second must beat every "
                     + "row's to replace it") double margin,
-            @Option(description = "windows a new incumbent trains before it is checked again") int hold,
+            @Option(description = "windows a candidate in charge trains before it is checked against every row again")
+            int hold,
             @Option(description = "windows a losing candidate waits before its first retry (doubling with each "
                     + "loss)") int park) {
 
-        /** Every row in the last eighth; prune at 0.3 and 0.5, then Selective Backprop β 1; 100-batch windows. */
-        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 100, 1024, 0.05, 10,
+        /** Every row in the last eighth; prune at 0.3 and 0.5, then Selective Backprop β 1; 200-batch windows. */
+        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 200, 1024, 0.05, 10,
                 20);
 
         /**

@@ -11,13 +11,13 @@ import java.util.function.IntPredicate;
  * trains, from held-out progress: the held-out loss's fall per training second, measured in windows of a fixed
  * number of batches.
  *
- * <p>A trial runs five windows, incumbent and challenger alternating (I C I C I), so that each challenger window is
- * compared with the incumbent windows on both sides of it: the loss curve's own flattening, which would favour
- * whichever arm ran first, cancels out to first order. A candidate replaces the floor only when its progress exceeds
- * the floor's by more than the margin; the floor takes over again as soon as it does at least as well as the
- * candidate (hysteresis towards the safe arm). A candidate in charge trains some windows before each check; a candidate
- * that loses is parked for a number of windows that doubles each time it loses, then tried again, since what pays
- * changes over a run. Outside trials nothing is measured.
+ * <p>A trial runs five windows, incumbent and challenger alternating (I C I C I), and compares each challenger
+ * window with the incumbent windows on both sides of it, so that the loss curve's own flattening, which favours
+ * whichever arm runs first, cannot decide. Held-out progress over a window is noisy, so the rule is strict and leans
+ * to the floor: a candidate replaces every row only if both its windows beat both neighbouring windows of every row by
+ * the margin; a candidate in charge is checked against every row after some windows and stays only if it wins both
+ * pairs that clearly again. A candidate that loses is parked for a number of windows that doubles each time it
+ * loses, then tried again, since what pays changes over a run. Outside trials nothing is measured.
  */
 final class ProgressTrials {
 
@@ -71,7 +71,6 @@ final class ProgressTrials {
         this.settings = settings;
         this.parkedUntil = new long[arms];
         this.losses = new int[arms];
-        this.nextTrial = settings.holdWindows();
     }
 
     /**
@@ -154,12 +153,16 @@ final class ProgressTrials {
     private void conclude() {
         double incumbentRate = (rates[0] + 2 * rates[2] + rates[4]) / 4;
         double challengerRate = (rates[1] + rates[3]) / 2;
+        double factor = 1 + settings.margin();
         boolean challengerWins;
         if (challenger == 0) {
-            challengerWins = challengerRate >= incumbentRate; // the floor needs no margin
+            // the candidate in charge stays only if it beats every row clearly again, in both pairs
+            challengerWins = !(rates[1] * factor < Math.min(rates[0], rates[2]) && rates[3] * factor < Math.min(
+                    rates[2], rates[4]) && Math.min(rates[0], Math.min(rates[2], rates[4])) > 0);
         } else {
-            challengerWins = challengerRate > 0
-                    && challengerRate - incumbentRate > settings.margin() * Math.abs(incumbentRate);
+            // a candidate must beat both neighbouring windows of every row, by the margin, in both pairs
+            challengerWins = rates[1] > 0 && rates[3] > 0 && rates[1] > factor * Math.max(rates[0], rates[2])
+                    && rates[3] > factor * Math.max(rates[2], rates[4]);
         }
         int loser = challengerWins ? incumbent : challenger;
         int winner = challengerWins ? challenger : incumbent;
