@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The plain DJL step, for a policy whose every-row batches train as {@code EasyTrain.trainBatch} and
  * {@code trainer.step()} do ({@link io.github.ast.api.SelectionPolicy.Unscored#plainSteps}): no host read per batch,
  * so that a policy that mostly trains everything costs what plain training does. The batch's figures (loss sum,
- * correct predictions, a non-finite loss, labels outside the outputs) add up on the engine and are read every
+ * correct predictions and, in the first epoch, labels outside the outputs) add up on the engine and are read every
  * {@link #READ_EVERY} batches and at the epoch's end: the epoch line gets them then, and a non-finite loss or a bad
  * label stops the run then, within that many batches, instead of the guarded step's skipping it. With a score
  * history the rows' losses are recorded there, on the engine.
@@ -34,6 +34,7 @@ final class PlainStep {
     private NDArray figures;
     private int pendingRows;
     private int pendingBatches;
+    private boolean checkLabels = true;
 
     PlainStep(PerSampleLoss perSampleLoss, NDManager runManager) {
         this.perSampleLoss = perSampleLoss;
@@ -60,14 +61,16 @@ final class PlainStep {
             loss = trainer.getLoss().evaluate(labels, predictions);
             collector.backward(loss);
         }
-        NDArray invalid = perSampleLoss.countInvalidLabels(labels, predictions);
-        NDArray batchFigures = NDArrays.stack(new NDList(loss.toType(DataType.FLOAT32, false).mul(size),
-                Validation.count(Validation.correct(predictions.head(), labels)),
-                invalid == null ? loss.getManager().zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32)
-                        : Validation.figure(invalid, loss.getDevice())));
+        NDArray invalid = checkLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
+        NDList batchFigures = new NDList(loss.getDataType() == DataType.FLOAT32 ? loss.mul(size)
+                : loss.toType(DataType.FLOAT32, false).mul(size),
+                Validation.count(Validation.correct(predictions.head(), labels)));
+        if (invalid != null) {
+            batchFigures.add(Validation.figure(invalid, loss.getDevice()));
+        }
         accumulate(batchFigures);
         if (history != null) {
-            history.record(indices, predictions.head(), perSampleLoss.computeUnchecked(labels, predictions));
+            history.recordDeferred(indices, predictions.head(), perSampleLoss.computeUnchecked(labels, predictions));
         }
         steps.notifyTraining(trainer, batch, labels, predictions);
         trainer.step();
@@ -79,15 +82,29 @@ final class PlainStep {
         return tally;
     }
 
-    private void accumulate(NDArray batchFigures) {
+    private void accumulate(NDList batchFigures) {
+        if (batchFigures.size() == 2) {
+            batchFigures.add(batchFigures.head().zerosLike()); // no labels counted
+        }
+        NDArray stacked = NDArrays.stack(batchFigures);
         if (figures == null) {
-            figures = batchFigures.duplicate();
+            figures = stacked;
             figures.attach(manager);
             return;
         }
-        NDArray sum = figures.add(batchFigures);
+        NDArray sum = figures.add(stacked);
         figures.close();
         figures = sum;
+    }
+
+    /**
+     * Starts an epoch: labels are counted against the outputs in the run's first epoch, which sees every row of a
+     * fixed training set, and not after, to keep the step free of work plain training does not do.
+     *
+     * @param epoch the 1-based epoch
+     */
+    void startEpoch(int epoch) {
+        checkLabels = epoch == 1;
     }
 
     /**

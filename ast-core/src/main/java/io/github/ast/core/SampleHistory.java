@@ -3,6 +3,7 @@ package io.github.ast.core;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -21,9 +22,17 @@ import java.util.List;
  */
 final class SampleHistory implements AutoCloseable {
 
+    /** Deferred records flushed together: one host transfer for many batches on a history kept on the host. */
+    private static final int DEFER = 64;
+
     private final NDManager manager;
     private final long size;
     private ScoreHistory history;
+    /** Whether the history lives on the host (MXNet), where each update waits for the engine. */
+    private Boolean onHost;
+    /** Records not applied yet, as (indices, outputs, losses) copies on {@link #deferredManager}. */
+    private final List<NDList> deferred = new java.util.ArrayList<>();
+    private NDManager deferredManager;
 
     /**
      * @param parent the run's manager
@@ -71,6 +80,7 @@ final class SampleHistory implements AutoCloseable {
 
     /** Stale scores of a batch's rows; rows never seen are marked unseen and carry zeros. */
     ScoreSource.Scores gather(Batch batch, NDArray indices) {
+        applyDeferred();
         if (history == null) {
             int rows = batch.getSize();
             NDManager batchManager = batch.getManager();
@@ -89,11 +99,58 @@ final class SampleHistory implements AutoCloseable {
      * @param losses their losses (rows)
      */
     void record(NDArray indices, NDArray outputs, NDArray losses) {
+        applyDeferred(); // older records first
+        update(indices, outputs, losses);
+    }
+
+    private void update(NDArray indices, NDArray outputs, NDArray losses) {
         NDArray values = outputs.stopGradient();
         if (history == null) {
             history = ScoreHistory.create(manager, size, Math.toIntExact(values.getShape().get(1)));
         }
         history.update(indices, values, losses.stopGradient());
+    }
+
+    /**
+     * Records fresh values later, on a history kept on the host: the rows wait on the engine and are applied
+     * together every {@value #DEFER} records or before the history is next read, so that steps that read nothing
+     * else (plain steps) do not wait for the engine each batch. On the engine's own history it records at once.
+     */
+    void recordDeferred(NDArray indices, NDArray outputs, NDArray losses) {
+        if (onHost == null) {
+            onHost = !ScoreHistory.supportsIndexedSet(manager);
+        }
+        if (!onHost) {
+            update(indices, outputs, losses);
+            return;
+        }
+        if (deferredManager == null) {
+            deferredManager = manager.newSubManager();
+        }
+        NDList rows = new NDList(indices.duplicate(), outputs.stopGradient().duplicate(),
+                losses.stopGradient().duplicate());
+        rows.attach(deferredManager);
+        deferred.add(rows);
+        if (deferred.size() == DEFER) {
+            applyDeferred();
+        }
+    }
+
+    /** Applies the deferred records, in order, in one update. */
+    private void applyDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        NDList[] columns = {new NDList(), new NDList(), new NDList()};
+        deferred.forEach(rows -> {
+            for (int i = 0; i < 3; i++) {
+                columns[i].add(rows.get(i));
+            }
+        });
+        update(NDArrays.concat(columns[0]), NDArrays.concat(columns[1]), NDArrays.concat(columns[2]));
+        deferred.clear();
+        deferredManager.close();
+        deferredManager = null;
     }
 
     /**
@@ -142,6 +199,7 @@ final class SampleHistory implements AutoCloseable {
 
     /** Returns the history's arrays for a checkpoint, none before the first record. */
     NDList export(NDManager scratch) {
+        applyDeferred();
         return history == null ? new NDList() : history.export(scratch);
     }
 
@@ -155,6 +213,10 @@ final class SampleHistory implements AutoCloseable {
 
     @Override
     public void close() {
+        deferred.clear();
+        if (deferredManager != null) {
+            deferredManager.close();
+        }
         if (history != null) {
             history.close();
             history = null;

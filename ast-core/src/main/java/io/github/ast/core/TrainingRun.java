@@ -106,6 +106,9 @@ final class TrainingRun implements AutoCloseable {
         guard.startEpoch(epoch);
         previous = null; // a batch's time is only measured to the next batch of its epoch
         source.startEpoch(epoch);
+        if (plain != null) {
+            plain.startEpoch(epoch);
+        }
     }
 
     SelectionConfig.Phase phase() {
