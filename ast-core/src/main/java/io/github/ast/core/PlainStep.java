@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The plain DJL step, for a policy whose every-row batches train as {@code EasyTrain.trainBatch} and
  * {@code trainer.step()} do ({@link io.github.ast.api.SelectionPolicy.Unscored#plainSteps}): no host read per batch,
- * so that a policy that mostly trains everything costs what plain training does. The batch's figures (loss sum,
- * correct predictions and, in the first epoch, labels outside the outputs) add up on the engine and are read every
- * {@link #READ_EVERY} batches and at the epoch's end: the epoch line gets them then, and a non-finite loss or a bad
- * label stops the run then, within that many batches, instead of the guarded step's skipping it. With a score
+ * so that a policy that mostly trains everything costs what plain training does. Every batch's loss adds up on the
+ * engine, with, on every {@link #SAMPLE_EVERY}-th batch, its loss sum and correct predictions (the epoch's training
+ * figures, sampled) and, in the first epoch, labels outside the outputs; they are read every {@link #READ_EVERY}
+ * batches and at the epoch's end, when a non-finite loss or a bad label stops the run, within that many batches,
+ * instead of the guarded step's skipping it. With a score
  * history the rows' losses are recorded there, on the engine.
  */
 final class PlainStep {
@@ -30,9 +31,14 @@ final class PlainStep {
 
     private final PerSampleLoss perSampleLoss;
     private final NDManager manager;
-    /** Loss sum (not finite once a loss was not), correct, invalid labels; float32 on {@link #manager}, or null. */
-    private NDArray figures;
-    private int pendingRows;
+    /** Batches between the sampled batches whose loss and accuracy make the epoch's training figures. */
+    static final int SAMPLE_EVERY = 8;
+
+    /** The sum of every batch's loss, not finite once one was not; a float32 scalar on {@link #manager}, or null. */
+    private NDArray lossTotal;
+    /** Sampled batches' loss sum and correct predictions, and invalid labels; float32 (3), or null. */
+    private NDArray stats;
+    private int sampledRows;
     private int pendingBatches;
     private boolean checkLabels = true;
 
@@ -61,20 +67,22 @@ final class PlainStep {
             loss = trainer.getLoss().evaluate(labels, predictions);
             collector.backward(loss);
         }
-        NDArray invalid = checkLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
-        NDList batchFigures = new NDList(loss.getDataType() == DataType.FLOAT32 ? loss.mul(size)
-                : loss.toType(DataType.FLOAT32, false).mul(size),
-                Validation.count(Validation.correct(predictions.head(), labels)));
-        if (invalid != null) {
-            batchFigures.add(Validation.figure(invalid, loss.getDevice()));
+        boolean sampled = pendingBatches % SAMPLE_EVERY == 0;
+        NDArray batchLoss = loss.getDataType() == DataType.FLOAT32 ? loss : loss.toType(DataType.FLOAT32, false);
+        lossTotal = add(lossTotal, batchLoss);
+        if (sampled || checkLabels) {
+            NDArray zero = batchLoss.zerosLike();
+            NDArray invalid = checkLabels ? perSampleLoss.countInvalidLabels(labels, predictions) : null;
+            stats = add(stats, NDArrays.stack(new NDList(sampled ? batchLoss.mul(size) : zero,
+                    sampled ? Validation.count(Validation.correct(predictions.head(), labels)) : zero,
+                    invalid == null ? zero : Validation.figure(invalid, batchLoss.getDevice()))));
+            sampledRows += sampled ? size : 0;
         }
-        accumulate(batchFigures);
         if (history != null) {
             history.recordDeferred(indices, predictions.head(), perSampleLoss.computeUnchecked(labels, predictions));
         }
         steps.notifyTraining(trainer, batch, labels, predictions);
         trainer.step();
-        pendingRows += size;
         BatchTally tally = new BatchTally(size).all(size).rowsOnly(size);
         if (++pendingBatches == READ_EVERY) {
             addFigures(tally, trainer, guard);
@@ -82,19 +90,16 @@ final class PlainStep {
         return tally;
     }
 
-    private void accumulate(NDList batchFigures) {
-        if (batchFigures.size() == 2) {
-            batchFigures.add(batchFigures.head().zerosLike()); // no labels counted
+    /** {@return the running sum plus a batch's values}, kept on the run's manager */
+    private NDArray add(NDArray sum, NDArray values) {
+        if (sum == null) {
+            NDArray first = values.duplicate();
+            first.attach(manager);
+            return first;
         }
-        NDArray stacked = NDArrays.stack(batchFigures);
-        if (figures == null) {
-            figures = stacked;
-            figures.attach(manager);
-            return;
-        }
-        NDArray sum = figures.add(stacked);
-        figures.close();
-        figures = sum;
+        NDArray next = sum.add(values);
+        sum.close();
+        return next;
     }
 
     /**
@@ -114,58 +119,71 @@ final class PlainStep {
      * @return whether there were any
      */
     boolean addFigures(BatchTally tally, Trainer trainer, StepGuard guard) {
-        if (figures == null) {
+        if (lossTotal == null) {
             return false;
         }
-        float[] read = figures.toFloatArray();
-        int rows = pendingRows;
+        float[] read = readAll();
         int batches = pendingBatches;
-        figures.close();
-        figures = null;
-        pendingRows = 0;
-        pendingBatches = 0;
-        if (read[2] > 0) {
-            throw new IllegalArgumentException(Math.round(read[2]) + " labels of the last " + batches + " batches do "
+        int rows = sampledRows;
+        close();
+        if (read[3] > 0) {
+            throw new IllegalArgumentException(Math.round(read[3]) + " labels of the last " + batches + " batches do "
                     + "not fit the model's outputs (labels must be class indices in [0, classes))");
         }
         if (!Float.isFinite(read[0])) {
             LOG.warn("A loss of the last {} plain steps was not finite (their sum: {})", batches, read[0]);
             guard.requireFiniteParameters(trainer);
         }
-        tally.figures(rows, read[0], Math.round(read[1]));
+        tally.figures(rows, read[1], Math.round(read[2]));
         return true;
+    }
+
+    /** The batch losses' sum, then the sampled loss sum, sampled correct predictions and invalid labels, in one read. */
+    private float[] readAll() {
+        NDArray all = stats == null ? lossTotal.reshape(1)
+                : NDArrays.concat(new NDList(lossTotal.reshape(1), stats));
+        float[] read = all.toFloatArray();
+        return read.length == 4 ? read : new float[] {read[0], 0, 0, 0};
     }
 
     /**
      * The figures added up since the last read, as a checkpoint carries them: read without resetting, so that the
      * run goes on adding to the same sums on the engine as an uninterrupted one.
      *
-     * @param figures the sums, or null when none are pending
-     * @param rows rows they cover
+     * @param figures the losses' sum, the sampled loss sum and correct predictions, invalid labels
      * @param batches batches they cover
+     * @param rows rows of the sampled batches
      */
-    record Pending(float[] figures, int rows, int batches) {}
+    record Pending(float[] figures, int batches, int rows) {}
 
     /** {@return the figures not read yet}, or null when there are none */
     Pending pending() {
-        return figures == null ? null : new Pending(figures.toFloatArray(), pendingRows, pendingBatches);
+        return lossTotal == null ? null : new Pending(readAll(), pendingBatches, sampledRows);
     }
 
     /** Restores what {@link #pending} returned before a checkpoint. */
     void restore(Pending pending) {
         close();
         if (pending != null && pending.figures() != null) {
-            figures = manager.create(pending.figures());
-            pendingRows = pending.rows();
+            float[] f = pending.figures();
+            lossTotal = manager.create(f[0]);
+            stats = manager.create(new float[] {f[1], f[2], f[3]});
             pendingBatches = pending.batches();
+            sampledRows = pending.rows();
         }
     }
 
-    /** Frees the figures not read yet (the run ends). */
+    /** Frees the figures not read yet (after a read, or when the run ends). */
     void close() {
-        if (figures != null) {
-            figures.close();
-            figures = null;
+        if (lossTotal != null) {
+            lossTotal.close();
         }
+        if (stats != null) {
+            stats.close();
+        }
+        lossTotal = null;
+        stats = null;
+        pendingBatches = 0;
+        sampledRows = 0;
     }
 }
