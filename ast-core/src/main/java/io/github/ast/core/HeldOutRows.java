@@ -21,7 +21,8 @@ import java.util.Random;
 
 /**
  * The rows a policy that measures progress is judged on: the first rows of the validation set given to {@code fit},
- * or else a seeded sample of the training set, which is then taken out of every batch so that it never trains. Kept
+ * or else a seeded sample of the training set (at most a twentieth of it), which is then taken out of every batch so
+ * that it never trains. Kept
  * on the engine for the run; a measurement is forwards in chunks and one host read.
  */
 final class HeldOutRows implements AutoCloseable {
@@ -102,10 +103,11 @@ final class HeldOutRows implements AutoCloseable {
                     + trainingSet.getClass().getName() + "): pass a validation set");
         }
         int size = Math.toIntExact(indexed.size());
-        if (wanted * 2 > size) {
-            throw new ConfigurationException("the policy holds out " + wanted + " rows of the training set, but it "
-                    + "has only " + size + ": pass a validation set to fit, or lower ast.policy.holdout");
+        if (size < 320) {
+            throw new ConfigurationException("the policy holds out a twentieth of the training set to measure its "
+                    + "progress, but it has only " + size + " rows (at least 320 needed): pass a validation set to fit");
         }
+        int rows = Math.min(wanted, size / 20);
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
             order[i] = i;
@@ -113,7 +115,7 @@ final class HeldOutRows implements AutoCloseable {
         Random random = new Random(seed ^ 0x4865_6c64_4f75_74L);
         boolean[] excluded = new boolean[size];
         List<Long> picked = new ArrayList<>();
-        for (int i = 0; i < wanted; i++) {
+        for (int i = 0; i < rows; i++) {
             int j = i + random.nextInt(size - i);
             int t = order[i];
             order[i] = order[j];

@@ -87,7 +87,8 @@ class AutoTrainingTest {
     }
 
     /**
-     * With candidates, {@code auto} measures held-out progress: on a slice of the training set that never trains
+     * With candidates, {@code auto} measures held-out progress: on a slice of the training set (a twentieth here) that
+     * never trains
      * when {@code fit} has no validation set, on the validation set otherwise; its trials are reported, and the
      * epoch lines say which arms trained, every row in the final eighth.
      */
@@ -120,7 +121,7 @@ class AutoTrainingTest {
             RunReport report = AdaptiveSparseTraining.create(config).fit(trainer, 8, data(m, true),
                     validation ? data(m, false) : null, TrainingObserver.NONE);
             Set<Long> first = trained.get(0);
-            assertThat(first).as("epoch 1 trains every row it may").hasSize(validation ? SAMPLES : SAMPLES - 64);
+            assertThat(first).as("epoch 1 trains every row it may").hasSize(validation ? SAMPLES : SAMPLES - SAMPLES / 20);
             for (Set<Long> epoch : trained) {
                 assertThat(first).containsAll(epoch);
             }

@@ -18,15 +18,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Renders a results folder into {@code report.html}, one self-contained page: a benchmark's (its summary, tables and
- * plots rewritten from {@code runs.jsonl} first), a profile's ({@code profile.md}) or a demo's {@code --report}
- * folder ({@code ast-*.json}), with the run's configuration and versions.
+ * plots rewritten from {@code runs.jsonl} first) or a profile's ({@code profile.md}), with the runs' configuration,
+ * versions and machine.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Renders a benchmark, profile or demo results folder into DIR/report.html.")
+        description = "Renders a benchmark or profile results folder into DIR/report.html.")
 public final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "a benchmark's --out, a profile's --out or a demo's "
-            + "--report folder")
+    @Parameters(index = "0", paramLabel = "DIR", description = "a benchmark's or a profile's --out folder")
     Path folder;
 
     @Override
@@ -38,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
     /**
      * Renders a folder into its {@code report.html}.
      *
-     * @param folder a benchmark's, profile's or demo's results folder
+     * @param folder a benchmark's or profile's results folder
      * @return the page written
      * @throws IOException if the folder cannot be read or the page written
      * @throws IllegalArgumentException if the folder holds no results
@@ -62,42 +61,12 @@ public final class ReportCommand implements Callable<Integer> {
                     .markdown(withoutTitle(Files.readString(folder.resolve("profile.md"))))
                     .settings("Machine", flatten("", profile.get("machine")));
         } else {
-            List<Path> demo;
-            try (var files = Files.list(folder)) {
-                demo = files.filter(f -> f.getFileName().toString().matches("ast-.*\\.json")).sorted().toList();
-            }
-            if (demo.isEmpty()) {
-                throw new IllegalArgumentException(folder + " holds neither " + RunLog.FILE + " (a benchmark), "
-                        + "profile.md (a profile) nor ast-*.json (a demo's --report)");
-            }
-            html = new HtmlReport("AST demo: " + folder.getFileName());
-            for (Path file : demo) {
-                demoRun(html, file);
-            }
+            throw new IllegalArgumentException(folder + " holds neither " + RunLog.FILE + " (a benchmark) nor "
+                    + "profile.md (a profile)");
         }
         Path page = folder.resolve("report.html");
         html.write(page);
         return page;
-    }
-
-    /** One demo run: its epochs as a table, then its configuration and versions. */
-    private static void demoRun(HtmlReport html, Path file) throws IOException {
-        JsonObject run = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        StringBuilder md = new StringBuilder("## " + file.getFileName() + "\n\n| epoch | train loss | test acc | "
-                + "activation | saving | train s |\n|---:|---:|---:|---:|---:|---:|\n");
-        for (JsonElement element : run.getAsJsonArray("epochs")) {
-            JsonObject epoch = element.getAsJsonObject();
-            JsonObject energy = epoch.getAsJsonObject("energies").entrySet().iterator().next().getValue()
-                    .getAsJsonObject();
-            double spent = energy.get("spent").getAsDouble();
-            double baseline = energy.get("baseline").getAsDouble();
-            md.append(String.format(Locale.ROOT, "| %d | %.4f | %.2f%% | %.1f%% | %.1f%% | %.1f |%n",
-                    epoch.get("epoch").getAsInt(), epoch.get("trainLoss").getAsDouble(),
-                    100 * epoch.get("validationAccuracy").getAsDouble(), 100 * epoch.get("activationRate")
-                            .getAsDouble(), 100 * (1 - spent / baseline), epoch.get("trainSeconds").getAsDouble()));
-        }
-        html.markdown(md.toString()).settings("Configuration of " + file.getFileName(), flatten("", run.get("config")))
-                .settings("Versions of " + file.getFileName(), flatten("", run.get("provenance")));
     }
 
     private static String withoutTitle(String markdown) {

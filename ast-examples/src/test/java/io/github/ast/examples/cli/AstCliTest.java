@@ -38,21 +38,21 @@ class AstCliTest {
             assertThat(subHelp.code()).as(sub).isZero();
             assertThat(subHelp.out()).as(sub).startsWith("Usage: ast " + sub);
         }
-        assertThat(run("demo", "--help").out()).contains("--engine", "--embedded", "--no-baseline");
+        assertThat(run("demo", "--help").out()).contains("--engine", "--embedded", "--budget");
     }
 
     @Test
     void badInputIsOneErrorLineNamingTheValue(@TempDir Path empty) {
-        Run epochs = run("demo", "--epochs", "0");
-        assertThat(epochs.code()).isEqualTo(2);
-        assertThat(epochs.err().strip()).isEqualTo("error: --epochs 0 must be >= 1");
+        Run budget = run("demo", "--budget", "0");
+        assertThat(budget.code()).isEqualTo(2);
+        assertThat(budget.err().strip()).isEqualTo("error: --budget 0.0 must be a finite number of seconds > 0");
         Run engine = run("profile", "--engine", "TensorFlow");
         assertThat(engine.code()).isEqualTo(2);
         assertThat(engine.err()).contains("--engine TensorFlow is unknown; use PyTorch, MXNet or all");
         Run report = run("report", empty.toString());
         assertThat(report.code()).isEqualTo(2);
         assertThat(report.err()).contains("holds neither runs.jsonl");
-        assertThat(run("demo", "--epoch", "3").code()).as("an unknown option").isEqualTo(2);
+        assertThat(run("demo", "--epochs", "3").code()).as("an unknown option").isEqualTo(2);
     }
 
     @Test

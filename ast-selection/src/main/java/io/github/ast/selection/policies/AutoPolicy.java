@@ -68,6 +68,8 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
     private final long[] epochBatches;
     private int epoch;
     private int epochs = -1;
+    /** Sparse batches of the first epoch, once it ended: what an epoch of {@code fit} holds. */
+    private long firstEpochBatches;
     private boolean finalPhase;
 
     /**
@@ -94,6 +96,9 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         if (current != epoch) {
             Arrays.fill(epochBatches, 0);
         }
+        if (current == 2 && firstEpochBatches == 0) {
+            firstEpochBatches = trials.batches();
+        }
         epoch = current;
         epochs = total;
     }
@@ -118,9 +123,20 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         return measure;
     }
 
-    /** Pruning needs every row's loss once: from the second epoch on. */
+    /**
+     * A candidate is tried from the second epoch on (pruning needs every row's loss once, and the first epoch
+     * tells how many batches an epoch has), and only when its trial can end before the final phase.
+     */
     private boolean eligible(int arm) {
-        return !(candidates.get(arm - 1) instanceof Prune) || epoch >= 2;
+        return epoch >= 2 && trialFits();
+    }
+
+    private boolean trialFits() {
+        long done = trials.batches();
+        double total = progress != null && progress.fraction() > 0 ? done / progress.fraction()
+                : epochs > 0 && epochs < Integer.MAX_VALUE ? (double) firstEpochBatches * epochs : Double.NaN;
+        return Double.isNaN(total)
+                || done + ProgressTrials.TRIAL_WINDOWS * options.window() <= (1 - options.finalFraction()) * total;
     }
 
     private boolean isFinalPhase() {
@@ -219,14 +235,16 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
                 .forEach(c -> ((SelectiveBackprop) c).policy().start(runManager));
     }
 
-    /** The trials' state, the epoch's counts and number, then each Selective Backprop candidate's window. */
+    /** The trials' state, the epoch's counts, the first epoch's batches and the epoch, then each Selective Backprop
+     * candidate's window. */
     @Override
     public NDList exportState(NDManager scratch) {
         double[] own = trials.export();
-        double[] state = Arrays.copyOf(own, own.length + epochBatches.length + 2);
+        double[] state = Arrays.copyOf(own, own.length + epochBatches.length + 3);
         for (int arm = 0; arm < epochBatches.length; arm++) {
             state[own.length + arm] = epochBatches[arm];
         }
+        state[state.length - 3] = firstEpochBatches;
         state[state.length - 2] = epoch;
         state[state.length - 1] = finalPhase ? 1 : 0;
         NDList saved = new NDList(scratch.create(state));
@@ -243,11 +261,12 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
                     + "Backprop windows; got " + saved.size() + " arrays");
         }
         double[] state = saved.get(0).toDoubleArray();
-        int own = state.length - epochBatches.length - 2;
+        int own = state.length - epochBatches.length - 3;
         trials.restore(Arrays.copyOf(state, own));
         for (int arm = 0; arm < epochBatches.length; arm++) {
             epochBatches[arm] = (long) state[own + arm];
         }
+        firstEpochBatches = (long) state[state.length - 3];
         epoch = (int) state[state.length - 2];
         finalPhase = state[state.length - 1] > 0;
         int next = 1;

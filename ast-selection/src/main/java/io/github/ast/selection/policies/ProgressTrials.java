@@ -184,6 +184,11 @@ final class ProgressTrials {
         return challenger >= 0 && window >= 0 && window % 2 == 1 ? challenger : incumbent;
     }
 
+    /** {@return the batches seen so far} */
+    long batches() {
+        return batches;
+    }
+
     /** {@return whether a trial is under way} */
     boolean inTrial() {
         return challenger >= 0;
