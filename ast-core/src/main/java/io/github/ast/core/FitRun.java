@@ -69,8 +69,9 @@ final class FitRun implements AutoCloseable {
         TrainingRun opened = null;
         try {
             opened = ast.openPipeline(trainer, historySize);
-            probe = ProgressProbe.open(ast.policy(), trainer, validationSet, trainingSet, config.random().seed(),
-                    ast.perSampleLoss(), ast.inputs().nanos());
+            HeldOutSet heldOut = ast.inputs().heldOut();
+            probe = ProgressProbe.open(ast.policy(), trainer, heldOut != null ? heldOut.rows() : validationSet,
+                    trainingSet, config.random().seed(), ast.perSampleLoss(), ast.inputs().nanos());
             CheckpointStore.State resumed = checkpoints == null ? null
                     : checkpoints.resume(trainer, epochs, ast.controller(), opened);
             partial = resumed == null ? null : resumed.partial();

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * engine, with, on every {@link #SAMPLE_EVERY}-th batch, its loss sum and correct predictions (the epoch's training
  * figures, sampled) and, in the first epoch, labels outside the outputs; they are read every {@link #READ_EVERY}
  * batches and at the epoch's end, when a non-finite loss or a bad label stops the run, within that many batches,
- * instead of the guarded step's skipping it. With a score
- * history the rows' losses are recorded there, on the engine.
+ * instead of the guarded step's skipping it. With a score history the step back-propagates the mean of the
+ * per-sample losses it records there (the trainer's loss otherwise, as {@code EasyTrain} does).
  */
 final class PlainStep {
 
@@ -62,9 +62,15 @@ final class PlainStep {
         NDList labels = batch.getLabels();
         NDList predictions;
         NDArray loss;
+        NDArray perSample = null;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             predictions = trainer.forward(data, labels);
-            loss = trainer.getLoss().evaluate(labels, predictions);
+            if (history == null) {
+                loss = trainer.getLoss().evaluate(labels, predictions); // EasyTrain's loss, bit for bit
+            } else {
+                perSample = perSampleLoss.computeUnchecked(labels, predictions); // computed once, for the history
+                loss = perSample.mean();
+            }
             collector.backward(loss);
         }
         boolean sampled = pendingBatches % SAMPLE_EVERY == 0;
@@ -79,7 +85,7 @@ final class PlainStep {
             sampledRows += sampled ? size : 0;
         }
         if (history != null) {
-            history.recordDeferred(indices, predictions.head(), perSampleLoss.computeUnchecked(labels, predictions));
+            history.recordDeferred(indices, predictions.head(), perSample);
         }
         steps.notifyTraining(trainer, batch, labels, predictions);
         trainer.step();

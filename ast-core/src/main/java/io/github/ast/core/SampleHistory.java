@@ -127,9 +127,8 @@ final class SampleHistory implements AutoCloseable {
         if (deferredManager == null) {
             deferredManager = manager.newSubManager();
         }
-        NDList rows = new NDList(indices.duplicate(), outputs.stopGradient().duplicate(),
-                losses.stopGradient().duplicate());
-        rows.attach(deferredManager);
+        NDList rows = new NDList(indices, outputs.stopGradient(), losses.stopGradient());
+        rows.attach(deferredManager); // taken from the batch, which would close them
         deferred.add(rows);
         if (deferred.size() == DEFER) {
             applyDeferred();

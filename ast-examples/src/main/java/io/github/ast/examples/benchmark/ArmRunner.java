@@ -15,6 +15,7 @@ import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.AstConfigBuilder;
+import io.github.ast.core.HeldOutSet;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.djl.optim.ResumableAdam;
 import io.github.ast.djl.sampling.InfoBatchSampler;
@@ -190,13 +191,15 @@ final class ArmRunner {
                 : asked;
         requireBatchLevel(arm, config);
         // RHO-LOSS's reference: the arm's own network, 2 epochs (or the arm's ast.policy.referenceEpochs) on each of
-        // two disjoint 10% of the data. auto's progress: the share of the budget trained.
+        // two disjoint 10% of the data. auto's progress: the share of the budget trained; its held-out rows: the
+        // first of the validation split, which no arm trains on.
         AdaptiveSparseTraining.Builder wiring = AdaptiveSparseTraining.builder(config)
                 .service(ReferenceTraining.class, ReferenceTraining.builder(() -> Models.byName(setup.model(),
                         FashionMnist.CLASSES), new Shape(1, 1, 28, 28))
                         .seed(Seeds.derive(seed, Seeds.DATA_ORDER)).build())
                 .service(TrainingProgress.class, () -> Math.min(1, clock.seconds() / setup.budgetSeconds()))
-                .service(TrainingClock.class, clock);
+                .service(TrainingClock.class, clock)
+                .service(HeldOutSet.class, new HeldOutSet(data.validation().dataset(setup.batchSize(), false, 0)));
         if (infoBatch != null) {
             wiring.sampleWeights(arm.randomScores() ? new RandomScores(infoBatch, seed) : infoBatch);
         }
