@@ -206,6 +206,38 @@ class SelectionStagesTest {
                 .hasMessageStartingWith("ast.policy.referenceEpochs=0 is invalid; it must be >= 1");
     }
 
+    /**
+     * {@code importance} given a sampler it may resize trains batches of one step's rows while its switch is off
+     * (scoring priced out of reach), and a run that resizes batches refuses checkpoints before anything trains.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void checkpointsOfAResizedRunAreRefused(String engine, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        AstConfig config = AstConfig.builder().engine(engine).meter("none").policy("importance")
+                .setting("policy.costRatio", "100").backwardBatch(32).build();
+        Rs2Sampler sampler = new Rs2Sampler(96, 0.25, false, 5);
+        List<Integer> sizes = new ArrayList<>();
+        try (NDManager m = Engine.getEngine(engine).newBaseManager();
+                Model model = Model.newInstance("importance", Device.cpu(), engine); Trainer trainer = trainer(model)) {
+            ArrayDataset train = dataBuilder(m).setSampling(sampler).build();
+            AdaptiveSparseTrainer ast = AdaptiveSparseTraining.builder(config)
+                    .service(AdjustableBatchSize.class, sampler).build();
+            assertThatThrownBy(() -> ast.fit(trainer, 2, train, data(m), TrainingObserver.NONE,
+                    Checkpointing.everyEpoch(dir)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("ast.policy=importance resizes the training set's batches");
+            ast.fit(trainer, 2, train, data(m), new TrainingObserver() {
+                @Override
+                public void onBatch(int epoch, BatchResult result) {
+                    sizes.add(result.batchSize());
+                }
+            }, null);
+        }
+        assertThat(sizes.get(0)).as("the first presample, drawn before the switch was read").isEqualTo(96);
+        assertThat(sizes.subList(1, sizes.size())).as("one step's rows while the switch is off").containsOnly(32);
+    }
+
     @Test
     void stalenessAndBackwardBatchAreValidatedAtLoad() {
         assertThatThrownBy(() -> AstConfig.builder().backwardBatch(-1).build())
