@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * Arms trained one after the other for the same training time, exactly as the benchmark trains them (the same model,
  * initialisation, data order and learning-rate schedule to the budget; evaluations on a paused clock), with one seed
  * and no run log: the demo's comparison. Each arm first trains two seconds untimed, so that none pays the JVM's and
- * engine's warm-up.
+ * engine's warm-up; the arms are evaluated at each third of the budget.
  */
 public final class BudgetRace {
 
@@ -43,8 +43,8 @@ public final class BudgetRace {
      * Trains the arms.
      *
      * @param setup what every arm shares
-     * @param data the loaded images; a tenth of the training file (at most 5,000) is held out as the benchmark's
-     *     validation split
+     * @param data the loaded images; a tenth of the training file (at most 1,000 images) is held out as the
+     *     validation split, which {@code auto} measures its progress on
      * @param arms benchmark arm labels, e.g. {@code seed}, {@code auto}, {@code full}
      * @param finished told of each run as it ends
      * @return the runs, in the arms' order
@@ -53,7 +53,7 @@ public final class BudgetRace {
      */
     public static List<RunRecord> run(Setup setup, FashionMnist.Data data, List<String> arms,
             Consumer<RunRecord> finished) throws IOException, TranslateException {
-        BenchmarkData splits = BenchmarkData.split(data, Math.min(5000, data.train().size() / 10), setup.limit(), 0);
+        BenchmarkData splits = BenchmarkData.split(data, Math.min(1000, data.train().size() / 10), setup.limit(), 0);
         List<Arm> parsed = ArmParser.parseList(arms, setup.config().target().targetRate());
         ArmRunner warmUp = new ArmRunner(runnerSetup(setup, WARM_UP_SECONDS), splits);
         for (Arm arm : parsed) {
@@ -70,7 +70,7 @@ public final class BudgetRace {
     }
 
     private static ArmRunner.Setup runnerSetup(Setup setup, double budget) {
-        return new ArmRunner.Setup(setup.engine(), setup.model(), setup.batch(), budget, budget / 6,
+        return new ArmRunner.Setup(setup.engine(), setup.model(), setup.batch(), budget, budget / 3,
                 BudgetTracker.Shape.of("cosine"), 1e-3f, 0.02, setup.config());
     }
 

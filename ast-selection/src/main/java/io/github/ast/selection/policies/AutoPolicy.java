@@ -285,7 +285,7 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
      * @param window batches per measured window, >= 1
      * @param holdout held-out rows measured, >= 16
      * @param margin how much faster a candidate's held-out progress must be to replace every row, >= 0
-     * @param hold windows an incumbent trains before the next trial, >= 0
+     * @param hold windows between trials, >= 0
      * @param park windows a losing candidate waits before its first retry, doubling with each loss, >= 1
      */
     public record Options(
@@ -301,13 +301,13 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
                     + "else set aside from the training set (they never train)") int holdout,
             @Option(description = "fraction by which a candidate's held-out progress per second must beat every "
                     + "row's to replace it") double margin,
-            @Option(description = "windows a candidate in charge trains before it is checked against every row again")
-            int hold,
+            @Option(description = "windows between the end of a trial and the start of the next (a candidate in "
+                    + "charge is checked against every row at each trial)") int hold,
             @Option(description = "windows a losing candidate waits before its first retry (doubling with each "
                     + "loss)") int park) {
 
         /** Every row in the last eighth; prune at 0.3 and 0.5, then Selective Backprop β 1; 200-batch windows. */
-        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 200, 1024, 0.05, 10,
+        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 200, 1024, 0.05, 20,
                 20);
 
         /**
@@ -318,7 +318,7 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
          * @param window batches per window, >= 1
          * @param holdout held-out rows, >= 16
          * @param margin the switch margin, >= 0
-         * @param hold windows held after a switch, >= 0
+         * @param hold windows between trials, >= 0
          * @param park windows parked after a first loss, >= 1
          */
         public Options {

@@ -15,9 +15,10 @@ import java.util.function.IntPredicate;
  * window with the incumbent windows on both sides of it, so that the loss curve's own flattening, which favours
  * whichever arm runs first, cannot decide. Held-out progress over a window is noisy, so the rule is strict and leans
  * to the floor: a candidate replaces every row only if both its windows beat both neighbouring windows of every row by
- * the margin; a candidate in charge is checked against every row after some windows and stays only if it wins both
- * pairs that clearly again. A candidate that loses is parked for a number of windows that doubles each time it
- * loses, then tried again, since what pays changes over a run. Outside trials nothing is measured.
+ * the margin; a candidate in charge is checked against every row at the next trial and stays only if it wins both
+ * pairs that clearly again. Trials are spaced by a fixed number of windows, since their candidate windows cost time
+ * whatever the outcome; a candidate that loses is parked for a number of windows that doubles each time it loses, then
+ * tried again, since what pays changes over a run. Outside trials nothing is measured.
  */
 final class ProgressTrials {
 
@@ -29,7 +30,7 @@ final class ProgressTrials {
      *
      * @param windowBatches batches per window, >= 1
      * @param margin the fraction by which a candidate must beat the floor's progress to replace it, >= 0
-     * @param holdWindows windows an incumbent keeps training before the next trial, >= 0
+     * @param holdWindows windows between the end of a trial and the start of the next, >= 0
      * @param parkWindows windows a losing candidate waits before its first retry (doubling on each loss), >= 1
      */
     record Settings(int windowBatches, double margin, int holdWindows, int parkWindows) {}
@@ -174,7 +175,7 @@ final class ProgressTrials {
         }
         outcomes.add(new Outcome(batches, incumbent, challenger, incumbentRate, challengerRate, winner, parked));
         incumbent = winner;
-        nextTrial = windows + (winner != 0 ? settings.holdWindows() : 0); // a candidate in charge is held
+        nextTrial = windows + settings.holdWindows(); // trials cost time: spaced, whatever the outcome
         challenger = -1;
         window = -1;
     }

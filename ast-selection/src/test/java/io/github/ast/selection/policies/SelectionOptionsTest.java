@@ -46,7 +46,7 @@ class SelectionOptionsTest {
         Map<String, String> importance = new TreeMap<>(shared);
         importance.putAll(Map.of("presample", "3", "normalise", "false", "switch", "true"));
         Map<String, String> auto = Map.of("final", "0.125", "candidates", "prune@0.3,prune@0.5,sb@1", "window",
-                "200", "holdout", "1024", "margin", "0.05", "hold", "10", "park", "20");
+                "200", "holdout", "1024", "margin", "0.05", "hold", "20", "park", "20");
         assertThat(table(SelectionPolicyFactory.class)).isEqualTo(Map.of(
                 "all", Map.of(),
                 "uniform", Map.of(),
