@@ -203,6 +203,17 @@ public interface SelectionPolicy {
          * @return true for the history's last losses (rows never trained marked unseen), false for a scoring pass
          */
         boolean fromHistory();
+
+        /**
+         * Asked before a batch that trains whole with the plain step ({@link Unscored#plainSteps}): whether its rows'
+         * losses go into the history, which costs the step a per-sample loss and an update. A policy that reads the
+         * history only now and then records only ahead of those reads.
+         *
+         * @return true (the default) to record every trained row
+         */
+        default boolean recordsHistory() {
+            return true;
+        }
     }
 
     /**

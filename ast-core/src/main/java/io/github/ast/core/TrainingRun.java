@@ -148,8 +148,9 @@ final class TrainingRun implements AutoCloseable {
             return fullStep(trainer, batch, 0);
         }
         if (unscored != null && unscored.trainsEveryRow()) {
-            return plain == null ? fullStep(trainer, batch, batch.getSize()) : plain.train(trainer, batch, history,
-                    history == null ? null : history.indices(batch), steps, guard)
+            SampleHistory recording = historyScores == null || historyScores.recordsHistory() ? history : null;
+            return plain == null ? fullStep(trainer, batch, batch.getSize()) : plain.train(trainer, batch, recording,
+                    recording == null ? null : recording.indices(batch), steps, guard)
                     .priced(energy.price(new BatchWork(batch.getSize(), 0, batch.getSize()))).result(policy.threshold());
         }
         long start = nanos.getAsLong();

@@ -184,6 +184,18 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         return candidates.stream().anyMatch(Prune.class::isInstance);
     }
 
+    /**
+     * Records the training forward's losses in the first epoch, and then only when a trial may start within an
+     * epoch or a pruning trial is under way: pruning reads them then, and recording costs the plain step a per-sample
+     * loss and an update.
+     */
+    @Override
+    public boolean recordsHistory() {
+        return trials.inTrial() ? trials.challengerIsAny(arm -> candidates.get(arm - 1) instanceof Prune)
+                : keepsHistory() && !finalPhase && (firstEpochBatches == 0
+                        || trials.batchesToNextTrial() <= firstEpochBatches);
+    }
+
     @Override
     public boolean fromHistory() {
         return !(candidate() instanceof SelectiveBackprop);

@@ -64,6 +64,8 @@ final class ProgressTrials {
     private long nextTrial;
     private final long[] parkedUntil;
     private final int[] losses;
+    /** Trials each arm was the challenger of. */
+    private final int[] trialsOf;
     private long batches;
     private final List<Outcome> outcomes = new ArrayList<>();
 
@@ -72,6 +74,7 @@ final class ProgressTrials {
         this.settings = settings;
         this.parkedUntil = new long[arms];
         this.losses = new int[arms];
+        this.trialsOf = new int[arms];
     }
 
     /**
@@ -102,8 +105,9 @@ final class ProgressTrials {
         if (incumbent != 0) {
             next = 0; // a candidate in charge is checked against the floor
         } else {
-            for (int arm = 1; arm < arms && next < 0; arm++) {
-                if (parkedUntil[arm] <= windows && eligible.test(arm)) {
+            // the candidate tried least often, the cheapest of those
+            for (int arm = 1; arm < arms; arm++) {
+                if (parkedUntil[arm] <= windows && eligible.test(arm) && (next < 0 || trialsOf[arm] < trialsOf[next])) {
                     next = arm;
                 }
             }
@@ -112,6 +116,7 @@ final class ProgressTrials {
             return false;
         }
         challenger = next;
+        trialsOf[next]++;
         window = -1;
         return true;
     }
@@ -185,6 +190,20 @@ final class ProgressTrials {
         return challenger >= 0 && window >= 0 && window % 2 == 1 ? challenger : incumbent;
     }
 
+    /** {@return whether the trial under way tries a challenger that passes the test} */
+    boolean challengerIsAny(IntPredicate test) {
+        return challenger > 0 && test.test(challenger);
+    }
+
+    /**
+     * {@return the batches until the next trial may start}, 0 when it may start at the next window boundary; parked
+     * candidates are not looked at
+     */
+    long batchesToNextTrial() {
+        return Math.max(0, nextTrial - windows - 1) * settings.windowBatches() + settings.windowBatches()
+                - batchesInWindow;
+    }
+
     /** {@return the batches seen so far} */
     long batches() {
         return batches;
@@ -222,7 +241,7 @@ final class ProgressTrials {
 
     /** {@return the state a checkpoint carries, outcomes included} */
     double[] export() {
-        double[] state = new double[11 + TRIAL_WINDOWS + 2 * arms + 7 * outcomes.size()];
+        double[] state = new double[11 + TRIAL_WINDOWS + 3 * arms + 7 * outcomes.size()];
         int i = 0;
         state[i++] = incumbent;
         state[i++] = challenger;
@@ -241,6 +260,7 @@ final class ProgressTrials {
         for (int arm = 0; arm < arms; arm++) {
             state[i++] = parkedUntil[arm];
             state[i++] = losses[arm];
+            state[i++] = trialsOf[arm];
         }
         for (Outcome o : outcomes) {
             double[] values = {o.batch(), o.incumbent(), o.challenger(), o.incumbentRate(), o.challengerRate(),
@@ -258,7 +278,7 @@ final class ProgressTrials {
      */
     void restore(double[] state) {
         if (state.length < 11 || (int) state[9] != arms
-                || state.length != 11 + TRIAL_WINDOWS + 2 * arms + 7 * (int) state[10]) {
+                || state.length != 11 + TRIAL_WINDOWS + 3 * arms + 7 * (int) state[10]) {
             throw new IllegalArgumentException("a saved auto state of " + state.length + " values is not one of "
                     + "trials over " + arms + " arms (was the candidate list changed?)");
         }
@@ -280,6 +300,7 @@ final class ProgressTrials {
         for (int arm = 0; arm < arms; arm++) {
             parkedUntil[arm] = (long) state[i++];
             losses[arm] = (int) state[i++];
+            trialsOf[arm] = (int) state[i++];
         }
         outcomes.clear();
         for (int o = 0; o < count; o++, i += 7) {
