@@ -74,7 +74,12 @@ public final class BudgetRace {
                 BudgetTracker.Shape.of("cosine"), 1e-3f, 0.02, setup.config());
     }
 
-    /** {@return the best test accuracy a run reached at any of its evaluations} */
+    /**
+     * Returns the best test accuracy a run reached at any of its evaluations.
+     *
+     * @param run the run
+     * @return the accuracy, in [0, 1]
+     */
     public static double bestAccuracy(RunRecord run) {
         return run.evaluations().stream().mapToDouble(Evaluation::testAccuracy).max().orElse(Double.NaN);
     }
