@@ -14,8 +14,8 @@ import java.util.function.IntPredicate;
  * <p>A trial runs five windows, incumbent and challenger alternating (I C I C I), and compares each challenger
  * window with the incumbent windows on both sides of it, so that the loss curve's own flattening, which favours
  * whichever arm runs first, cannot decide. Held-out progress over a window is noisy, so the rule is strict and leans
- * to the floor: a candidate replaces every row only if both its windows beat both neighbouring windows of every row by
- * the margin; a candidate in charge is checked against every row at the next trial and stays only if it wins both
+ * to the floor: a candidate replaces every row only if every row's held-out loss measurably falls and both candidate
+ * windows beat both neighbouring windows of every row by the margin; a candidate in charge is checked against every row at the next trial and stays only if it wins both
  * pairs that clearly again. Trials are spaced by a fixed number of windows, since their candidate windows cost time
  * whatever the outcome; a candidate that loses is parked for a number of windows that doubles each time it loses, then
  * tried again, since what pays changes over a run. Outside trials nothing is measured.
@@ -166,8 +166,9 @@ final class ProgressTrials {
             challengerWins = !(rates[1] * factor < Math.min(rates[0], rates[2]) && rates[3] * factor < Math.min(
                     rates[2], rates[4]) && Math.min(rates[0], Math.min(rates[2], rates[4])) > 0);
         } else {
-            // a candidate must beat both neighbouring windows of every row, by the margin, in both pairs
-            challengerWins = rates[1] > 0 && rates[3] > 0 && rates[1] > factor * Math.max(rates[0], rates[2])
+            // a candidate must beat both neighbouring windows of every row, by the margin, in both pairs, while every
+            // row measurably makes progress: on a plateau the windows' noise, not the arms, would decide
+            challengerWins = incumbentRate > 0 && rates[1] > factor * Math.max(rates[0], rates[2])
                     && rates[3] > factor * Math.max(rates[2], rates[4]);
         }
         int loser = challengerWins ? incumbent : challenger;

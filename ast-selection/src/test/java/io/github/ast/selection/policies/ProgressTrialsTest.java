@@ -111,6 +111,23 @@ class ProgressTrialsTest {
         assertThat(outcomes.get(2).parkedWindows()).as("parked twice as long").isEqualTo(2L * SETTINGS.parkWindows());
     }
 
+    /**
+     * On a plateau, where the held-out loss only jitters, no candidate replaces every row, however its windows happen
+     * to fall: the jitter, not the arms, would decide.
+     */
+    @Test
+    void onAPlateauNoCandidateWins() {
+        java.util.Random noise = new java.util.Random(3);
+        double[] jitter = new double[4000];
+        for (int i = 0; i < jitter.length; i++) {
+            jitter[i] = 0.01 * noise.nextGaussian();
+        }
+        Simulation sim = new Simulation(3, p -> 0.3 + jitter[(int) (p * 100) % jitter.length],
+                (arm, p) -> new double[] {1, 1, 1}[arm]);
+        sim.run(3000);
+        assertThat(sim.trials.outcomes()).hasSizeGreaterThan(3).allSatisfy(o -> assertThat(o.winner()).isZero());
+    }
+
     /** Interrupted in the middle of a window, the trials go on from their exported state as if uninterrupted. */
     @Test
     void exportedStateContinuesMidWindowAsIfUninterrupted() {
