@@ -25,7 +25,8 @@ final class CustomLoop implements AutoCloseable {
 
     PreparationWork startEpoch(Trainer on, Dataset trainingSet, int epoch) throws IOException, TranslateException {
         boolean opened = !openOn(on);
-        run(on, SampleHistory.sizeFor(ast.config(), ast.policy(), trainingSet)).startEpoch(epoch, SelectionConfig.Phase.SPARSE, 0);
+        run(on, SampleHistory.sizeFor(ast.config(), ast.policy(), trainingSet))
+                .startEpoch(epoch, SelectionConfig.Phase.SPARSE, 0);
         if (ast.policy() instanceof SelectionPolicy.EpochAware aware) {
             aware.startEpoch(epoch, -1);
         }
@@ -35,8 +36,9 @@ final class CustomLoop implements AutoCloseable {
 
     BatchResult trainBatch(Trainer on, Batch batch) {
         if (!openOn(on) && SampleHistory.keeps(ast.config(), ast.policy())) {
-            throw new ConfigurationException(SampleHistory.setting(ast.config(), ast.policy()) + " keeps a score history the size "
-                    + "of the training set: call startEpoch(trainer, trainingSet, epoch) before the first trainBatch");
+            throw new ConfigurationException(SampleHistory.setting(ast.config(), ast.policy()) + " keeps a score "
+                    + "history the size of the training set: call startEpoch(trainer, trainingSet, epoch) before the "
+                    + "first trainBatch");
         }
         return run(on, -1).train(on, batch);
     }

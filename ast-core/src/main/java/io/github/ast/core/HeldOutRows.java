@@ -105,7 +105,8 @@ final class HeldOutRows implements AutoCloseable {
         int size = Math.toIntExact(indexed.size());
         if (size < 320) {
             throw new ConfigurationException("the policy holds out a twentieth of the training set to measure its "
-                    + "progress, but it has only " + size + " rows (at least 320 needed): pass a validation set to fit");
+                    + "progress, but it has only " + size + " rows (at least 320 needed): pass a validation set to "
+                    + "fit");
         }
         int rows = Math.min(wanted, size / 20);
         int[] order = new int[size];

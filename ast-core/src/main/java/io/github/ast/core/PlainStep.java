@@ -144,7 +144,7 @@ final class PlainStep {
         return true;
     }
 
-    /** The batch losses' sum, then the sampled loss sum, sampled correct predictions and invalid labels, in one read. */
+    /** The batch losses' sum, the sampled loss sum and correct predictions, and invalid labels: one read. */
     private float[] readAll() {
         NDArray all = stats == null ? lossTotal.reshape(1)
                 : NDArrays.concat(new NDList(lossTotal.reshape(1), stats));

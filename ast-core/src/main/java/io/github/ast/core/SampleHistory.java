@@ -28,9 +28,7 @@ final class SampleHistory implements AutoCloseable {
     private final NDManager manager;
     private final long size;
     private ScoreHistory history;
-    /** Whether the history lives on the host (MXNet), where each update waits for the engine. */
-    private Boolean onHost;
-    /** Records not applied yet, as (indices, outputs, losses) copies on {@link #deferredManager}. */
+    /** Records not applied yet: (indices, outputs, losses) taken from their batches onto {@link #deferredManager}. */
     private final List<NDList> deferred = new java.util.ArrayList<>();
     private NDManager deferredManager;
 
@@ -55,8 +53,8 @@ final class SampleHistory implements AutoCloseable {
             return -1;
         }
         if (!(trainingSet instanceof RandomAccessDataset randomAccess)) {
-            throw new ConfigurationException(setting(config, policy) + " needs a RandomAccessDataset (ArrayDataset ...) "
-                    + "whose batches carry dataset indices; got " + trainingSet.getClass().getName());
+            throw new ConfigurationException(setting(config, policy) + " needs a RandomAccessDataset (ArrayDataset "
+                    + "...) whose batches carry dataset indices; got " + trainingSet.getClass().getName());
         }
         return randomAccess.size();
     }
@@ -104,11 +102,15 @@ final class SampleHistory implements AutoCloseable {
     }
 
     private void update(NDArray indices, NDArray outputs, NDArray losses) {
-        NDArray values = outputs.stopGradient();
+        create(outputs);
+        history.update(indices, outputs.stopGradient(), losses.stopGradient());
+    }
+
+    /** Creates the history on the first record, as wide as the model's outputs. */
+    private void create(NDArray outputs) {
         if (history == null) {
-            history = ScoreHistory.create(manager, size, Math.toIntExact(values.getShape().get(1)));
+            history = ScoreHistory.create(manager, size, Math.toIntExact(outputs.getShape().get(1)));
         }
-        history.update(indices, values, losses.stopGradient());
     }
 
     /**
@@ -117,10 +119,8 @@ final class SampleHistory implements AutoCloseable {
      * else (plain steps) do not wait for the engine each batch. On the engine's own history it records at once.
      */
     void recordDeferred(NDArray indices, NDArray outputs, NDArray losses) {
-        if (onHost == null) {
-            onHost = !ScoreHistory.supportsIndexedSet(manager);
-        }
-        if (!onHost) {
+        create(outputs);
+        if (!history.onHost()) {
             update(indices, outputs, losses);
             return;
         }

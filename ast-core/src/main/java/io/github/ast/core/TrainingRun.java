@@ -148,10 +148,12 @@ final class TrainingRun implements AutoCloseable {
             return fullStep(trainer, batch, 0);
         }
         if (unscored != null && unscored.trainsEveryRow()) {
+            if (plain == null) {
+                return fullStep(trainer, batch, batch.getSize());
+            }
             SampleHistory recording = historyScores == null || historyScores.recordsHistory() ? history : null;
-            return plain == null ? fullStep(trainer, batch, batch.getSize()) : plain.train(trainer, batch, recording,
-                    recording == null ? null : recording.indices(batch), steps, guard)
-                    .priced(energy.price(new BatchWork(batch.getSize(), 0, batch.getSize()))).result(policy.threshold());
+            return whole(plain.train(trainer, batch, recording, recording == null ? null : recording.indices(batch),
+                    steps, guard), batch.getSize());
         }
         long start = nanos.getAsLong();
         if (previous != null && !previous.skipped() && learner != null) {
@@ -174,8 +176,12 @@ final class TrainingRun implements AutoCloseable {
         if (trained == null) {
             return BatchResult.skipped(size, policy.threshold());
         }
-        return new BatchTally(size).all(gateActive).steps(size, trained.lossSum(), trained.correct())
-                .priced(energy.price(new BatchWork(size, 0, size))).result(policy.threshold());
+        return whole(new BatchTally(size).all(gateActive).steps(size, trained.lossSum(), trained.correct()), size);
+    }
+
+    /** The result of a batch trained whole, with no scoring pass, priced. */
+    private BatchResult whole(BatchTally tally, int size) {
+        return tally.priced(energy.price(new BatchWork(size, 0, size))).result(policy.threshold());
     }
 
     private BatchResult sparseStep(Trainer trainer, Batch batch, long position) {

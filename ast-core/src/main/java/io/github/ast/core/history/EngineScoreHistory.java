@@ -40,6 +40,11 @@ final class EngineScoreHistory implements ScoreHistory {
     }
 
     @Override
+    public boolean onHost() {
+        return false;
+    }
+
+    @Override
     public long size() {
         return size;
     }

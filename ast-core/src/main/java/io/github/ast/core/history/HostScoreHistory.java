@@ -51,6 +51,11 @@ final class HostScoreHistory implements ScoreHistory {
     }
 
     @Override
+    public boolean onHost() {
+        return true;
+    }
+
+    @Override
     public long size() {
         return losses.length;
     }

@@ -63,6 +63,9 @@ public interface ScoreHistory extends AutoCloseable {
     /** {@return the number of samples} */
     long size();
 
+    /** {@return whether the values live on the host, where each update waits for the engine (MXNet)} */
+    boolean onHost();
+
     /**
      * Returns the whole history for a checkpoint: outputs (size, classes), losses (size) and seen flags (size), all
      * float32.
