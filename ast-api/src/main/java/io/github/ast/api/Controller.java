@@ -21,6 +21,18 @@ public interface Controller {
     double update(double observedRate);
 
     /**
+     * Feeds the last batch's activation rate with its size, for a controller that weighs batches by their rows (a
+     * cumulative rate); by default the size is not used.
+     *
+     * @param observedRate fraction of the batch the gate activated, in [0, 1]
+     * @param rows the batch's rows, >= 1
+     * @return the new threshold
+     */
+    default double update(double observedRate, int rows) {
+        return update(observedRate);
+    }
+
+    /**
      * Changes the activation rate to hold, for target-rate schedules; the state (threshold, integral) carries over
      * so the change is smooth.
      *

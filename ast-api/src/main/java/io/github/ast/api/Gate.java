@@ -28,4 +28,22 @@ public interface Gate {
     default boolean usesThreshold() {
         return true;
     }
+
+    /**
+     * A gate with state carried from batch to batch (an energy budget, say), which a checkpoint must carry for a
+     * resumed run to gate as the uninterrupted one does.
+     */
+    interface Stateful {
+
+        /** {@return the state, as numbers} */
+        double[] state();
+
+        /**
+         * Puts the gate back into a state {@link #state()} reported.
+         *
+         * @param state the numbers
+         * @throws IllegalArgumentException if they are not a state of this gate
+         */
+        void restore(double[] state);
+    }
 }

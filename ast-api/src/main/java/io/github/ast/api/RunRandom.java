@@ -44,12 +44,20 @@ public final class RunRandom {
      * @return a float32 array of draws
      */
     public NDArray uniform(NDManager manager, Shape shape) {
-        float[] draws = new float[Math.toIntExact(shape.size())];
-        synchronized (this) {
-            for (int i = 0; i < draws.length; i++) {
-                draws[i] = random.nextFloat();
-            }
+        return manager.create(uniform(Math.toIntExact(shape.size())), shape);
+    }
+
+    /**
+     * Draws uniform numbers in [0, 1) on the host, for a plugin whose rule is a sequential recurrence over rows.
+     *
+     * @param count how many, >= 0
+     * @return the draws
+     */
+    public synchronized float[] uniform(int count) {
+        float[] draws = new float[count];
+        for (int i = 0; i < count; i++) {
+            draws[i] = random.nextFloat();
         }
-        return manager.create(draws, shape);
+        return draws;
     }
 }

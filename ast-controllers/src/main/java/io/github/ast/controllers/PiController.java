@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code I = clamp(I + e, ±clamp)}; {@code threshold = clamp(threshold + Kp*e + Ki*I, [min, max])}; and when the
  * unclamped threshold left the bounds, {@code I *= 1 - decay} so the integral cannot wind up against a saturated
  * threshold. Too many active samples make {@code e > 0} and raise the threshold. The smoothed rate starts at the
- * first observation.
+ * first observation. With {@code rate=cumulative} the rate fed to the EMA is the share of all rows activated since
+ * training began, as the published system's authors' code computes it.
  */
 public class PiController implements Controller {
 
@@ -24,6 +25,9 @@ public class PiController implements Controller {
     private double integral;
     private double error;
     private boolean saturated;
+    /** Rows activated and rows seen since training began, for a cumulative rate. */
+    private double activeRows;
+    private double seenRows;
 
     /**
      * Creates a controller at its initial threshold.
@@ -50,11 +54,29 @@ public class PiController implements Controller {
         return threshold;
     }
 
+    /** Feeds a batch's rate; a cumulative rate weighs each batch fed this way as one row. */
     @Override
     public double update(double observedRate) {
+        return update(observedRate, 1);
+    }
+
+    @Override
+    public double update(double observedRate, int rows) {
         if (!(observedRate >= 0 && observedRate <= 1)) {
             throw new IllegalArgumentException("observedRate=" + observedRate + " must be in [0, 1]");
         }
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows=" + rows + " must be >= 1");
+        }
+        if (settings.options().rate() == PiOptions.Rate.CUMULATIVE) {
+            activeRows += observedRate * rows;
+            seenRows += rows;
+            return step(activeRows / seenRows);
+        }
+        return step(observedRate);
+    }
+
+    private double step(double observedRate) {
         PiOptions o = settings.options();
         double previous = smoothedRate;
         smoothedRate = Double.isNaN(previous)
@@ -105,6 +127,10 @@ public class PiController implements Controller {
         values.put("error", error);
         values.put("integral", integral);
         values.put("saturated", saturated ? 1.0 : 0.0);
+        if (cumulative()) {
+            values.put("activeRows", activeRows);
+            values.put("seenRows", seenRows);
+        }
         addState(values);
         return new ControllerState(name(), values);
     }
@@ -134,7 +160,15 @@ public class PiController implements Controller {
             throw new IllegalArgumentException("restored integral=" + restoredIntegral + " is outside ±"
                     + o.integralClamp());
         }
+        double restoredActive = cumulative() ? state.get("activeRows") : 0;
+        double restoredSeen = cumulative() ? state.get("seenRows") : 0;
+        if (!(restoredSeen >= 0 && restoredActive >= 0 && restoredActive <= restoredSeen)) {
+            throw new IllegalArgumentException("restored activeRows=" + restoredActive + " and seenRows="
+                    + restoredSeen + " must satisfy 0 <= activeRows <= seenRows");
+        }
         restoreState(state);
+        activeRows = restoredActive;
+        seenRows = restoredSeen;
         threshold = restoredThreshold;
         smoothedRate = restoredRate;
         error = restoredError;
@@ -157,6 +191,10 @@ public class PiController implements Controller {
      * @param values the map to add to
      */
     protected void addState(Map<String, Double> values) {}
+
+    private boolean cumulative() {
+        return settings.options().rate() == PiOptions.Rate.CUMULATIVE;
+    }
 
     /** {@return the name this controller is registered under} */
     protected String name() {

@@ -19,6 +19,7 @@ import io.github.ast.api.spi.Option;
  * @param saturationDecay fraction of the integral removed on every batch where the threshold hits a bound, in [0, 1]
  * @param minThreshold lower bound of the threshold
  * @param maxThreshold upper bound of the threshold, > minThreshold
+ * @param rate which activation rate the loop holds: each batch's, or the cumulative one
  */
 public record PiOptions(
         @Option(description = "proportional gain, per percentage point of activation error") double kp,
@@ -28,10 +29,21 @@ public record PiOptions(
         @Option(description = "fraction of the integral removed per batch while the threshold sits on a bound")
         double saturationDecay,
         @Option(description = "lower bound of the threshold") double minThreshold,
-        @Option(description = "upper bound of the threshold") double maxThreshold) {
+        @Option(description = "upper bound of the threshold") double maxThreshold,
+        @Option(description = "the activation rate fed to the smoothing: `batch` (each batch's, as the blog post "
+                + "describes) or `cumulative` (the share of all rows activated since training began, as the authors' "
+                + "code computes it)") Rate rate) {
 
-    /** The reference values: Kp 0.0015, Ki 0.00005, EMA 0.3, clamp 50, decay 0.1, bounds [0, 1]. */
-    public static final PiOptions DEFAULTS = new PiOptions(0.0015, 0.00005, 0.3, 50, 0.1, 0, 1);
+    /** The reference values: Kp 0.0015, Ki 0.00005, EMA 0.3, clamp 50, decay 0.1, bounds [0, 1], batch rates. */
+    public static final PiOptions DEFAULTS = new PiOptions(0.0015, 0.00005, 0.3, 50, 0.1, 0, 1, Rate.BATCH);
+
+    /** The activation rate a controller holds. */
+    public enum Rate {
+        /** The last batch's: the loop reacts to what the gate does now. */
+        BATCH,
+        /** All rows activated since training began over all rows seen: reacts ever more slowly as a run goes on. */
+        CUMULATIVE
+    }
 
     /**
      * Validates every value, naming the bad one and the allowed range.
@@ -44,8 +56,10 @@ public record PiOptions(
      *     in [0, 1]
      * @param minThreshold lower bound of the threshold, finite
      * @param maxThreshold upper bound of the threshold, finite and > minThreshold
+     * @param rate the rate fed to the smoothing, not null
      */
     public PiOptions {
+        require(rate != null, "rate", rate, "batch or cumulative");
         require(Double.isFinite(kp) && kp >= 0, "kp", kp, "finite and >= 0");
         require(Double.isFinite(ki) && ki >= 0, "ki", ki, "finite and >= 0");
         require(emaAlpha > 0 && emaAlpha <= 1, "emaAlpha", emaAlpha, "in (0, 1]");

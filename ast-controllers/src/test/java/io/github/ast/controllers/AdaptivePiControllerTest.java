@@ -91,7 +91,8 @@ class AdaptivePiControllerTest {
                 Map.of("kp", "0.003", "minGainScale", "0.1", "gainShrink", "0.5", "gainGrowth", "1.5")));
         AdaptivePiController c = (AdaptivePiController) new AdaptivePiController.Factory().create(ctx);
         assertThat(c.settings())
-                .isEqualTo(new PiSettings(0.25, 0.4, new PiOptions(0.003, 0.00005, 0.3, 50, 0.1, 0, 1)));
+                .isEqualTo(new PiSettings(0.25, 0.4,
+                        new PiOptions(0.003, 0.00005, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH)));
         assertThat(c.adaptation()).isEqualTo(new GainAdaptation(0.1, 0.5, 1.5));
         assertThat(c.state().controller()).isEqualTo("adaptive-pi");
         assertThat(c.state().values()).containsKeys("gainScale", "lastSide", "integral");

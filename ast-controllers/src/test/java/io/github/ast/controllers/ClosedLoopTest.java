@@ -171,7 +171,8 @@ class ClosedLoopTest {
     void referenceGainsOnAFractionalErrorOscillateWhichIsWhyTheErrorIsInPoints() {
         // Gains per fraction = gains per point / 100, integral clamp 50 (fraction) = 5000 points.
         PiSettings fractional =
-                new PiSettings(0.10, 0.50, new PiOptions(0.0015 / 100, 0.00005 / 100, 0.3, 5000, 0.1, 0, 1));
+                new PiSettings(0.10, 0.50,
+                        new PiOptions(0.0015 / 100, 0.00005 / 100, 0.3, 5000, 0.1, 0, 1, PiOptions.Rate.BATCH));
         double[] fractionalWindows = windowMeans(new PiController(fractional));
         double[] pointWindows = windowMeans(new PiController(PiSettings.reference(0.10, 0.50)));
         // after one Fashion-MNIST epoch (469 batches) of transient, 200-batch windows still swing by > 5 points ...

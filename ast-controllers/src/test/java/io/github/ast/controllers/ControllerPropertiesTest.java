@@ -39,7 +39,8 @@ class ControllerPropertiesTest {
             @ForAll @DoubleRange(min = 0, max = 1) double initial, @ForAll("rates") List<Double> rates,
             @ForAll boolean adaptive) {
         // Ki = 0 leaves the proportional step alone; the adaptive gain scale only multiplies it by a positive factor
-        PiSettings settings = new PiSettings(target, initial, new PiOptions(0.0015, 0, 0.3, 50, 0.1, 0, 1));
+        PiSettings settings = new PiSettings(target, initial,
+                new PiOptions(0.0015, 0, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH));
         PiController c = (adaptive ? Kind.ADAPTIVE_PI : Kind.PI).create(settings);
         for (double rate : rates) {
             double above = target + (1 - target) * rate + 1e-9; // strictly above target
@@ -53,7 +54,8 @@ class ControllerPropertiesTest {
     void thresholdStaysFiniteAndBoundedAndIntegralClamped(@ForAll @DoubleRange(min = 0.01, max = 1) double target,
             @ForAll @DoubleRange(min = 0, max = 0.1) double kp, @ForAll @DoubleRange(min = 0, max = 0.01) double ki,
             @ForAll("rates") List<Double> rates, @ForAll Kind kind) {
-        PiController c = kind.create(new PiSettings(target, 0.5, new PiOptions(kp, ki, 0.3, 50, 0.1, 0.05, 0.95)));
+        PiController c = kind.create(new PiSettings(target, 0.5,
+                new PiOptions(kp, ki, 0.3, 50, 0.1, 0.05, 0.95, PiOptions.Rate.BATCH)));
         for (double rate : rates) {
             double t = c.update(rate);
             assertThat(t).isBetween(0.05, 0.95);

@@ -32,6 +32,27 @@ class PiControllerTest {
         assertThat(second).isCloseTo(next + 0.0015 * 28 + 0.00005 * 50, within(1e-12));
     }
 
+    /**
+     * The authors' code's input: all rows activated since training began over all rows seen, each batch weighed by
+     * its rows; it survives a checkpoint.
+     */
+    @Test
+    void aCumulativeRateWeighsEveryRowSinceTheStartAndIsRestored() {
+        PiOptions cumulative = new PiOptions(0.0015, 0.00005, 1.0, 50, 0.1, 0, 1, PiOptions.Rate.CUMULATIVE);
+        PiController c = new PiController(new PiSettings(0.1, 0.5, cumulative));
+        c.update(0.5, 100);
+        assertThat(c.state().get("smoothedRate")).isEqualTo(0.5);
+        c.update(0.0, 300); // 50 of 400 rows
+        assertThat(c.state().get("smoothedRate")).isCloseTo(0.125, within(1e-12));
+        PiController resumed = new PiController(new PiSettings(0.1, 0.5, cumulative));
+        resumed.restore(c.state());
+        assertThat(resumed.update(0.3, 100)).isEqualTo(c.update(0.3, 100)); // 80 of 500 rows
+        assertThat(c.state().get("smoothedRate")).isCloseTo(0.16, within(1e-12));
+        assertThat(reference().state().values()).doesNotContainKey("seenRows");
+        assertThatThrownBy(() -> new PiController(new PiSettings(0.1, 0.5, cumulative)).restore(reference().state()))
+                .hasMessageContaining("activeRows");
+    }
+
     @Test
     void tooManyActiveRaisesTheThresholdAndTooFewLowersIt() {
         PiController high = reference();
@@ -51,7 +72,8 @@ class PiControllerTest {
     @Test
     void saturationClampsTheThresholdAndDecaysTheIntegral() {
         PiController c =
-                new PiController(new PiSettings(0.1, 0.99, new PiOptions(0.0015, 0.00005, 0.3, 50, 0.1, 0, 1)));
+                new PiController(new PiSettings(0.1, 0.99,
+                        new PiOptions(0.0015, 0.00005, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH)));
         c.update(1.0); // e = 90, I = 50 (clamped), candidate above 1
         assertThat(c.threshold()).isEqualTo(1.0);
         assertThat(c.state().get("saturated")).isEqualTo(1.0);
@@ -62,17 +84,20 @@ class PiControllerTest {
 
     @Test
     void invalidSettingsNameTheValueAndTheRange() {
-        assertThatThrownBy(() -> new PiOptions(Double.NaN, 0, 0.3, 50, 0.1, 0, 1))
+        assertThatThrownBy(() -> new PiOptions(Double.NaN, 0, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH))
                 .isInstanceOf(ConfigurationException.class).hasMessage("kp=NaN is invalid; it must be finite and >= 0");
         PluginContext negativeKp = new PluginContext(0.1, 0.5, 1, Settings.of("ast.controller.", Map.of("kp", "-1")));
         assertThatThrownBy(() -> new PiController.Factory().create(negativeKp))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("ast.controller.kp=-1.0 is invalid; it must be finite and >= 0");
-        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, new PiOptions(0.1, 0, 0, 50, 0.1, 0, 1)))
+        assertThatThrownBy(() -> new PiSettings(0.1, 0.5,
+                new PiOptions(0.1, 0, 0, 50, 0.1, 0, 1, PiOptions.Rate.BATCH)))
                 .hasMessageContaining("emaAlpha=0.0").hasMessageContaining("(0, 1]");
-        assertThatThrownBy(() -> new PiSettings(0.1, 2, new PiOptions(0.1, 0, 0.3, 50, 0.1, 0, 1)))
+        assertThatThrownBy(() -> new PiSettings(0.1, 2,
+                new PiOptions(0.1, 0, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH)))
                 .hasMessageContaining("initialThreshold=2.0");
-        assertThatThrownBy(() -> new PiSettings(0.1, 0.5, new PiOptions(0.1, 0, 0.3, 50, 0.1, 1, 1)))
+        assertThatThrownBy(() -> new PiSettings(0.1, 0.5,
+                new PiOptions(0.1, 0, 0.3, 50, 0.1, 1, 1, PiOptions.Rate.BATCH)))
                 .hasMessageContaining("maxThreshold=1.0");
         assertThatThrownBy(() -> reference().update(1.5)).hasMessageContaining("observedRate=1.5");
         assertThatThrownBy(() -> reference().update(Double.NaN)).hasMessageContaining("observedRate=NaN");
@@ -84,7 +109,8 @@ class PiControllerTest {
                 Settings.of("ast.controller.", Map.of("kp", "0.01", "maxThreshold", "2")));
         PiController pi = (PiController) new PiController.Factory().create(ctx);
         assertThat(pi.settings())
-                .isEqualTo(new PiSettings(0.25, 0.4, new PiOptions(0.01, 0.00005, 0.3, 50, 0.1, 0, 2)));
+                .isEqualTo(new PiSettings(0.25, 0.4,
+                        new PiOptions(0.01, 0.00005, 0.3, 50, 0.1, 0, 2, PiOptions.Rate.BATCH)));
         Controller pid = new PidController.Factory().create(ctx);
         assertThat(pid.state().controller()).isEqualTo("pid");
         assertThat(pid.state().values()).containsKey("filteredDerivative");
@@ -93,7 +119,7 @@ class PiControllerTest {
 
     @Test
     void pidAddsAFilteredDerivativeOfTheMeasurement() {
-        PiSettings s = new PiSettings(0.1, 0.5, new PiOptions(0, 0, 1.0, 50, 0.1, 0, 1));
+        PiSettings s = new PiSettings(0.1, 0.5, new PiOptions(0, 0, 1.0, 50, 0.1, 0, 1, PiOptions.Rate.BATCH));
         PidController pid = new PidController(s, new PidController.Derivative(0.01, 0.5));
         pid.update(0.1); // first batch: no derivative
         assertThat(pid.threshold()).isEqualTo(0.5);

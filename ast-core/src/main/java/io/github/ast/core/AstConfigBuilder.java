@@ -135,6 +135,14 @@ public final class AstConfigBuilder {
     }
 
     /**
+     * {@return this builder, with {@code ast.clipNorm} set}
+     * @param value the global gradient norm steps are clipped to, > 0; 0 for none
+     */
+    public AstConfigBuilder clipNorm(double value) {
+        return set("clipNorm", value);
+    }
+
+    /**
      * {@return this builder, with {@code ast.seed} set}
      * @param value the seed
      */

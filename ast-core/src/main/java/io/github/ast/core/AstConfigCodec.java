@@ -40,7 +40,7 @@ public final class AstConfigCodec {
      * configurations that leave them alone still resume.
      */
     private static final List<String> ADDED_LATER = List.of("targetStart", "staleness", "policy", "backwardBatch",
-            "scoreEvery", "scoreDownsample", "maxBadSteps");
+            "scoreEvery", "scoreDownsample", "maxBadSteps", "clipNorm");
 
     /** Every core key, sorted for messages. */
     private static final Set<String> KEYS = GROUPS.stream().flatMap(group -> OptionsBinder.keys(group).stream())
@@ -52,18 +52,22 @@ public final class AstConfigCodec {
 
     private AstConfigCodec() {}
 
+    /** The key that names a {@link ConfigPresets preset} to start from. */
+    public static final String PRESET = PREFIX + "preset";
+
     /**
-     * Reads a configuration from the properties named {@code ast.*}, trimmed, on top of the defaults; other properties
-     * are ignored.
+     * Reads a configuration from the properties named {@code ast.*}, trimmed, on top of the preset
+     * {@code ast.preset} names or else the defaults; other properties are ignored.
      *
      * @param properties the properties, for example {@link System#getProperties()}
      * @return the configuration
-     * @throws ConfigurationException on an unknown {@code ast.} key or an invalid value
+     * @throws ConfigurationException on an unknown {@code ast.} key or preset, or an invalid value
      */
     public static AstConfig read(Properties properties) {
-        AstConfigBuilder builder = AstConfig.builder();
+        String preset = properties.getProperty(PRESET);
+        AstConfigBuilder builder = preset == null ? AstConfig.builder() : ConfigPresets.builder(preset.trim());
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
-            if (name.startsWith(PREFIX)) {
+            if (name.startsWith(PREFIX) && !name.equals(PRESET)) {
                 builder.setting(name.substring(PREFIX.length()), properties.getProperty(name).trim());
             }
         }

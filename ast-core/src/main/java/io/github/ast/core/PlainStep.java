@@ -31,6 +31,8 @@ final class PlainStep {
 
     private final PerSampleLoss perSampleLoss;
     private final NDManager manager;
+    /** Clips each step's gradients ({@code ast.clipNorm}), or null. */
+    private final GradientClipping clipping;
     /** Batches between the sampled batches whose loss and accuracy make the epoch's training figures. */
     static final int SAMPLE_EVERY = 8;
 
@@ -42,9 +44,10 @@ final class PlainStep {
     private int pendingBatches;
     private boolean checkLabels = true;
 
-    PlainStep(PerSampleLoss perSampleLoss, NDManager runManager) {
+    PlainStep(PerSampleLoss perSampleLoss, NDManager runManager, GradientClipping clipping) {
         this.perSampleLoss = perSampleLoss;
         this.manager = runManager;
+        this.clipping = clipping;
     }
 
     /**
@@ -88,6 +91,9 @@ final class PlainStep {
             history.recordDeferred(indices, predictions.head(), perSample);
         }
         steps.notifyTraining(trainer, batch, labels, predictions);
+        if (clipping != null) {
+            clipping.clip(trainer);
+        }
         trainer.step();
         BatchTally tally = new BatchTally(size).all(size).rowsOnly(size);
         if (++pendingBatches == READ_EVERY) {

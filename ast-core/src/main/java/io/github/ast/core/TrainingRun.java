@@ -81,10 +81,11 @@ final class TrainingRun implements AutoCloseable {
         this.nanos = nanos;
         this.manager = trainer.getManager().newSubManager();
         this.history = historySize < 0 ? null : new SampleHistory(manager, historySize);
-        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard), learner,
-                history, sampled, times);
+        GradientClipping clipping = GradientClipping.of(config.steps().clipNorm(), trainer);
+        this.steps = new BatchSteps(new WeightedStep(perSampleLoss, config.steps().splits(), times, guard, clipping),
+                learner, history, sampled, times);
         this.plain = unscored != null && unscored.plainSteps() && trainer.getDevices().length == 1
-                ? new PlainStep(perSampleLoss, manager) : null;
+                ? new PlainStep(perSampleLoss, manager, clipping) : null;
         this.assembler = config.steps().backwardBatch() > 0
                 ? new PooledAssembler(config.steps().backwardBatch(), manager) : new BackwardAssembler.PerBatch();
         if (policy instanceof SelectionPolicy.Stateful stateful) {

@@ -34,18 +34,22 @@ final class WeightedStep {
     private final int splits;
     private final PhaseTimes times;
     private final StepGuard guard;
+    private final GradientClipping clipping;
 
     /**
      * @param perSampleLoss the unreduced loss, for the history and the weighted loss
      * @param splits shares per step, 0 for one per device
      * @param times the profile's recorder, {@link PhaseTimes#OFF} outside profiles
      * @param guard counts the steps that are not applied and stops a diverged run
+     * @param clipping clips each applied step's gradients ({@code ast.clipNorm}), or null
      */
-    WeightedStep(PerSampleLoss perSampleLoss, int splits, PhaseTimes times, StepGuard guard) {
+    WeightedStep(PerSampleLoss perSampleLoss, int splits, PhaseTimes times, StepGuard guard,
+            GradientClipping clipping) {
         this.perSampleLoss = perSampleLoss;
         this.splits = splits;
         this.times = times;
         this.guard = guard;
+        this.clipping = clipping;
     }
 
     /** What a training forward produced, read back once: for statistics and the history. */
@@ -126,6 +130,9 @@ final class WeightedStep {
             }
         }
         guard.applied();
+        if (clipping != null) {
+            clipping.clip(trainer);
+        }
         trainer.step();
         times.endOptimizer(trainer);
         return new Trained(predictions, perSample, read[0], Math.round(read[1]));

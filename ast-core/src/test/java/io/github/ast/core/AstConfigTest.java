@@ -163,7 +163,7 @@ class AstConfigTest {
         }
         assertThat(keys).containsExactly("engine", "scorer", "gate", "controller", "energy", "energyCompare", "meter",
                 "policy", "targetRate", "initialThreshold", "minActive", "splits", "backwardBatch", "maxBadSteps",
-                "seed", "reseedEvery", "selection", "exploration", "rescale", "warmupEpochs", "annealEpochs",
+                "clipNorm", "seed", "reseedEvery", "selection", "exploration", "rescale", "warmupEpochs", "annealEpochs",
                 "targetStart", "staleness", "scoreEvery", "scoreDownsample");
         assertThat(AstConfig.defaults()).isEqualTo(AstConfig.builder().build());
     }

@@ -76,4 +76,27 @@ class PluginWiringTest {
         assertThat(reference.parts().gate().getClass().getSimpleName()).isEqualTo("ThresholdGate");
         assertThat(swapped.parts().gate().getClass().getSimpleName()).isEqualTo("ProbabilisticGate");
     }
+
+    /**
+     * The authors' code as a preset: their gate, their controller's input and gains, clipping; settings beside a
+     * preset override it, and an unknown preset names the known ones.
+     */
+    @Test
+    void thePublishedCodePresetWiresTheAuthorsChoices() {
+        AdaptiveSparseTrainer code = AdaptiveSparseTraining.create(ConfigPresets.builder("published-code").build());
+        assertThat(code.parts().gate().getClass().getSimpleName()).isEqualTo("SundewGate");
+        assertThat(code.controller().state().values()).containsKeys("activeRows", "seenRows");
+        assertThat(code.config().steps().clipNorm()).isEqualTo(1.0);
+        assertThat(code.config().settings().get("controller")).containsEntry("kp", "0.000015");
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("ast.preset", "published-code");
+        properties.setProperty("ast.clipNorm", "2");
+        AstConfig read = AstConfig.fromProperties(properties);
+        assertThat(read.steps().clipNorm()).isEqualTo(2.0);
+        assertThat(read.plugins().gate()).isEqualTo("sundew");
+        assertThat(ConfigPresets.builder("published").build()).isEqualTo(AstConfig.defaults());
+        properties.setProperty("ast.preset", "authors");
+        assertThatThrownBy(() -> AstConfig.fromProperties(properties)).hasMessageContaining("ast.preset=authors")
+                .hasMessageContaining("published-code");
+    }
 }

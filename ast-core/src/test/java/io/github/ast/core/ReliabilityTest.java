@@ -248,7 +248,7 @@ class ReliabilityTest {
     @CsvSource({"PyTorch, fresh", "MXNet, fresh", "PyTorch, history", "MXNet, history", "PyTorch, sb", "MXNet, sb",
         "PyTorch, stale-sb", "MXNet, stale-sb", "PyTorch, importance", "MXNet, importance",
         "PyTorch, rho-loss", "MXNet, rho-loss", "PyTorch, score-every", "MXNet, score-every", "PyTorch, auto",
-        "MXNet, auto"})
+        "MXNet, auto", "PyTorch, published-code", "MXNet, published-code"})
     void aRunCrashedMidEpochResumesFromItsBatchPosition(String engine, String mode, @TempDir Path dir)
             throws Exception {
         AstConfigBuilder pooled = AstConfig.builder().engine(engine).meter("none").reseedEvery(5)
@@ -264,6 +264,9 @@ class ReliabilityTest {
             case "auto" -> pooled.policy("auto").setting("policy.candidates", "prune@0.3,sb@1")
                     .setting("policy.window", "2").setting("policy.hold", "0").setting("policy.park", "1")
                     .setting("policy.holdout", "64").build();
+            // the energy budget and the cumulative rate carry over the crash
+            case "published-code" -> ConfigPresets.builder("published-code").engine(engine).targetRate(0.25)
+                    .meter("none").reseedEvery(5).build();
             case "stale-sb" -> pooled.selection(new SelectionConfig(SelectionConfig.Mode.STALE, 0, false, 0, 0))
                     .build();
             case "score-every" -> AstConfig.builder().engine(engine).targetRate(0.25).meter("none").reseedEvery(5)

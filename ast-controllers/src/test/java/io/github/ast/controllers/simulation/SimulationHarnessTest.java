@@ -21,7 +21,8 @@ class SimulationHarnessTest {
 
     /** A controller whose threshold never moves: zero gains. */
     private static PiController fixedAt(double threshold) {
-        return new PiController(new PiSettings(0.1, threshold, new PiOptions(0, 0, 0.3, 50, 0.1, 0, 1)));
+        return new PiController(new PiSettings(0.1, threshold,
+                new PiOptions(0, 0, 0.3, 50, 0.1, 0, 1, PiOptions.Rate.BATCH)));
     }
 
     @Test

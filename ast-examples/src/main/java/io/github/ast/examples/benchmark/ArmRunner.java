@@ -15,6 +15,7 @@ import io.github.ast.core.AdaptiveSparseTrainer;
 import io.github.ast.core.AdaptiveSparseTraining;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.AstConfigBuilder;
+import io.github.ast.core.GradientClipping;
 import io.github.ast.core.HeldOutSet;
 import io.github.ast.core.SelectionConfig;
 import io.github.ast.djl.optim.ResumableAdam;
@@ -135,7 +136,8 @@ final class ArmRunner {
                 clock.start();
                 List<String> decisions = List.of();
                 if (ast == null) {
-                    trainPlain(trainer, train, budget);
+                    trainPlain(trainer, train, budget,
+                            GradientClipping.of(setup.astConfig().steps().clipNorm(), trainer));
                 } else {
                     decisions = ast.fit(trainer, Integer.MAX_VALUE, train, null, budget).decisions();
                 }
@@ -151,14 +153,20 @@ final class ArmRunner {
         }
     }
 
-    /** The full-data control: plain DJL, {@code EasyTrain.trainBatch} and the optimiser step on every batch. */
-    private static void trainPlain(Trainer trainer, Dataset train, BudgetObserver budget) throws IOException,
-            TranslateException {
+    /**
+     * The full-data control: plain DJL, {@code EasyTrain.trainBatch} and the optimiser step on every batch, with
+     * the gradients clipped between them when the base configuration asks for it.
+     */
+    private static void trainPlain(Trainer trainer, Dataset train, BudgetObserver budget, GradientClipping clipping)
+            throws IOException, TranslateException {
         for (int epoch = 1; ; epoch++) {
             long before = budget.batches;
             for (Batch batch : trainer.iterateDataset(train)) {
                 try (batch) {
                     EasyTrain.trainBatch(trainer, batch);
+                    if (clipping != null) {
+                        clipping.clip(trainer);
+                    }
                     trainer.step();
                     budget.trainedPlain(epoch, batch.getSize());
                 }

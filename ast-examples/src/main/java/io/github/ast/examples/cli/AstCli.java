@@ -5,6 +5,7 @@ import io.github.ast.examples.Cli;
 import io.github.ast.examples.benchmark.BenchmarkCommand;
 import io.github.ast.examples.benchmark.ProfileCommand;
 import io.github.ast.examples.benchmark.ReportCommand;
+import io.github.ast.examples.study.StabilityCommand;
 import io.github.ast.examples.demo.FashionMnistDemo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ public final class AstCli implements Runnable {
                 .addSubcommand("profile", new ProfileCommand(after("profile", args)))
                 .addSubcommand("controllers", new ControllersCommand())
                 .addSubcommand("report", new ReportCommand())
+                .addSubcommand("stability", new StabilityCommand())
                 .addSubcommand("configuration", new ConfigurationCommand());
     }
 

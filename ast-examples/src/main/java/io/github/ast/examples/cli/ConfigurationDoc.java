@@ -6,6 +6,7 @@ import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.PluginFactory;
 import io.github.ast.core.AstConfig;
 import io.github.ast.core.AstConfigCodec;
+import io.github.ast.core.ConfigPresets;
 import io.github.ast.core.PluginRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,8 +77,20 @@ public final class ConfigurationDoc {
                 """);
         AstConfigCodec.GROUPS.forEach(group -> OptionsBinder.describe(group)
                 .forEach(o -> md.append("| ").append(code(AstConfigCodec.PREFIX + o.key())).append(cells(o))));
+        presets(md);
         FAMILIES.forEach((family, title) -> section(md, family, title, plugins(family, loader)));
         return md.toString();
+    }
+
+    /** The presets {@code ast.preset} names, each with the values it sets. */
+    private static void presets(StringBuilder md) {
+        md.append("\n## Presets (`").append(AstConfigCodec.PRESET).append("`)\n\nA preset is a starting point: the "
+                + "settings given beside it override its values (`ConfigPresets.builder(name)` in code).\n\n"
+                + "| preset | sets |\n|---|---|\n");
+        ConfigPresets.all().forEach((name, values) -> md.append("| ").append(code(name)).append(" | ")
+                .append(values.isEmpty() ? "nothing: every default (the blog post's system)" : String.join(", ",
+                        values.entrySet().stream().map(e -> code(AstConfigCodec.PREFIX + e.getKey() + "="
+                                + e.getValue())).toList())).append(" |\n"));
     }
 
     private static List<Plugin> plugins(String family, ClassLoader loader) {

@@ -32,8 +32,10 @@ class AstCliTest {
     void helpListsEverySubcommandAndEachHasItsOwn() {
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("demo", "benchmark", "profile", "controllers", "report", "configuration");
-        for (String sub : new String[] {"demo", "benchmark", "profile", "controllers", "report", "configuration"}) {
+        assertThat(help.out()).contains("demo", "benchmark", "profile", "controllers", "report", "configuration",
+                "stability");
+        for (String sub : new String[] {"demo", "benchmark", "profile", "controllers", "report", "configuration",
+            "stability"}) {
             Run subHelp = run(sub, "--help");
             assertThat(subHelp.code()).as(sub).isZero();
             assertThat(subHelp.out()).as(sub).startsWith("Usage: ast " + sub);

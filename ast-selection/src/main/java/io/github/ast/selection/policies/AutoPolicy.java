@@ -1,7 +1,5 @@
 package io.github.ast.selection.policies;
 
-import static io.github.ast.api.spi.OptionCheck.require;
-
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.github.ast.api.ConfigurationException;
@@ -9,7 +7,6 @@ import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.TrainingProgress;
-import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
 import java.util.ArrayList;
@@ -38,32 +35,10 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoPolicy.class);
 
-    /** A way of training a batch other than every row. */
-    sealed interface Candidate permits Prune, SelectiveBackprop {
-        /** {@return the label in decisions and epoch lines} */
-        String label();
-    }
-
-    /** InfoBatch-style pruning from the recorded losses, no scoring pass. */
-    record Prune(PruneSelection selection) implements Candidate {
-        @Override
-        public String label() {
-            return "prune@" + Options.number(selection.ratio());
-        }
-    }
-
-    /** Selective Backprop on a fresh scoring pass's losses. */
-    record SelectiveBackprop(SelectiveBackpropPolicy policy, double beta) implements Candidate {
-        @Override
-        public String label() {
-            return "sb@" + Options.number(beta);
-        }
-    }
-
-    private final List<Candidate> candidates;
+    private final List<AutoCandidate> candidates;
     private final List<String> labels = new ArrayList<>();
     private final ProgressTrials trials;
-    private final Options options;
+    private final AutoOptions options;
     private final TrainingProgress progress;
     private final long[] epochBatches;
     private int epoch;
@@ -79,7 +54,7 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
      * @param options the settings
      * @param progress the run's progress, or null to follow {@code fit}'s epochs
      */
-    AutoPolicy(List<Candidate> candidates, Options options, TrainingProgress progress) {
+    AutoPolicy(List<AutoCandidate> candidates, AutoOptions options, TrainingProgress progress) {
         this.candidates = List.copyOf(candidates);
         this.options = options;
         this.progress = progress;
@@ -148,9 +123,9 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
     public void measured(double loss) {
         int before = trials.outcomes().size();
         trials.measured(loss);
-        List<ProgressTrials.Outcome> outcomes = trials.outcomes();
+        List<TrialOutcome> outcomes = trials.outcomes();
         if (outcomes.size() > before) {
-            LOG.info("auto: {}", trials.describe(outcomes.get(outcomes.size() - 1), labels));
+            LOG.info("auto: {}", outcomes.get(outcomes.size() - 1).describe(labels));
         }
     }
 
@@ -181,7 +156,7 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
     @Override
     public boolean keepsHistory() {
-        return candidates.stream().anyMatch(Prune.class::isInstance);
+        return candidates.stream().anyMatch(AutoCandidate::fromHistory);
     }
 
     /**
@@ -191,31 +166,29 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
      */
     @Override
     public boolean recordsHistory() {
-        return trials.inTrial() ? trials.challengerIsAny(arm -> candidates.get(arm - 1) instanceof Prune)
+        return trials.inTrial() ? trials.challengerIsAny(arm -> candidates.get(arm - 1).fromHistory())
                 : keepsHistory() && !finalPhase && (firstEpochBatches == 0
                         || trials.batchesToNextTrial() <= firstEpochBatches);
     }
 
     @Override
     public boolean fromHistory() {
-        return !(candidate() instanceof SelectiveBackprop);
+        return candidate().fromHistory();
     }
 
     @Override
     public Selection select(PolicyBatch batch) {
-        Candidate candidate = candidate();
-        return candidate instanceof Prune prune ? prune.selection().select(batch)
-                : ((SelectiveBackprop) candidate).policy().select(batch);
+        return candidate().select(batch);
     }
 
     @Override
     public void accept(Selection selection) {
-        if (arm() > 0 && candidate() instanceof SelectiveBackprop sb) {
-            sb.policy().accept(selection);
+        if (arm() > 0) {
+            candidate().accept(selection);
         }
     }
 
-    private Candidate candidate() {
+    private AutoCandidate candidate() {
         int arm = arm();
         if (arm == 0) {
             throw new IllegalStateException("auto trains every row of this batch; it has no selection to make");
@@ -225,7 +198,7 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
     @Override
     public List<String> decisions() {
-        return trials.outcomes().stream().map(o -> trials.describe(o, labels)).toList();
+        return trials.outcomes().stream().map(o -> o.describe(labels)).toList();
     }
 
     /** {@return the share of the epoch's sparse batches each arm trained}, empty without candidates */
@@ -243,12 +216,10 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
     @Override
     public void start(NDManager runManager) {
-        candidates.stream().filter(SelectiveBackprop.class::isInstance)
-                .forEach(c -> ((SelectiveBackprop) c).policy().start(runManager));
+        candidates.forEach(c -> c.start(runManager));
     }
 
-    /** The trials' state, the epoch's counts, the first epoch's batches and the epoch, then each Selective Backprop
-     * candidate's window. */
+    /** The trials' state, the epoch's counts, the first epoch's batches and the epoch, then each candidate's. */
     @Override
     public NDList exportState(NDManager scratch) {
         double[] own = trials.export();
@@ -260,17 +231,16 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         state[state.length - 2] = epoch;
         state[state.length - 1] = finalPhase ? 1 : 0;
         NDList saved = new NDList(scratch.create(state));
-        candidates.stream().filter(SelectiveBackprop.class::isInstance)
-                .forEach(c -> saved.addAll(((SelectiveBackprop) c).policy().exportState(scratch)));
+        candidates.forEach(c -> saved.addAll(c.exportState(scratch)));
         return saved;
     }
 
     @Override
     public void restoreState(NDList saved) {
-        long sb = candidates.stream().filter(SelectiveBackprop.class::isInstance).count();
-        if (saved.size() != 1 + sb) {
-            throw new IllegalArgumentException("a saved auto state holds its trials and " + sb + " Selective "
-                    + "Backprop windows; got " + saved.size() + " arrays");
+        int arrays = 1 + candidates.stream().mapToInt(AutoCandidate::stateArrays).sum();
+        if (saved.size() != arrays) {
+            throw new IllegalArgumentException("a saved auto state holds its trials and its candidates' states, "
+                    + arrays + " arrays; got " + saved.size());
         }
         double[] state = saved.get(0).toDoubleArray();
         int own = state.length - epochBatches.length - 3;
@@ -282,102 +252,9 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         epoch = (int) state[state.length - 2];
         finalPhase = state[state.length - 1] > 0;
         int next = 1;
-        for (Candidate c : candidates) {
-            if (c instanceof SelectiveBackprop s) {
-                s.policy().restoreState(new NDList(saved.get(next++)));
-            }
-        }
-    }
-
-    /**
-     * The policy's settings.
-     *
-     * @param finalFraction the run's last fraction trained on every row, in [0, 1)
-     * @param candidates what to try against every row, cheapest first: {@code prune@r}, {@code sb@β}, or none
-     * @param window batches per measured window, >= 1
-     * @param holdout held-out rows measured, >= 16
-     * @param margin how much faster a candidate's held-out progress must be to replace every row, >= 0
-     * @param hold windows between trials, >= 0
-     * @param park windows a losing candidate waits before its first retry, doubling with each loss, >= 1
-     */
-    public record Options(
-            @Option(key = "final", description = "the run's last fraction (of `fit`'s epochs, or of a supplied "
-                    + "`TrainingProgress`) trained on every row, no trials") double finalFraction,
-            @Option(description = "what `auto` tries against every row, cheapest first, comma-separated: `prune@r` "
-                    + "(InfoBatch's pruning of below-mean-loss rows with probability r, from the training forward's "
-                    + "losses), `sb@beta` (Selective Backprop on a scoring pass); `none`: full-data training, nothing "
-                    + "held out") String candidates,
-            @Option(description = "batches per measured window; a trial runs 5 (every row and the candidate "
-                    + "alternating)") int window,
-            @Option(description = "rows measured for held-out progress: from the validation set given to `fit`, "
-                    + "else set aside from the training set (they never train)") int holdout,
-            @Option(description = "fraction by which a candidate's held-out progress per second must beat every "
-                    + "row's to replace it") double margin,
-            @Option(description = "windows between the end of a trial and the start of the next (a candidate in "
-                    + "charge is checked against every row at each trial)") int hold,
-            @Option(description = "windows a losing candidate waits before its first retry (doubling with each "
-                    + "loss)") int park) {
-
-        /** Every row in the last eighth; prune at 0.3 and 0.5, then Selective Backprop β 1; 200-batch windows. */
-        public static final Options DEFAULTS = new Options(0.125, "prune@0.3,prune@0.5,sb@1", 200, 1024, 0.05, 20,
-                20);
-
-        /**
-         * Validates the values.
-         *
-         * @param finalFraction the run's last fraction on every row, in [0, 1)
-         * @param candidates the candidate list
-         * @param window batches per window, >= 1
-         * @param holdout held-out rows, >= 16
-         * @param margin the switch margin, >= 0
-         * @param hold windows between trials, >= 0
-         * @param park windows parked after a first loss, >= 1
-         */
-        public Options {
-            require(finalFraction >= 0 && finalFraction < 1, "final", finalFraction, "in [0, 1)");
-            parse(candidates);
-            require(window >= 1, "window", window, ">= 1");
-            require(holdout >= 16, "holdout", holdout, ">= 16 rows");
-            require(margin >= 0 && Double.isFinite(margin), "margin", margin, ">= 0");
-            require(hold >= 0, "hold", hold, ">= 0");
-            require(park >= 1, "park", park, ">= 1");
-        }
-
-        /**
-         * Reads the candidate list.
-         *
-         * @return each candidate as (kind, value): ("prune", r) or ("sb", β)
-         */
-        List<double[]> parsed() {
-            return parse(candidates);
-        }
-
-        private static List<double[]> parse(String list) {
-            List<double[]> parsed = new ArrayList<>();
-            if (list.strip().equals("none")) {
-                return parsed;
-            }
-            for (String item : list.split(",")) {
-                String entry = item.strip();
-                int at = entry.indexOf('@');
-                String kind = at < 0 ? entry : entry.substring(0, at);
-                double value = Double.NaN;
-                try {
-                    value = at < 0 ? Double.NaN : Double.parseDouble(entry.substring(at + 1));
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                boolean prune = kind.equals("prune") && value > 0 && value < 1;
-                boolean sb = kind.equals("sb") && value > 0 && Double.isFinite(value);
-                require(prune || sb, "candidates", list, "a comma-separated list of prune@r (r in (0, 1)) and "
-                        + "sb@beta (beta > 0), or none; '" + entry + "' is neither");
-                parsed.add(new double[] {prune ? 0 : 1, value});
-            }
-            return parsed;
-        }
-
-        static String number(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        for (AutoCandidate c : candidates) {
+            c.restoreState(saved.subNDList(next, next + c.stateArrays()));
+            next += c.stateArrays();
         }
     }
 
@@ -392,19 +269,15 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         }
 
         @Override
-        public Class<Options> optionsType() {
-            return Options.class;
+        public Class<AutoOptions> optionsType() {
+            return AutoOptions.class;
         }
 
         @Override
         public SelectionPolicy create(PluginContext context) {
-            Options options = context.options(Options.class);
-            List<Candidate> candidates = new ArrayList<>();
-            for (double[] parsed : options.parsed()) {
-                candidates.add(parsed[0] == 0 ? new Prune(new PruneSelection(parsed[1], context.random()))
-                        : new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1],
-                                SelectiveBackpropPolicy.Options.DEFAULTS.window(), context.random()), parsed[1]));
-            }
+            AutoOptions options = context.options(AutoOptions.class);
+            List<AutoCandidate> candidates = options.parsed().stream()
+                    .map(parsed -> AutoCandidate.of(parsed, context.random())).toList();
             if (!candidates.isEmpty() && context.run().backwardBatch() < 1) {
                 throw new ConfigurationException("ast.policy=auto trains its candidates' rows in pooled full-size "
                         + "steps: set ast.backwardBatch to the batch size (or ast.policy.candidates=none for "

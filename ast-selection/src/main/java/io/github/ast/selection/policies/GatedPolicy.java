@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One host read per batch: the gate, observed and chosen counts and the scores' sum (to catch non-finite ones).
  */
-public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.Seeded {
+public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.Seeded,
+        SelectionPolicy.Stateful {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatedPolicy.class);
 
@@ -51,8 +52,9 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
     private final boolean everyRow;
     private final Random fallbackRandom;
     private final RunRandom random;
-    /** The rate the controller sees once the last selection is accepted. */
+    /** The rate the controller sees once the last selection is accepted, and the batch's rows. */
     private double pendingRate = Double.NaN;
+    private int pendingRows;
     private boolean sawFirstBatch;
 
     /**
@@ -164,6 +166,7 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
         double weight = Math.min(1 / exploration, maxWeight);
         NDArray weights = rescale && !fallback ? weighted(explored, weight).get(new NDIndex("{}", rows)) : null;
         pendingRate = (double) Math.round(counts[1]) / size;
+        pendingRows = size;
         return new Selection(rows, weights, Math.toIntExact(rows.size()), gateActive, fallback,
                 weights == null ? 1 : weight, null);
     }
@@ -171,8 +174,23 @@ public final class GatedPolicy implements SelectionPolicy, SelectionPolicy.Unsco
     @Override
     public void accept(Selection selection) {
         if (gate.usesThreshold()) {
-            controller.update(pendingRate);
+            controller.update(pendingRate, pendingRows);
         }
+    }
+
+    /** {@return the gate's state when it keeps one}, else nothing: the controller's is checkpointed by the trainer */
+    @Override
+    public NDList exportState(NDManager scratch) {
+        return gate instanceof Gate.Stateful stateful ? new NDList(scratch.create(stateful.state())) : new NDList();
+    }
+
+    @Override
+    public void restoreState(NDList saved) {
+        if (!(gate instanceof Gate.Stateful stateful) || saved.size() != 1) {
+            throw new IllegalArgumentException("a saved gated policy state is its gate's, one array, and only for a "
+                    + "gate that keeps state; got " + saved.size() + " arrays for " + gate.getClass().getSimpleName());
+        }
+        stateful.restore(saved.get(0).toDoubleArray());
     }
 
     @Override

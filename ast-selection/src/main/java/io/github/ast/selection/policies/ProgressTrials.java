@@ -1,9 +1,7 @@
 package io.github.ast.selection.policies;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntPredicate;
 
 /**
@@ -15,8 +13,8 @@ import java.util.function.IntPredicate;
  * window with the incumbent windows on both sides of it, so that the loss curve's own flattening, which favours
  * whichever arm runs first, cannot decide. Held-out progress over a window is noisy, so the rule is strict and leans
  * to the floor: a candidate replaces every row only if every row's held-out loss measurably falls and both candidate
- * windows beat both neighbouring windows of every row by the margin; a candidate in charge is checked against every row at the next trial and stays only if it wins both
- * pairs that clearly again. Trials are spaced by a fixed number of windows, since their candidate windows cost time
+ * windows beat both neighbouring windows of every row by the margin; a candidate in charge is checked against every
+ * row at the next trial and stays only if it wins both pairs that clearly again. Trials are spaced by a fixed number of windows, since their candidate windows cost time
  * whatever the outcome; a candidate that loses is parked for a number of windows that doubles each time it loses, then
  * tried again, since what pays changes over a run. Outside trials nothing is measured.
  */
@@ -34,20 +32,6 @@ final class ProgressTrials {
      * @param parkWindows windows a losing candidate waits before its first retry (doubling on each loss), >= 1
      */
     record Settings(int windowBatches, double margin, int holdWindows, int parkWindows) {}
-
-    /**
-     * A trial's outcome.
-     *
-     * @param batch the run's batch (0-based, sparse batches) at which it ended
-     * @param incumbent the arm that trained outside the trial
-     * @param challenger the arm tried against it
-     * @param incumbentRate the incumbent's held-out loss fall per second, its windows around the challenger's averaged
-     * @param challengerRate the challenger's
-     * @param winner the arm that trains from now on
-     * @param parkedWindows windows the losing candidate is parked for, 0 when no candidate lost
-     */
-    record Outcome(long batch, int incumbent, int challenger, double incumbentRate, double challengerRate, int winner,
-            long parkedWindows) {}
 
     private final int arms;
     private final Settings settings;
@@ -67,7 +51,7 @@ final class ProgressTrials {
     /** Trials each arm was the challenger of. */
     private final int[] trialsOf;
     private long batches;
-    private final List<Outcome> outcomes = new ArrayList<>();
+    private final List<TrialOutcome> outcomes = new ArrayList<>();
 
     ProgressTrials(int arms, Settings settings) {
         this.arms = arms;
@@ -179,7 +163,7 @@ final class ProgressTrials {
             losses[loser]++;
             parkedUntil[loser] = windows + parked;
         }
-        outcomes.add(new Outcome(batches, incumbent, challenger, incumbentRate, challengerRate, winner, parked));
+        outcomes.add(new TrialOutcome(batches, incumbent, challenger, incumbentRate, challengerRate, winner, parked));
         incumbent = winner;
         nextTrial = windows + settings.holdWindows(); // trials cost time: spaced, whatever the outcome
         challenger = -1;
@@ -216,33 +200,13 @@ final class ProgressTrials {
     }
 
     /** {@return every trial's outcome, in order} */
-    List<Outcome> outcomes() {
+    List<TrialOutcome> outcomes() {
         return List.copyOf(outcomes);
-    }
-
-    /** {@return the last trial's outcome as a log line} */
-    String describe(Outcome outcome, List<String> labels) {
-        String verdict = outcome.winner() == outcome.incumbent()
-                ? String.format(Locale.ROOT, "%s stays%s", labels.get(outcome.winner()), outcome.parkedWindows() > 0
-                        ? String.format(Locale.ROOT, ", %s parked for %d windows", labels.get(outcome.challenger()),
-                                outcome.parkedWindows()) : "")
-                : String.format(Locale.ROOT, "switched to %s%s", labels.get(outcome.winner()),
-                        outcome.parkedWindows() > 0 ? String.format(Locale.ROOT, ", %s parked for %d windows",
-                                labels.get(outcome.incumbent()), outcome.parkedWindows()) : "");
-        return String.format(Locale.ROOT, "batch %d: held-out loss fell %.4g/s under %s, %.4g/s under %s (%s): %s",
-                outcome.batch(), outcome.challengerRate(), labels.get(outcome.challenger()), outcome.incumbentRate(),
-                labels.get(outcome.incumbent()), ratio(outcome), verdict);
-    }
-
-    private static String ratio(Outcome outcome) {
-        return outcome.incumbentRate() > 0
-                ? String.format(Locale.ROOT, "%.2fx", outcome.challengerRate() / outcome.incumbentRate())
-                : "the incumbent made no progress";
     }
 
     /** {@return the state a checkpoint carries, outcomes included} */
     double[] export() {
-        double[] state = new double[11 + TRIAL_WINDOWS + 3 * arms + 7 * outcomes.size()];
+        double[] state = new double[11 + TRIAL_WINDOWS + 3 * arms + TrialOutcome.VALUES * outcomes.size()];
         int i = 0;
         state[i++] = incumbent;
         state[i++] = challenger;
@@ -263,11 +227,9 @@ final class ProgressTrials {
             state[i++] = losses[arm];
             state[i++] = trialsOf[arm];
         }
-        for (Outcome o : outcomes) {
-            double[] values = {o.batch(), o.incumbent(), o.challenger(), o.incumbentRate(), o.challengerRate(),
-                o.winner(), o.parkedWindows()};
-            System.arraycopy(values, 0, state, i, values.length);
-            i += values.length;
+        for (TrialOutcome o : outcomes) {
+            System.arraycopy(o.values(), 0, state, i, TrialOutcome.VALUES);
+            i += TrialOutcome.VALUES;
         }
         return state;
     }
@@ -279,7 +241,7 @@ final class ProgressTrials {
      */
     void restore(double[] state) {
         if (state.length < 11 || (int) state[9] != arms
-                || state.length != 11 + TRIAL_WINDOWS + 3 * arms + 7 * (int) state[10]) {
+                || state.length != 11 + TRIAL_WINDOWS + 3 * arms + TrialOutcome.VALUES * (int) state[10]) {
             throw new IllegalArgumentException("a saved auto state of " + state.length + " values is not one of "
                     + "trials over " + arms + " arms (was the candidate list changed?)");
         }
@@ -304,15 +266,8 @@ final class ProgressTrials {
             trialsOf[arm] = (int) state[i++];
         }
         outcomes.clear();
-        for (int o = 0; o < count; o++, i += 7) {
-            outcomes.add(new Outcome((long) state[i], (int) state[i + 1], (int) state[i + 2], state[i + 3],
-                    state[i + 4], (int) state[i + 5], (long) state[i + 6]));
+        for (int o = 0; o < count; o++, i += TrialOutcome.VALUES) {
+            outcomes.add(TrialOutcome.read(state, i));
         }
-    }
-
-    @Override
-    public String toString() {
-        return "ProgressTrials[incumbent " + incumbent + ", challenger " + challenger + ", window " + window
-                + ", rates " + Arrays.toString(rates) + "]";
     }
 }

@@ -115,7 +115,7 @@ class AutoPolicyTest {
         "sb@x|'sb@x' is neither",
         "''|'' is neither"})
     void aBadCandidateListNamesTheEntryAndWhatIsAllowed(String list, String entry) {
-        assertThatThrownBy(() -> OptionsBinder.bind(AutoPolicy.Options.class,
+        assertThatThrownBy(() -> OptionsBinder.bind(AutoOptions.class,
                 Settings.of("ast.policy.", Map.of("candidates", list))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ast.policy.candidates")

@@ -60,7 +60,7 @@ class ProgressTrialsTest {
     void aFasterCandidateReplacesEveryRowAndASlowerOneIsParked() {
         Simulation sim = new Simulation(3, gentle(), (arm, p) -> new double[] {1, 0.8, 1.3}[arm]);
         sim.run(400);
-        List<ProgressTrials.Outcome> outcomes = sim.trials.outcomes();
+        List<TrialOutcome> outcomes = sim.trials.outcomes();
         assertThat(outcomes).hasSizeGreaterThanOrEqualTo(2);
         assertThat(outcomes.get(0).challenger()).isEqualTo(1);
         assertThat(outcomes.get(0).winner()).as("0.8x loses").isZero();
@@ -83,7 +83,7 @@ class ProgressTrialsTest {
     void aFlatteningCurveDoesNotFoolThePairedComparison() {
         Simulation sim = new Simulation(2, p -> 0.3 + Math.exp(-p / 0.5), (arm, p) -> arm == 0 ? 1 : 0.97);
         sim.run(4 * 10 + 6 * 10);
-        ProgressTrials.Outcome first = sim.trials.outcomes().get(0);
+        TrialOutcome first = sim.trials.outcomes().get(0);
         assertThat(first.challenger()).isEqualTo(1);
         assertThat(first.winner()).as("every row stays").isZero();
         // the windows' rates from the measurements: window 1 is the candidate's, window 2 every row's
@@ -102,7 +102,7 @@ class ProgressTrialsTest {
     void aCandidateThatStopsPayingIsDropped() {
         Simulation sim = new Simulation(2, gentle(), (arm, p) -> arm == 0 ? 1 : p < 1.2 ? 1.4 : 0.6);
         sim.run(1000);
-        List<ProgressTrials.Outcome> outcomes = sim.trials.outcomes();
+        List<TrialOutcome> outcomes = sim.trials.outcomes();
         assertThat(outcomes.get(0).winner()).as("pays at first").isEqualTo(1);
         assertThat(outcomes.get(1).challenger()).as("checked against every row after the hold").isZero();
         assertThat(outcomes.get(1).winner()).as("dropped once it stops paying").isZero();

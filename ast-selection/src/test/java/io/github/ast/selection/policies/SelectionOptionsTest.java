@@ -36,7 +36,8 @@ class SelectionOptionsTest {
     @Test
     void gatesKeepTheirKeysAndDefaults() {
         assertThat(table(GateFactory.class)).isEqualTo(Map.of("threshold", Map.of(), "probabilistic",
-                Map.of("temperature", "0.05"), "top-k", Map.of(), "random", Map.of()));
+                Map.of("temperature", "0.05"), "top-k", Map.of(), "random", Map.of(), "sundew",
+                Map.of("temperature", "0.15", "capacity", "100", "cost", "10", "regenMin", "1", "regenMax", "3")));
     }
 
     @Test

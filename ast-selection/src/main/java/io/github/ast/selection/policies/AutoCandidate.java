@@ -1,0 +1,113 @@
+package io.github.ast.selection.policies;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.RunRandom;
+import io.github.ast.api.Selection;
+
+/** A way of training a batch other than every row, which {@link AutoPolicy} tries against every row. */
+sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.SelectiveBackprop {
+
+    /** {@return the label in decisions and epoch lines} */
+    String label();
+
+    /** {@return whether it selects from the losses the training forward recorded}, rather than a scoring pass */
+    boolean fromHistory();
+
+    /** {@return the batch's rows to train} */
+    Selection select(PolicyBatch batch);
+
+    /** Takes note that a selection it made will train. */
+    default void accept(Selection selection) {}
+
+    /** Gives it a manager for the arrays it keeps; see {@code SelectionPolicy.Stateful#start}. */
+    default void start(NDManager runManager) {}
+
+    /** {@return how many arrays {@link #exportState} gives} */
+    default int stateArrays() {
+        return 0;
+    }
+
+    /** {@return what a checkpoint carries for it}, {@link #stateArrays} arrays */
+    default NDList exportState(NDManager scratch) {
+        return new NDList();
+    }
+
+    /** Restores what {@link #exportState} gave. */
+    default void restoreState(NDList saved) {}
+
+    /**
+     * Creates a candidate from its parsed form.
+     *
+     * @param parsed ("prune", r) as {0, r} or ("sb", β) as {1, β}, from {@link AutoOptions#parsed()}
+     * @param random the run's generator
+     * @return the candidate
+     */
+    static AutoCandidate of(double[] parsed, RunRandom random) {
+        return parsed[0] == 0 ? new Prune(new PruneSelection(parsed[1], random))
+                : new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1],
+                        SelectiveBackpropPolicy.Options.DEFAULTS.window(), random), parsed[1]);
+    }
+
+    /** InfoBatch-style pruning from the recorded losses, no scoring pass. */
+    record Prune(PruneSelection selection) implements AutoCandidate {
+        @Override
+        public String label() {
+            return "prune@" + AutoOptions.number(selection.ratio());
+        }
+
+        @Override
+        public boolean fromHistory() {
+            return true;
+        }
+
+        @Override
+        public Selection select(PolicyBatch batch) {
+            return selection.select(batch);
+        }
+    }
+
+    /** Selective Backprop on a fresh scoring pass's losses; its window of recent losses is its state. */
+    record SelectiveBackprop(SelectiveBackpropPolicy policy, double beta) implements AutoCandidate {
+        @Override
+        public String label() {
+            return "sb@" + AutoOptions.number(beta);
+        }
+
+        @Override
+        public boolean fromHistory() {
+            return false;
+        }
+
+        @Override
+        public Selection select(PolicyBatch batch) {
+            return policy.select(batch);
+        }
+
+        @Override
+        public void accept(Selection selection) {
+            policy.accept(selection);
+        }
+
+        @Override
+        public void start(NDManager runManager) {
+            policy.start(runManager);
+        }
+
+        @Override
+        public int stateArrays() {
+            return 1;
+        }
+
+        @Override
+        public NDList exportState(NDManager scratch) {
+            return policy.exportState(scratch);
+        }
+
+        @Override
+        public void restoreState(NDList saved) {
+            policy.restoreState(saved);
+        }
+    }
+}
