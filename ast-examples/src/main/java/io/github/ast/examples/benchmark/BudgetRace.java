@@ -85,6 +85,17 @@ public final class BudgetRace {
     }
 
     /**
+     * Returns the run that reached the best test accuracy of all first.
+     *
+     * @param runs the race's runs, at least one
+     * @return that run
+     */
+    public static RunRecord first(List<RunRecord> runs) {
+        double best = runs.stream().mapToDouble(BudgetRace::bestAccuracy).max().orElse(Double.NaN);
+        return runs.stream().min(Comparator.comparingDouble((RunRecord r) -> r.secondsTo(best))).orElseThrow();
+    }
+
+    /**
      * Says which run reached the best test accuracy of all first, and how far behind the others were: how much later
      * they reached it, or how far below it they stayed.
      *
@@ -94,7 +105,7 @@ public final class BudgetRace {
      */
     public static String verdict(List<RunRecord> runs, Map<String, String> names) {
         double best = runs.stream().mapToDouble(BudgetRace::bestAccuracy).max().orElse(Double.NaN);
-        RunRecord first = runs.stream().min(Comparator.comparingDouble((RunRecord r) -> r.secondsTo(best))).orElseThrow();
+        RunRecord first = first(runs);
         double at = first.secondsTo(best);
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s reached the best accuracy, %.2f%%, "
                 + "first, after %.0f s of training", names.get(first.arm()), 100 * best, at));

@@ -26,6 +26,14 @@ final class EngineComparison {
     static final Map<String, String> NAMES = Map.of("seed", "the published system", "auto", "auto", "full",
             "full data");
 
+    /** How a user trains as each run did. */
+    static final Map<String, String> HOW = Map.of(
+            "seed", "AST's defaults (the published system): AdaptiveSparseTraining.create(AstConfig.defaults())",
+            "auto", "ast.policy=auto with ast.backwardBatch set to the batch size (its candidates train pooled "
+                    + "full-size steps)",
+            "full", "plain DJL training (EasyTrain.fit), or in AST's loop ast.policy=auto with "
+                    + "ast.policy.candidates=none");
+
     private EngineComparison() {}
 
     /**
@@ -48,8 +56,9 @@ final class EngineComparison {
             List<RunRecord> runs = BudgetRace.run(new BudgetRace.Setup(engineName, setup.model(), setup.batch(),
                     setup.limit(), setup.budgetSeconds(), config, config.random().seed()), data, ARMS,
                     run -> System.out.println(line(run)));
-            return String.format(Locale.ROOT, "%-8s %s, %.0f s each: %s", engineName, setup.model(),
-                    setup.budgetSeconds(), BudgetRace.verdict(runs, NAMES));
+            return String.format(Locale.ROOT, "%-8s %s, %.0f s each: %s.%n         To train as %s did: %s",
+                    engineName, setup.model(), setup.budgetSeconds(), BudgetRace.verdict(runs, NAMES),
+                    NAMES.get(BudgetRace.first(runs).arm()), HOW.get(BudgetRace.first(runs).arm()));
         }
     }
 

@@ -77,8 +77,8 @@ public final class StabilityCommand implements Callable<Integer> {
         List<StabilityRun> done = read(out.resolve(RUNS));
         try (NDManager manager = NDManager.newBaseManager()) {
             FashionMnist.Data loaded = data.load(manager, false);
-            for (String engine : engines) {
-                for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
+            for (long seed = firstSeed; seed < firstSeed + seeds; seed++) { // a stopped study holds both engines
+                for (String engine : engines) {
                     for (String label : labels) {
                         if (finished(done, engine, label, seed)) {
                             continue;
