@@ -3,11 +3,13 @@ package io.github.ast.selection.gates;
 import static io.github.ast.api.spi.OptionCheck.require;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import io.github.ast.api.Gate;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.spi.GateFactory;
 import io.github.ast.api.spi.Option;
 import io.github.ast.api.spi.PluginContext;
+import java.util.Arrays;
 
 /**
  * The gate as the published system's authors' code runs it (their "Sundew" algorithm): a row above the threshold
@@ -40,7 +42,7 @@ public final class SundewGate implements Gate, Gate.Stateful {
 
     @Override
     public NDArray select(NDArray significance, double threshold) {
-        float[] scores = significance.toFloatArray();
+        float[] scores = significance.toType(DataType.FLOAT32, false).toFloatArray();
         float[] draws = random.uniform(2 * scores.length);
         boolean[] active = new boolean[scores.length];
         double spread = options.regenMax() - options.regenMin();
@@ -67,7 +69,7 @@ public final class SundewGate implements Gate, Gate.Stateful {
     public void restore(double[] state) {
         if (state.length != 1 || !(state[0] >= 0 && state[0] <= options.capacity())) {
             throw new IllegalArgumentException("a saved sundew gate state is its energy, one number in [0, "
-                    + options.capacity() + "]; got " + java.util.Arrays.toString(state));
+                    + options.capacity() + "]; got " + Arrays.toString(state));
         }
         energy = state[0];
     }
