@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds README.md's two "Using AST in your DJL project" snippets (<!-- snippet: pom --> and <!-- snippet: java -->)
+# Builds README.md's two quick-start snippets (<!-- snippet: pom --> and <!-- snippet: java -->)
 # as a separate Maven project against the installed artifacts (run `mvn -B -q -DskipTests install` first) and runs it
 # three ways: as written, without the SLF4J provider (epoch lines must still print), and on a pseudo-terminal (the
 # progress bar must draw). Exits non-zero, saying what is missing, if any run fails.
