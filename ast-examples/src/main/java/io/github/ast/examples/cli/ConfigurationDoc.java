@@ -134,7 +134,7 @@ public final class ConfigurationDoc {
         }
         if (!undescribed.isEmpty()) {
             blocks.add("TODO, read without an options record yet (defaults and meaning in "
-                    + "[README.md](../README.md#configuration)): " + String.join(", ", undescribed) + ".\n");
+                    + "[the guide](guide/using.md#configuration)): " + String.join(", ", undescribed) + ".\n");
         }
         md.append("\n## ").append(title).append(" (`ast.").append(family).append("`)\n\n")
                 .append(String.join("\n", blocks));
