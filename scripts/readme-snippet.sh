@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds README.md's two quick-start snippets (<!-- snippet: pom --> and <!-- snippet: java -->)
-# as a separate Maven project against the installed artifacts (run `mvn -B -q -DskipTests install` first) and runs it
+# Builds README.md's two quick-start snippets (<!-- snippet: pom --> and <!-- snippet: java -->), with its custom
+# scorer (<!-- snippet: plugin -->) compiled beside them, as a separate Maven project against the installed artifacts (run `mvn -B -q -DskipTests install` first) and runs it
 # three ways: as written, without the SLF4J provider (epoch lines must still print), and on a pseudo-terminal (the
 # progress bar must draw). Exits non-zero, saying what is missing, if any run fails.
 set -euo pipefail
@@ -18,6 +18,7 @@ def snippet(name):
     return m.group(1)
 pom = snippet("pom")
 java = snippet("java")
+plugin = snippet("plugin")
 def project(path, dependencies):
     path.mkdir(parents=True)
     (path / "pom.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -45,6 +46,8 @@ def project(path, dependencies):
     source = path / "src/main/java"
     source.mkdir(parents=True)
     (source / "Train.java").write_text(java, encoding="utf-8")
+    (source / "com/example").mkdir(parents=True)
+    (source / "com/example/FocalScorer.java").write_text(plugin, encoding="utf-8")
 project(work / "as-written", pom)
 without = re.sub(r"\s*<dependency>\s*<groupId>org\.slf4j</groupId>.*?</dependency>", "", pom, flags=re.S)
 if without == pom:

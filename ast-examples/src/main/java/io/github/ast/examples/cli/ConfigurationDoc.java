@@ -85,7 +85,8 @@ public final class ConfigurationDoc {
     /** The presets {@code ast.preset} names, each with the values it sets. */
     private static void presets(StringBuilder md) {
         md.append("\n## Presets (`").append(AstConfigCodec.PRESET).append("`)\n\nA preset is a starting point: the "
-                + "settings given beside it override its values (`ConfigPresets.builder(name)` in code).\n\n"
+                + "settings given beside it override its values (`ConfigPresets.builder(name)` in code); what the published "
+                + "system's two presets differ in: [the guide](guide/published-system.md).\n\n"
                 + "| preset | sets |\n|---|---|\n");
         ConfigPresets.all().forEach((name, values) -> md.append("| ").append(code(name)).append(" | ")
                 .append(values.isEmpty() ? "nothing: every default (the blog post's system)" : String.join(", ",
