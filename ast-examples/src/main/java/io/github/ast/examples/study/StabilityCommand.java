@@ -29,14 +29,14 @@ import picocli.CommandLine.Option;
 /**
  * The published system's stability study: each configuration of {@link StabilityConfigs} trains the demo's CNN for a
  * few epochs on the whole training set, per engine and seed, and is tested after every epoch. Runs append to
- * {@code runs.jsonl} as they finish and a repeated command skips them; {@code summary.md} is rewritten after each.
+ * {@code study.jsonl} as they finish and a repeated command skips them; {@code summary.md} is rewritten after each.
  */
 @Command(name = "stability", mixinStandardHelpOptions = true,
         description = "Trains the published system's variants for a few epochs, testing after each (Markdown summary).")
 public final class StabilityCommand implements Callable<Integer> {
 
     /** The run log's file name. */
-    static final String RUNS = "runs.jsonl";
+    static final String RUNS = "study.jsonl";
 
     private static final Gson GSON = new Gson();
 
@@ -59,7 +59,7 @@ public final class StabilityCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--out", required = true, description = "the study's folder: runs.jsonl and summary.md")
+    @Option(names = "--out", required = true, description = "the study's folder: study.jsonl and summary.md")
     Path out;
 
     @Mixin
