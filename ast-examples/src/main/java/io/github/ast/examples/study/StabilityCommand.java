@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,15 +77,20 @@ public final class StabilityCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         List<StabilityRun> done = read(out.resolve(RUNS));
-        try (NDManager manager = NDManager.newBaseManager()) {
-            FashionMnist.Data loaded = data.load(manager, false);
+        Map<String, NDManager> managers = new LinkedHashMap<>();
+        Map<String, FashionMnist.Data> loaded = new LinkedHashMap<>(); // each engine trains on its own arrays
+        try {
+            for (String engine : engines) {
+                managers.put(engine, Engine.getEngine(engine).newBaseManager());
+                loaded.put(engine, data.load(managers.get(engine), false));
+            }
             for (long seed = firstSeed; seed < firstSeed + seeds; seed++) { // a stopped study holds both engines
                 for (String engine : engines) {
                     for (String label : labels) {
                         if (finished(done, engine, label, seed)) {
                             continue;
                         }
-                        StabilityRun run = run(engine, label, seed, loaded);
+                        StabilityRun run = run(engine, label, seed, loaded.get(engine));
                         Files.writeString(out.resolve(RUNS), GSON.toJson(run) + "\n", StandardCharsets.UTF_8,
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                         done.add(run);
@@ -91,10 +98,12 @@ public final class StabilityCommand implements Callable<Integer> {
                                 + "per epoch%n", engine, label, seed, percentages(run.testAccuracy()),
                                 100 * run.swing(), run.epochSeconds());
                         Files.writeString(out.resolve("summary.md"), StabilitySummary.markdown(done, epochs,
-                                loaded.source()), StandardCharsets.UTF_8);
+                                loaded.get(engine).source()), StandardCharsets.UTF_8);
                     }
                 }
             }
+        } finally {
+            managers.values().forEach(NDManager::close);
         }
         System.out.println("Written to " + out.resolve("summary.md").toAbsolutePath());
         return 0;

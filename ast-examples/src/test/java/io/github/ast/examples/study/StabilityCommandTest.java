@@ -19,11 +19,12 @@ class StabilityCommandTest {
 
     @Test
     void measuresEachEpochAndSkipsFinishedRunsWhenRepeated(@TempDir Path out) throws Exception {
-        String[] args = {"--embedded", "--engines", "MXNet", "--configs", "published-code,plain", "--seeds", "1",
-            "--epochs", "2", "--out", out.toString()};
+        String[] args = {"--embedded", "--engines", "MXNet,PyTorch", "--configs", "published-code,plain", "--seeds",
+            "1", "--epochs", "2", "--out", out.toString()};
         assertThat(run(args)).isZero();
         var runs = StabilityCommand.read(out.resolve(StabilityCommand.RUNS));
-        assertThat(runs).extracting(StabilityRun::config).containsExactly("published-code", "plain");
+        assertThat(runs).extracting(r -> r.engine() + " " + r.config()).containsExactly("MXNet published-code",
+                "MXNet plain", "PyTorch published-code", "PyTorch plain");
         assertThat(runs).allSatisfy(r -> {
             assertThat(r.testAccuracy()).hasSize(2);
             assertThat(Arrays.stream(r.testAccuracy()).min().orElseThrow()).as("better than chance").isGreaterThan(0.1);
@@ -31,10 +32,11 @@ class StabilityCommandTest {
         });
         assertThat(Arrays.stream(runs.get(0).activation()).max().orElseThrow()).isLessThan(0.5);
         assertThat(runs.get(1).activation()).containsExactly(1.0, 1.0);
+        assertThat(runs.get(3).activation()).containsExactly(1.0, 1.0);
         String summary = Files.readString(out.resolve("summary.md"));
-        assertThat(summary).contains("## MXNet", "| `published-code` | 1 |", "| `plain` | 1 |");
+        assertThat(summary).contains("## MXNet", "## PyTorch", "| `published-code` | 1 |", "| `plain` | 1 |");
         assertThat(run(args)).isZero();
-        assertThat(StabilityCommand.read(out.resolve(StabilityCommand.RUNS))).hasSize(2);
+        assertThat(StabilityCommand.read(out.resolve(StabilityCommand.RUNS))).hasSize(4);
     }
 
     @Test
