@@ -68,7 +68,7 @@ public class PiController implements Controller {
         if (rows < 1) {
             throw new IllegalArgumentException("rows=" + rows + " must be >= 1");
         }
-        if (settings.options().rate() == PiOptions.Rate.CUMULATIVE) {
+        if (cumulative()) {
             activeRows += observedRate * rows;
             seenRows += rows;
             return step(activeRows / seenRows);
