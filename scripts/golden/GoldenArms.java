@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.ast.core.AstConfig;
 import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.datakinds.Deduplication;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
@@ -28,10 +29,12 @@ public final class GoldenArms {
     public static void main(String[] args) throws Exception {
         for (String engine : new String[] {"PyTorch", "MXNet"}) {
             try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
-                BenchmarkData data = BenchmarkData.split(FashionMnist.loadEmbedded(manager), 1000, 3000, 0.2);
+                BenchmarkData data = BenchmarkData.split(FashionMnist.loadEmbedded(manager), 1000, 3000,
+                        new DataKind(0.2, DataKind.NoiseKind.SYMMETRIC, 1, 0, 0, 0));
                 for (String model : new String[] {"mlp", "cnn-gap"}) {
                     ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, 64, 3.0, 1.0,
-                            BudgetTracker.Shape.of("cosine"), 1e-3f, 0.05, AstConfig.builder().engine(engine).build());
+                            BudgetTracker.Shape.of("cosine"), 1e-3f, 0.05, AstConfig.builder().engine(engine).build(),
+                            Deduplication.DEFAULT_THRESHOLD);
                     List<String> arms = model.equals("mlp") ? ARMS : List.of("seed-down@2", "seed");
                     for (String label : arms) {
                         long[] now = {0};

@@ -1,16 +1,20 @@
 package io.github.ast.examples;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,6 +29,9 @@ public final class FashionMnist {
 
     /** Number of classes. */
     public static final int CLASSES = 10;
+
+    /** The loss the examples train and evaluate with; evaluation reads it here, not from a trainer's own loss. */
+    private static final Loss CROSS_ENTROPY = Loss.softmaxCrossEntropyLoss();
 
     private static final String EMBEDDED = "/fashion-mnist/";
     private static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -70,6 +77,29 @@ public final class FashionMnist {
         }
 
         /**
+         * Returns some rows, in the order given, gathered on the engine.
+         *
+         * @param indices row indices in [0, size)
+         * @return the rows
+         * @throws IllegalArgumentException if an index is outside the split
+         */
+        public Split rows(int[] indices) {
+            long n = size();
+            long[] index = new long[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                if (indices[i] < 0 || indices[i] >= n) {
+                    throw new IllegalArgumentException("row " + indices[i] + " is outside a split of " + n
+                            + " samples");
+                }
+                index[i] = indices[i];
+            }
+            try (NDArray rows = labels.getManager().create(index)) {
+                NDIndex gather = new NDIndex("{}", rows);
+                return new Split(images.get(gather), labels.get(gather));
+            }
+        }
+
+        /**
          * Returns the same images with other labels, on the labels' manager.
          *
          * @param newLabels one class index per sample
@@ -84,16 +114,18 @@ public final class FashionMnist {
         }
 
         /**
-         * Returns a model's accuracy and mean cross-entropy on this split, gradient-free, in batches of 1,000 whose
-         * arrays are freed as it goes.
+         * Returns a model's accuracy, mean cross-entropy and accuracy on each class on this split, gradient-free, in
+         * batches of 1,000 whose arrays are freed as it goes. The cross-entropy is plain softmax cross-entropy whatever
+         * loss the trainer trains with (a logit-adjusted one, say).
          *
-         * @param trainer the trainer of the model, with softmax cross-entropy as its loss
-         * @return {accuracy, mean loss}
+         * @param trainer the trainer of the model
+         * @return the scores
          */
-        public double[] accuracyAndLoss(Trainer trainer) {
+        public Scores scores(Trainer trainer) {
             long n = size();
-            long correct = 0;
             double lossSum = 0;
+            double[] correct = new double[CLASSES];
+            double[] count = new double[CLASSES];
             for (long from = 0; from < n; from += EVALUATION_BATCH) {
                 String range = from + ":" + Math.min(n, from + EVALUATION_BATCH);
                 try (NDManager scope = trainer.getManager().newSubManager()) {
@@ -103,14 +135,26 @@ public final class FashionMnist {
                     batchLabels.attach(scope);
                     NDArray logits = trainer.evaluate(new NDList(batchImages)).head();
                     logits.attach(scope);
-                    correct += logits.argMax(1).toType(DataType.INT64, false)
-                            .eq(batchLabels.toType(DataType.INT64, false)).sum().toType(DataType.INT64, false)
-                            .getLong();
-                    lossSum += trainer.getLoss().evaluate(new NDList(batchLabels), new NDList(logits)).getFloat()
-                            * batchLabels.getShape().get(0);
+                    NDArray classes = batchLabels.toType(DataType.INT64, false);
+                    NDArray hit = logits.argMax(1).toType(DataType.INT64, false).eq(classes)
+                            .toType(DataType.FLOAT32, false);
+                    NDArray member = classes.reshape(-1, 1).eq(scope.arange(0, CLASSES, 1, DataType.INT64)
+                            .reshape(1, -1)).toType(DataType.FLOAT32, false);
+                    NDArray loss = CROSS_ENTROPY.evaluate(new NDList(batchLabels), new NDList(logits));
+                    float[] read = NDArrays.concat(new NDList(hit.reshape(1, -1).matMul(member).reshape(-1),
+                            member.sum(new int[] {0}), loss.reshape(1))).toFloatArray();
+                    for (int c = 0; c < CLASSES; c++) {
+                        correct[c] += read[c];
+                        count[c] += read[CLASSES + c];
+                    }
+                    lossSum += read[2 * CLASSES] * batchLabels.getShape().get(0);
                 }
             }
-            return new double[] {(double) correct / n, lossSum / n};
+            double[] classAccuracy = new double[CLASSES];
+            for (int c = 0; c < CLASSES; c++) {
+                classAccuracy[c] = count[c] == 0 ? Double.NaN : correct[c] / count[c];
+            }
+            return new Scores(Arrays.stream(correct).sum() / n, lossSum / n, classAccuracy);
         }
 
         /**
@@ -129,6 +173,41 @@ public final class FashionMnist {
             }
             return builder.build();
         }
+    }
+
+    /**
+     * A model's scores on a split.
+     *
+     * @param accuracy the share of rows classified right
+     * @param loss mean softmax cross-entropy
+     * @param classAccuracy accuracy on each class's rows, NaN for a class the split lacks
+     */
+    public record Scores(double accuracy, double loss, double[] classAccuracy) {
+
+        /** {@return the lowest accuracy of a class the split holds} */
+        public double worstClass() {
+            return Arrays.stream(classAccuracy).filter(a -> !Double.isNaN(a)).min().orElse(Double.NaN);
+        }
+
+        /**
+         * Returns the mean accuracy over some classes, each weighing the same.
+         *
+         * @param classes the classes
+         * @return their mean accuracy, NaN when none is given
+         */
+        public double meanOver(int[] classes) {
+            return Arrays.stream(classes).mapToDouble(c -> classAccuracy[c]).average().orElse(Double.NaN);
+        }
+    }
+
+    /**
+     * Returns the groups of classes annotators confuse, for asymmetric label noise: T-shirt/top, pullover, coat and
+     * shirt; sandal, sneaker and ankle boot.
+     *
+     * @return class indices, a fresh array
+     */
+    public static int[][] confusableGroups() {
+        return new int[][] {{0, 2, 4, 6}, {5, 7, 9}};
     }
 
     /** Rows per evaluation batch. */

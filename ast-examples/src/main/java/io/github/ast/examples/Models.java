@@ -74,8 +74,18 @@ public final class Models {
      * @return a new configuration, to which callers may add evaluators and listeners
      */
     public static DefaultTrainingConfig trainingConfig(Optimizer optimizer) {
-        return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer)
-                .optDevices(new Device[] {Device.cpu()});
+        return trainingConfig(Loss.softmaxCrossEntropyLoss(), optimizer);
+    }
+
+    /**
+     * Returns the examples' training setup with another loss (a logit-adjusted one, say).
+     *
+     * @param loss the training loss
+     * @param optimizer normally {@link #optimizer()}
+     * @return a new configuration, to which callers may add evaluators and listeners
+     */
+    public static DefaultTrainingConfig trainingConfig(Loss loss, Optimizer optimizer) {
+        return new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(new Device[] {Device.cpu()});
     }
 
     /**

@@ -17,6 +17,11 @@ import java.util.Random;
  * dropped. No scoring pass: the losses come from the training forward ({@link #record}), and batches stay full
  * size because the sampler simply yields fewer indices.
  *
+ * <p>Class-aware ({@link #classAware}): the same pruning within each class, below the class's mean loss, with a
+ * prune ratio per class that falls as the class's mean recorded training loss rises ({@link #classRatios}), so that
+ * easy, frequent classes give up rows and hard, rare ones keep theirs (in the spirit of DRoP, ICLR 2025, and RCAP,
+ * UAI 2025, with quotas from the training forward's losses rather than a validation pass).
+ *
  * <p>Use it as a dataset's sampler ({@code ArrayDataset.Builder.setSampling(sampler)}) and train with AST's
  * {@code fit} given it as {@code AdaptiveSparseTraining.Builder.sampleWeights}, which applies the weights and
  * records the losses. Scores and weights live in Java arrays indexed by dataset index (one host read of a batch's
@@ -41,6 +46,7 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
     private final double annealFraction;
     private final Progress progress;
     private final Random random;
+    private final int[] classes;
     private float[] scores = new float[0];
     private float[] weights = new float[0];
     private int epochsStarted;
@@ -72,6 +78,61 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
         this.annealFraction = annealFraction;
         this.progress = progress;
         this.random = new Random(seed);
+        this.classes = null;
+    }
+
+    private InfoBatchSampler(InfoBatchSampler plain, int[] classes) {
+        this.batchSize = plain.batchSize;
+        this.pruneRatio = plain.pruneRatio;
+        this.annealFraction = plain.annealFraction;
+        this.progress = plain.progress;
+        this.random = plain.random;
+        this.classes = classes.clone();
+    }
+
+    /**
+     * Creates a class-aware sampler: pruning within each class at that class's ratio ({@link #classRatios}).
+     *
+     * @param batchSize rows per batch, >= 1
+     * @param pruneRatio the ratio of a class whose mean loss is the mean over all rows, in [0, 1)
+     * @param annealFraction final fraction of training on all data, in [0, 1]
+     * @param progress where training stands when an epoch starts
+     * @param seed seeds the pruning and the shuffles
+     * @param classes every dataset row's class index, >= 0
+     * @return the sampler
+     * @throws IllegalArgumentException naming a value outside its range
+     */
+    public static InfoBatchSampler classAware(int batchSize, double pruneRatio, double annealFraction,
+            Progress progress, long seed, int[] classes) {
+        for (int i = 0; i < classes.length; i++) {
+            if (classes[i] < 0) {
+                throw new IllegalArgumentException("class " + classes[i] + " of row " + i + " must be >= 0");
+            }
+        }
+        return new InfoBatchSampler(new InfoBatchSampler(batchSize, pruneRatio, annealFraction, progress, seed),
+                classes);
+    }
+
+    /** The most a class-aware ratio may reach: a class never gives up more than 90% of its below-mean rows. */
+    static final double MAX_CLASS_RATIO = 0.9;
+
+    /**
+     * Returns each class's prune ratio: {@code min(0.9, pruneRatio * mean / mean_c)}, where {@code mean_c} is the
+     * class's mean recorded loss and {@code mean} the mean over all recorded rows; a class with no recorded loss (or
+     * a loss of 0) gets {@code pruneRatio}.
+     *
+     * @param pruneRatio the ratio of an average class
+     * @param classMeans every class's mean recorded loss, NaN when none is recorded
+     * @param overallMean the mean over all recorded rows
+     * @return one ratio per class, in [0, 0.9] or {@code pruneRatio}
+     */
+    public static double[] classRatios(double pruneRatio, double[] classMeans, double overallMean) {
+        double[] ratios = new double[classMeans.length];
+        for (int c = 0; c < ratios.length; c++) {
+            ratios[c] = !(classMeans[c] > 0) ? pruneRatio
+                    : Math.min(MAX_CLASS_RATIO, pruneRatio * overallMean / classMeans[c]);
+        }
+        return ratios;
     }
 
     /**
@@ -126,31 +187,58 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
         return epoch;
     }
 
-    /** Every sample at or above the mean (or never trained), and a uniform share of the ones below it. */
+    /**
+     * Every sample at or above its group's mean (or never trained), and a uniform share of the ones below it; the
+     * group is the whole dataset, or a class when class-aware.
+     */
     private List<Long> pruned(int n) {
-        double sum = 0;
-        int recorded = 0;
-        for (float score : scores) {
-            if (!Float.isNaN(score)) {
-                sum += score;
-                recorded++;
+        if (classes != null && classes.length != n) {
+            throw new IllegalStateException("class-aware InfoBatch was given " + classes.length + " classes for a "
+                    + "dataset of " + n + " rows");
+        }
+        int groups = classes == null ? 1 : Arrays.stream(classes).max().orElse(0) + 1;
+        double[] sums = new double[groups];
+        int[] recorded = new int[groups];
+        for (int i = 0; i < n; i++) {
+            if (!Float.isNaN(scores[i])) {
+                sums[group(i)] += scores[i];
+                recorded[group(i)]++;
             }
         }
-        if (recorded == 0 || pruneRatio == 0) {
+        int total = Arrays.stream(recorded).sum();
+        if (total == 0 || pruneRatio == 0) {
             return all(n);
         }
-        double mean = sum / recorded;
+        double[] means = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            means[g] = recorded[g] == 0 ? Double.NaN : sums[g] / recorded[g];
+        }
+        double[] ratios = classes == null ? new double[] {pruneRatio}
+                : classRatios(pruneRatio, means, Arrays.stream(sums).sum() / total);
         List<Long> epoch = new ArrayList<>(n);
-        int[] below = new int[n];
-        int belowCount = 0;
+        int[][] below = new int[groups][n];
+        int[] belowCount = new int[groups];
         for (int i = 0; i < n; i++) {
-            if (scores[i] < mean) { // false for NaN: never-trained samples stay
-                below[belowCount++] = i;
+            int g = group(i);
+            if (scores[i] < means[g]) { // false for NaN: never-trained samples stay
+                below[g][belowCount[g]++] = i;
             } else {
                 epoch.add((long) i);
             }
         }
-        int keep = (int) Math.round((1 - pruneRatio) * belowCount);
+        for (int g = 0; g < groups; g++) {
+            keepShare(below[g], belowCount[g], ratios[g], epoch);
+        }
+        return epoch;
+    }
+
+    private int group(int row) {
+        return classes == null ? 0 : classes[row];
+    }
+
+    /** Adds a uniform {@code 1 - ratio} of a group's below-mean rows to the epoch, weighted up to stay unbiased. */
+    private void keepShare(int[] below, int belowCount, double ratio, List<Long> epoch) {
+        int keep = (int) Math.round((1 - ratio) * belowCount);
         // A partial Fisher-Yates shuffle: the first `keep` entries are a uniform sample without replacement.
         for (int i = 0; i < keep; i++) {
             int j = i + random.nextInt(belowCount - i);
@@ -163,7 +251,6 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
             weights[below[i]] = weight;
             epoch.add((long) below[i]);
         }
-        return epoch;
     }
 
     /**

@@ -97,6 +97,59 @@ class InfoBatchSamplerTest {
     }
 
     @Test
+    void classAwareQuotasFollowClassLoss() {
+        // Two classes: class 0 easy (losses around 0.1), class 1 hard (around 1.0).
+        int[] classes = new int[N];
+        float[] losses = new float[N];
+        Random random = new Random(5);
+        for (int i = 0; i < N; i++) {
+            classes[i] = i % 2;
+            losses[i] = (classes[i] == 0 ? 0.1f : 1f) * (0.5f + random.nextFloat());
+        }
+        double[] means = {0.1, 1.0};
+        double[] ratios = InfoBatchSampler.classRatios(0.5, means, 0.55);
+        assertThat(ratios[0]).isCloseTo(0.9, within(1e-12)); // 0.5 * 0.55 / 0.1 = 2.75, capped at 0.9
+        assertThat(ratios[1]).isCloseTo(0.275, within(1e-12));
+        assertThat(InfoBatchSampler.classRatios(0.5, new double[] {0.4, 0.4, Double.NaN}, 0.4))
+                .containsExactly(0.5, 0.5, 0.5);
+
+        InfoBatchSampler sampler = InfoBatchSampler.classAware(64, 0.5, 0.125, started -> 0, 3, classes);
+        epoch(sampler);
+        sampler.record(all(), losses);
+        List<Long> second = epoch(sampler);
+        int[] belowByClass = new int[2];
+        int[] keptBelowByClass = new int[2];
+        double[] classMean = new double[2];
+        for (int i = 0; i < N; i++) {
+            classMean[classes[i]] += losses[i] / (N / 2.0);
+        }
+        for (int i = 0; i < N; i++) {
+            if (losses[i] < classMean[classes[i]]) {
+                belowByClass[classes[i]]++;
+                keptBelowByClass[classes[i]] += second.contains((long) i) ? 1 : 0;
+            } else {
+                assertThat(second).contains((long) i);
+            }
+        }
+        double overall = (classMean[0] + classMean[1]) / 2;
+        double[] expected = InfoBatchSampler.classRatios(0.5, classMean, overall);
+        for (int c = 0; c < 2; c++) {
+            assertThat(keptBelowByClass[c]).isEqualTo((int) Math.round((1 - expected[c]) * belowByClass[c]));
+        }
+        // The easy class gives up most of its below-mean rows, the hard one fewer than plain InfoBatch would.
+        assertThat((double) keptBelowByClass[0] / belowByClass[0]).isLessThan(0.2);
+        assertThat((double) keptBelowByClass[1] / belowByClass[1]).isGreaterThan(0.5);
+        float[] weights = sampler.weights(second);
+        for (int k = 0; k < second.size(); k++) {
+            int i = Math.toIntExact(second.get(k));
+            if (losses[i] < classMean[classes[i]]) {
+                assertThat(weights[k]).isCloseTo((float) belowByClass[classes[i]] / keptBelowByClass[classes[i]],
+                        within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void theWeightedLossIsAnUnbiasedEstimateOfTheFullMean() {
         float[] losses = losses();
         double fullMean = 0;

@@ -25,9 +25,12 @@ import java.util.function.UnaryOperator;
  * @param configure for {@link Kind#AST}: the configuration of the run, from the benchmark's base configuration
  * @param presample batches are this many times the benchmark's batch size, 1 except for importance sampling, which
  *     draws one benchmark batch from each presampled one
+ * @param logitAdjusted whether it trains with the logit-adjusted loss (label suffix {@code +la}) instead of plain
+ *     cross-entropy
+ * @param reference what RHO-LOSS's reference model trains on, for arms whose policy has one
  */
 public record Arm(String label, Kind kind, double rate, boolean randomScores,
-        UnaryOperator<AstConfigBuilder> configure, double presample) {
+        UnaryOperator<AstConfigBuilder> configure, double presample, boolean logitAdjusted, Reference reference) {
 
     /** The loops that train an arm. */
     public enum Kind {
@@ -43,7 +46,45 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
          */
         INFOBATCH,
         /** {@code AdaptiveSparseTrainer.trainBatch} on every batch, with the arm's configuration. */
-        AST
+        AST,
+        /** Plain DJL on batches drawn class-balanced ({@code ClassBalancedSampler}): a remedy for a long tail. */
+        BALANCED,
+        /** Plain DJL on the rows near-duplicate removal keeps, the removal timed on the run's clock. */
+        DEDUP,
+        /** Plain DJL, the last {@code rate} of the budget on the clean holdout only: a remedy for noisy labels. */
+        FINE_TUNE,
+        /**
+         * Plain DJL, each evaluation reporting the model that was best so far on the clean holdout: early stopping,
+         * a remedy for noisy labels.
+         */
+        EARLY_STOP,
+        /** Class-aware InfoBatch: pruning within each class at a ratio that falls as the class's loss rises. */
+        CLASS_PRUNE
+    }
+
+    /** What RHO-LOSS's reference model trains on. */
+    public enum Reference {
+        /** Two cross-fitted models on disjoint 10% of the training set, on the run's clock. */
+        TRAINING_SET,
+        /** One model on the clean holdout, on the run's clock. */
+        CLEAN_HOLDOUT,
+        /** One model on the clean holdout, trained before the clock starts; its cost is reported beside. */
+        CLEAN_HOLDOUT_BEFOREHAND
+    }
+
+    /**
+     * An arm with plain cross-entropy and the training set's reference.
+     *
+     * @param label see the record
+     * @param kind see the record
+     * @param rate see the record
+     * @param randomScores see the record
+     * @param configure see the record
+     * @param presample see the record
+     */
+    public Arm(String label, Kind kind, double rate, boolean randomScores, UnaryOperator<AstConfigBuilder> configure,
+            double presample) {
+        this(label, kind, rate, randomScores, configure, presample, false, Reference.TRAINING_SET);
     }
 
     /**
@@ -55,6 +96,8 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
      * @param randomScores see the record
      * @param configure see the record
      * @param presample see the record
+     * @param logitAdjusted see the record
+     * @param reference see the record
      */
     public Arm {
         if (!(rate > 0 && rate <= 1)) {
@@ -87,7 +130,29 @@ public record Arm(String label, Kind kind, double rate, boolean randomScores,
 
     /** {@return whether this arm is one of the random controls (no selection, no scoring pass)} */
     public boolean isRandomControl() {
-        return kind == Kind.RANDOM_BATCH || kind == Kind.RS2;
+        return (kind == Kind.RANDOM_BATCH || kind == Kind.RS2) && !logitAdjusted;
+    }
+
+    /** {@return whether this arm is a practitioner's remedy for a kind of data, not a selection method} */
+    public boolean isPractitionerBaseline() {
+        return kind == Kind.BALANCED || kind == Kind.DEDUP || kind == Kind.FINE_TUNE || kind == Kind.EARLY_STOP
+                || logitAdjusted;
+    }
+
+    /** {@return whether it trains by plain DJL steps rather than AST's {@code fit}} */
+    public boolean trainsPlain() {
+        return kind == Kind.FULL || kind == Kind.BALANCED || kind == Kind.DEDUP || kind == Kind.FINE_TUNE
+                || kind == Kind.EARLY_STOP;
+    }
+
+    /** {@return whether it needs the clean holdout ({@code --clean-holdout})} */
+    public boolean needsCleanHoldout() {
+        return kind == Kind.FINE_TUNE || kind == Kind.EARLY_STOP || reference != Reference.TRAINING_SET;
+    }
+
+    /** {@return this arm trained with the logit-adjusted loss, labelled {@code <label>+la}} */
+    Arm withLogitAdjustment() {
+        return new Arm(label + "+la", kind, rate, randomScores, configure, presample, true, reference);
     }
 
     /** {@return a sentence describing the arm, for the summary} */

@@ -20,12 +20,38 @@ final class ArmCatalogue {
 
     private ArmCatalogue() {}
 
-    /** A named AST arm: what it is, its configuration from the base one, and its presample in batches. */
-    record AstArm(String description, UnaryOperator<AstConfigBuilder> configure, int presample) {
+    /**
+     * A named AST arm: what it is, its configuration from the base one, its presample in batches and what its
+     * reference model (if any) trains on.
+     */
+    record AstArm(String description, UnaryOperator<AstConfigBuilder> configure, int presample,
+            Arm.Reference reference) {
 
         AstArm(String description, UnaryOperator<AstConfigBuilder> configure) {
-            this(description, configure, 1);
+            this(description, configure, 1, Arm.Reference.TRAINING_SET);
         }
+
+        AstArm(String description, UnaryOperator<AstConfigBuilder> configure, int presample) {
+            this(description, configure, presample, Arm.Reference.TRAINING_SET);
+        }
+    }
+
+    /** Epochs of RHO-LOSS's reference on the clean holdout: a small set, so more epochs than on 10% of the data. */
+    static final int CLEAN_REFERENCE_EPOCHS = 10;
+
+    /** Arms of plain DJL steps by label, with what each is. */
+    private static final Map<String, Arm.Kind> PLAIN_ARMS = new LinkedHashMap<>();
+
+    static {
+        PLAIN_ARMS.put("full", Arm.Kind.FULL);
+        PLAIN_ARMS.put("balanced", Arm.Kind.BALANCED);
+        PLAIN_ARMS.put("dedup", Arm.Kind.DEDUP);
+        PLAIN_ARMS.put("early-stop", Arm.Kind.EARLY_STOP);
+    }
+
+    /** {@return the kind of the plain arm of that label, or null} */
+    static Arm.Kind plainArm(String label) {
+        return PLAIN_ARMS.get(label);
     }
 
     /** Importance sampling's presample: batches of 3 benchmark batches, one drawn from each. */
@@ -58,8 +84,17 @@ final class ArmCatalogue {
                 + "at 0.3 or 0.5 from the training forward's losses, then Selective Backprop β 1) makes faster held-out "
                 + "progress per second in paired alternating windows; 1024 training rows held out; every row in the "
                 + "last 12.5% of the budget", b -> b.policy("auto").backwardBatch(1)));
+        AST_ARMS.put("auto-class", new AstArm("auto with class-aware pruning as its first candidate: "
+                + "classprune@0.3 (within each class of the batch, easy classes pruned more), then the candidates of "
+                + "auto", b -> b.policy("auto").setting("policy.candidates", "classprune@0.3,prune@0.3,prune@0.5,sb@1")
+                        .backwardBatch(1)));
         AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
                 staleSelectiveBackprop(true)));
+        AST_ARMS.put("rho-clean", new AstArm("RHO-LOSS with its reference trained " + CLEAN_REFERENCE_EPOCHS
+                + " epochs on the clean holdout before the clock starts (its one-time cost reported beside)",
+                rhoLoss(false, CLEAN_REFERENCE_EPOCHS), 1, Arm.Reference.CLEAN_HOLDOUT_BEFOREHAND));
+        AST_ARMS.put("rho-clean:clocked", new AstArm("rho-clean with the reference's training on the run's clock",
+                rhoLoss(false, CLEAN_REFERENCE_EPOCHS), 1, Arm.Reference.CLEAN_HOLDOUT));
     }
 
     /** {@return the named AST arm of that label, or null} */
@@ -69,9 +104,10 @@ final class ArmCatalogue {
 
     /** {@return the known labels, see {@link Arm#known()}} */
     static List<String> known() {
-        List<String> labels = new ArrayList<>(List.of("full", "random-batch@r", "rs2@r", "infobatch@r",
-                "infobatch@r:random", "sb@b", "sb@b:random", "rho-loss@e",
-                "rho-loss@e:random", "seed-every@k", "seed-down@k"));
+        List<String> labels = new ArrayList<>(PLAIN_ARMS.keySet());
+        labels.addAll(List.of("full+la", "random-batch@r", "rs2@r", "rs2@r+la", "infobatch@r",
+                "infobatch@r:random", "classprune@r", "classprune@r:random", "finetune@f", "sb@b", "sb@b:random",
+                "rho-loss@e", "rho-loss@e:random", "seed-every@k", "seed-down@k"));
         labels.addAll(AST_ARMS.keySet());
         return labels;
     }
@@ -124,6 +160,11 @@ final class ArmCatalogue {
 
     /** {@return a sentence describing the arm, see {@link Arm#description()}} */
     static String describe(Arm arm) {
+        String loss = arm.logitAdjusted() ? ", with the logit-adjusted loss (Menon et al., τ 1)" : "";
+        return describeKind(arm) + loss;
+    }
+
+    private static String describeKind(Arm arm) {
         double rate = arm.rate();
         return switch (arm.kind()) {
             case FULL -> "plain DJL `EasyTrain.trainBatch` on every sample";
@@ -136,6 +177,17 @@ final class ArmCatalogue {
                     + "data%s", rate, arm.randomScores() ? "; ablation: random numbers recorded instead of losses"
                             : "");
             case AST -> describeAst(arm.label(), rate);
+            case BALANCED -> "plain DJL on class-balanced batches: a class drawn uniformly, then one of its rows";
+            case DEDUP -> "plain DJL on the rows near-duplicate removal keeps (4 x 4-pooled pixels, cosine above the "
+                    + "threshold to an earlier row of the class), the removal on the clock";
+            case FINE_TUNE -> String.format(Locale.ROOT, "plain DJL, the last %.0f%% of the budget fine-tuning on the "
+                    + "clean holdout alone", 100 * rate);
+            case EARLY_STOP -> "plain DJL, each evaluation reporting the model best so far on the clean holdout "
+                    + "(early stopping)";
+            case CLASS_PRUNE -> String.format(Locale.ROOT, "class-aware InfoBatch: within each class, below-mean-loss "
+                    + "samples dropped with probability min(0.9, %.2f x mean loss / class mean loss), weighted up, last "
+                    + "12.5%% of the budget on all data%s", rate, arm.randomScores()
+                            ? "; ablation: random numbers recorded instead of losses" : "");
         };
     }
 

@@ -13,6 +13,9 @@ import java.util.Locale;
  */
 final class ArmParser {
 
+    /** The suffix of an arm trained with the logit-adjusted loss. */
+    static final String LOGIT_ADJUSTED = "+la";
+
     private ArmParser() {}
 
     /**
@@ -49,8 +52,18 @@ final class ArmParser {
     /** See {@link Arm#parse}. */
     static Arm parse(String text, double baseRate) {
         String label = text.trim().toLowerCase(Locale.ROOT);
-        if (label.equals("full")) {
-            return new Arm(label, Arm.Kind.FULL, 1, false, null, 1);
+        if (label.endsWith(LOGIT_ADJUSTED)) {
+            Arm base = parse(label.substring(0, label.length() - LOGIT_ADJUSTED.length()), baseRate);
+            if (base.kind() != Arm.Kind.FULL && base.kind() != Arm.Kind.RS2) {
+                throw new IllegalArgumentException("arm '" + text + "': " + LOGIT_ADJUSTED + " (the logit-adjusted "
+                        + "loss) applies to full and rs2@r, which train with the trainer's own loss; " + base.label()
+                        + " weighs per-sample cross-entropy");
+            }
+            return base.withLogitAdjustment();
+        }
+        Arm.Kind plain = ArmCatalogue.plainArm(label);
+        if (plain != null) {
+            return new Arm(label, plain, 1, false, null, 1);
         }
         int at = label.indexOf('@');
         if (at > 0) {
@@ -69,6 +82,10 @@ final class ArmParser {
                     return sampled(text, prefix, value, Arm.Kind.RS2);
                 case "infobatch":
                     return sampled(text, prefix, value, Arm.Kind.INFOBATCH);
+                case "classprune":
+                    return sampled(text, prefix, value, Arm.Kind.CLASS_PRUNE);
+                case "finetune":
+                    return sampled(text, prefix, value, Arm.Kind.FINE_TUNE);
                 default:
                     break;
             }
@@ -79,7 +96,7 @@ final class ArmParser {
                     ArmCatalogue.known()));
         }
         double rate = ast.configure().apply(AstConfig.builder().targetRate(baseRate)).build().target().targetRate();
-        return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample());
+        return new Arm(label, Arm.Kind.AST, rate, false, ast.configure(), ast.presample(), false, ast.reference());
     }
 
     /**
@@ -104,12 +121,16 @@ final class ArmParser {
         }
     }
 
-    /** A random control ({@code random-batch@r}, {@code rs2@r}) or InfoBatch ({@code infobatch@r[:random]}). */
+    /**
+     * A random control ({@code random-batch@r}, {@code rs2@r}), InfoBatch ({@code infobatch@r[:random]}), its
+     * class-aware form ({@code classprune@r[:random]}) or fine-tuning on the clean holdout ({@code finetune@f}).
+     */
     private static Arm sampled(String text, String prefix, String value, Arm.Kind kind) {
-        Parameter rate = Parameter.parse(text, value, prefix + "@0.1", kind == Arm.Kind.INFOBATCH);
-        if (kind == Arm.Kind.INFOBATCH && rate.value() >= 1) {
-            throw new IllegalArgumentException("arm '" + text + "': prune ratio " + rate.value() + " must be in "
-                    + "(0, 1)");
+        boolean pruning = kind == Arm.Kind.INFOBATCH || kind == Arm.Kind.CLASS_PRUNE;
+        Parameter rate = Parameter.parse(text, value, prefix + "@0.1", pruning);
+        if ((pruning || kind == Arm.Kind.FINE_TUNE) && rate.value() >= 1) {
+            throw new IllegalArgumentException("arm '" + text + "': " + (pruning ? "prune ratio " : "fine-tuned share "
+                    + "of the budget ") + rate.value() + " must be in (0, 1)");
         }
         return new Arm(rate.label(prefix), kind, rate.value(), rate.randomScores(), null, 1);
     }

@@ -85,10 +85,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + "3/4 and all of the budget)")
     double[] at;
 
-    @Option(names = "--noise", defaultValue = "0", description = "fraction of training labels flipped to another "
-            + "class, per seed (default ${DEFAULT-VALUE})")
-    double noise;
-
     @Option(names = "--batch", defaultValue = "128", description = "batch size (default ${DEFAULT-VALUE})")
     int batch;
 
@@ -101,6 +97,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions dataOptions = new DataOptions();
+
+    @Mixin
+    DataKindOptions dataKind = new DataKindOptions();
 
     @Option(names = "--out", defaultValue = "benchmark-results", description = "output directory (default ${DEFAULT-VALUE})")
     Path out;
@@ -157,20 +156,27 @@ public final class BenchmarkCommand implements Callable<Integer> {
         requireScorable(chosen, model);
         double every = evaluateEvery != null ? evaluateEvery : Math.min(10, budget / 20);
         ArmRunner.Setup setup = new ArmRunner.Setup(engine, model, batch, budget, every,
-                BudgetTracker.Shape.of(schedule), learningRate, warmup, astConfig);
+                BudgetTracker.Shape.of(schedule), learningRate, warmup, astConfig, dataKind.threshold());
+        DataKind kind = dataKind.kind();
+        for (Arm arm : chosen) {
+            if (arm.needsCleanHoldout() && kind.cleanHoldout() == 0) {
+                throw new IllegalArgumentException("arm " + arm.label() + " trains or stops on a clean holdout: give "
+                        + "--clean-holdout n (e.g. 5000)");
+            }
+        }
         double[] budgets = at != null ? at.clone() : new double[] {budget / 4, budget / 2, 3 * budget / 4, budget};
 
         Engine djlEngine = Engine.getEngine(engine);
         try (NDManager manager = djlEngine.newBaseManager()) {
-            BenchmarkData splits = BenchmarkData.split(dataOptions.load(manager, false), validation, limit, noise);
+            BenchmarkData splits = BenchmarkData.split(dataOptions.load(manager, false), validation, limit, kind);
             Map<String, Object> header = header(setup, splits, chosen, budgets, djlEngine);
             RunLog log = RunLog.open(out, header, resume);
             requireSameAst100(log, chosen);
-            System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s: %d train / %d validation / %d test, noise %.2f; "
+            System.out.printf(Locale.ROOT, "Benchmark: %s %s, %s: %d train / %d validation / %d test, %s; "
                     + "arms %s; %d seed(s) from %d; %.0f s per run, evaluation every %.1f s, %s learning rate%n",
                     engine, model, splits.source(), splits.train().size(), splits.validation().size(),
-                    splits.test().size(), noise, chosen.stream().map(Arm::label).toList(), seeds, firstSeed, budget,
-                    every, schedule);
+                    splits.test().size(), kind.describe(), chosen.stream().map(Arm::label).toList(), seeds, firstSeed,
+                    budget, every, schedule);
             if (!log.runs().isEmpty()) {
                 System.out.printf(Locale.ROOT, "Resuming %s: %d run(s) already finished are skipped%n",
                         out.resolve(RunLog.FILE), log.runs().size());
@@ -178,7 +184,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             InterleavedRuns runs = new InterleavedRuns(log, chosen, seeds, firstSeed, pauseFile);
             if (runs.pending() && jitWarmup > 0) {
                 runs.warmUp(new ArmRunner(new ArmRunner.Setup(engine, model, batch, jitWarmup, jitWarmup,
-                        setup.schedule(), learningRate, warmup, astConfig), splits));
+                        setup.schedule(), learningRate, warmup, astConfig, setup.dedupThreshold()), splits));
             }
             runs.run(new ArmRunner(setup, splits));
             BenchmarkOutputs.write(log, chosen.stream().map(Arm::label).toList(), targets, budgets, budget, out);
@@ -252,7 +258,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
         identity.put("trainSamples", splits.train().size());
         identity.put("validationSamples", splits.validation().size());
         identity.put("testSamples", splits.test().size());
-        identity.put("labelNoise", noise);
+        identity.put("labelNoise", splits.kind().noise());
+        identity.putAll(splits.kind().identity());
+        if (chosen.stream().anyMatch(a -> a.kind() == Arm.Kind.DEDUP)) {
+            identity.put("dedupThreshold", setup.dedupThreshold());
+        }
+        if (splits.tail() != null) {
+            identity.put("classOrder", splits.tail().order());
+            identity.put("classCounts", splits.tail().counts());
+        }
         identity.put("batch", batch);
         identity.put("budgetSeconds", budget);
         identity.put("evaluateEverySeconds", setup.evaluateEvery());

@@ -55,8 +55,14 @@ final class BenchmarkOutputs {
         BenchmarkSummary summary = new BenchmarkSummary(log.runs(), order, targets, budgets);
         JsonObject setup = log.setup();
         JsonObject identity = setup.getAsJsonObject("identity");
-        String title = String.format(Locale.ROOT, "%s %s, noise %s, %s s", identity.get("engine").getAsString(),
-                identity.get("model").getAsString(), identity.get("labelNoise").getAsString(),
+        StringBuilder kind = new StringBuilder();
+        for (String key : new String[] {"noiseKind", "imbalance", "duplicates", "cleanHoldout"}) {
+            if (identity.has(key)) {
+                kind.append(", ").append(key).append(' ').append(identity.get(key).getAsString());
+            }
+        }
+        String title = String.format(Locale.ROOT, "%s %s, noise %s%s, %s s", identity.get("engine").getAsString(),
+                identity.get("model").getAsString(), identity.get("labelNoise").getAsString(), kind,
                 identity.get("budgetSeconds").getAsString());
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         Map<String, Object> json = new LinkedHashMap<>();

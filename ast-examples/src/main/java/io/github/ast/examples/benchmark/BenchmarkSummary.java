@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
@@ -93,11 +94,26 @@ final class BenchmarkSummary {
      * @return the arm's label, or null
      */
     String bestRandom(double target) {
+        return soonest(target, Arm::isRandomControl);
+    }
+
+    /**
+     * Returns the practitioner's remedy (class-balanced batches, logit adjustment, deduplication, fine-tuning or early
+     * stopping on a clean holdout) that reached a target soonest, ranked as {@link #bestRandom}; null if none ran.
+     *
+     * @param target the accuracy target
+     * @return the arm's label, or null
+     */
+    String bestBaseline(double target) {
+        return soonest(target, Arm::isPractitionerBaseline);
+    }
+
+    private String soonest(double target, Predicate<Arm> kind) {
         Comparator<String> soonest = Comparator.comparingDouble((String a) -> Stats.median(timesTo(a, target)))
                 .thenComparingLong(a -> -Arrays.stream(timesTo(a, target)).filter(Double::isFinite).count())
                 .thenComparingDouble(a -> Arrays.stream(timesTo(a, target)).filter(Double::isFinite).average()
                         .orElse(Double.POSITIVE_INFINITY));
-        return arms.stream().filter(a -> Arm.parse(a, 0.1).isRandomControl()).min(soonest).orElse(null);
+        return arms.stream().filter(a -> kind.test(Arm.parse(a, 0.1))).min(soonest).orElse(null);
     }
 
     /**
@@ -143,6 +159,15 @@ final class BenchmarkSummary {
                 + AccuracyTable.markdown(this, "Validation accuracy at a training time", " (the split to choose "
                         + "settings on, so that the test split stays for the report; best: each run's best "
                         + "evaluation)", Evaluation::validationAccuracy, true)
-                + SpeedUpTable.markdown(this) + CostTable.markdown(this) + Leaders.markdown(this);
+                + classTables() + SpeedUpTable.markdown(this) + CostTable.markdown(this) + Leaders.markdown(this);
+    }
+
+    /** On a long tail: the worst class's and the rarer half's test accuracy at each time; empty otherwise. */
+    private String classTables() {
+        boolean longTail = runs.stream().anyMatch(r -> r.last().tailAccuracy() > 0);
+        return !longTail ? "" : AccuracyTable.markdown(this, "Worst-class test accuracy at a training time", "",
+                Evaluation::worstClassAccuracy, false)
+                + AccuracyTable.markdown(this, "Tail test accuracy at a training time", " (mean over the rarer half "
+                        + "of the classes)", Evaluation::tailAccuracy, false);
     }
 }

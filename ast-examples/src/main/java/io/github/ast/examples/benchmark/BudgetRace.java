@@ -4,6 +4,7 @@ import ai.djl.translate.TranslateException;
 import io.github.ast.core.AstConfig;
 import io.github.ast.djl.schedule.BudgetTracker;
 import io.github.ast.examples.FashionMnist;
+import io.github.ast.examples.datakinds.Deduplication;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,7 +54,8 @@ public final class BudgetRace {
      */
     public static List<RunRecord> run(Setup setup, FashionMnist.Data data, List<String> arms,
             Consumer<RunRecord> finished) throws IOException, TranslateException {
-        BenchmarkData splits = BenchmarkData.split(data, Math.min(1000, data.train().size() / 10), setup.limit(), 0);
+        BenchmarkData splits = BenchmarkData.split(data, Math.min(1000, data.train().size() / 10), setup.limit(),
+                DataKind.CLEAN);
         List<Arm> parsed = ArmParser.parseList(arms, setup.config().target().targetRate());
         ArmRunner warmUp = new ArmRunner(runnerSetup(setup, WARM_UP_SECONDS), splits);
         for (Arm arm : parsed) {
@@ -71,7 +73,8 @@ public final class BudgetRace {
 
     private static ArmRunner.Setup runnerSetup(Setup setup, double budget) {
         return new ArmRunner.Setup(setup.engine(), setup.model(), setup.batch(), budget, budget / 3,
-                BudgetTracker.Shape.of("cosine"), 1e-3f, 0.02, setup.config());
+                BudgetTracker.Shape.of("cosine"), 1e-3f, 0.02, setup.config(),
+                Deduplication.DEFAULT_THRESHOLD);
     }
 
     /**

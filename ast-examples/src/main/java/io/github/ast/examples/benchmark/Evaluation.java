@@ -14,7 +14,34 @@ package io.github.ast.examples.benchmark;
  * @param testLoss mean cross-entropy on the test set
  * @param validationAccuracy accuracy on the validation split, the one to tune on
  * @param validationLoss mean cross-entropy on the validation split
+ * @param worstClassAccuracy the lowest accuracy of a test class; 0 in runs recorded before it was
+ * @param tailAccuracy mean test accuracy over the long tail's rarer half of the classes; NaN on balanced data, 0 in
+ *     runs recorded before it was
+ * @param holdoutAccuracy accuracy on the clean holdout; NaN without one, 0 in runs recorded before it was
  */
 public record Evaluation(double scheduledSeconds, double seconds, int epoch, long batches, long forwarded,
         long backpropagated, double learningRate, double testAccuracy, double testLoss, double validationAccuracy,
-        double validationLoss) {}
+        double validationLoss, double worstClassAccuracy, double tailAccuracy, double holdoutAccuracy) {
+
+    /**
+     * An evaluation without per-class figures or a holdout.
+     *
+     * @param scheduledSeconds see the record
+     * @param seconds see the record
+     * @param epoch see the record
+     * @param batches see the record
+     * @param forwarded see the record
+     * @param backpropagated see the record
+     * @param learningRate see the record
+     * @param testAccuracy see the record
+     * @param testLoss see the record
+     * @param validationAccuracy see the record
+     * @param validationLoss see the record
+     */
+    public Evaluation(double scheduledSeconds, double seconds, int epoch, long batches, long forwarded,
+            long backpropagated, double learningRate, double testAccuracy, double testLoss, double validationAccuracy,
+            double validationLoss) {
+        this(scheduledSeconds, seconds, epoch, batches, forwarded, backpropagated, learningRate, testAccuracy, testLoss,
+                validationAccuracy, validationLoss, Double.NaN, Double.NaN, Double.NaN);
+    }
+}

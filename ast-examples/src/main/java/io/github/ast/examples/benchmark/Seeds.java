@@ -1,7 +1,7 @@
 package io.github.ast.examples.benchmark;
 
 /**
- * Independent random streams from one run seed: the data order and the label noise each get their own, so that no two
+ * Independent random streams from one run seed: the data order, the label noise and the near-copies each get their own, so that no two
  * uses of a seeded generator draw the same numbers.
  */
 final class Seeds {
@@ -10,6 +10,8 @@ final class Seeds {
     static final int DATA_ORDER = 1;
     /** The stream of the label noise. */
     static final int LABEL_NOISE = 2;
+    /** The stream of the near-copies: which images, their shifts and noise. */
+    static final int DUPLICATES = 3;
 
     private Seeds() {}
 

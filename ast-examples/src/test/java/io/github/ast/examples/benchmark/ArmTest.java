@@ -148,6 +148,40 @@ class ArmTest {
     }
 
     @Test
+    void practitionerRemediesAndClassAwareArmsParse() {
+        assertThat(Arm.parse("balanced", 0.1).kind()).isEqualTo(Arm.Kind.BALANCED);
+        assertThat(Arm.parse("dedup", 0.1).kind()).isEqualTo(Arm.Kind.DEDUP);
+        assertThat(Arm.parse("early-stop", 0.1).needsCleanHoldout()).isTrue();
+        Arm fineTune = Arm.parse("finetune@0.1", 0.1);
+        assertThat(fineTune.kind()).isEqualTo(Arm.Kind.FINE_TUNE);
+        assertThat(fineTune.rate()).isEqualTo(0.1);
+        assertThat(fineTune.needsCleanHoldout()).isTrue();
+        assertThat(fineTune.isPractitionerBaseline()).isTrue();
+        assertThat(fineTune.trainsPlain()).isTrue();
+        Arm adjusted = Arm.parse("rs2@0.3+la", 0.1);
+        assertThat(adjusted.label()).isEqualTo("rs2@0.3+la");
+        assertThat(adjusted.kind()).isEqualTo(Arm.Kind.RS2);
+        assertThat(adjusted.logitAdjusted()).isTrue();
+        assertThat(adjusted.isRandomControl()).isFalse();
+        assertThat(adjusted.isPractitionerBaseline()).isTrue();
+        assertThat(adjusted.description()).contains("logit-adjusted");
+        assertThat(Arm.parse("full+la", 0.1).trainsPlain()).isTrue();
+        Arm classAware = Arm.parse("classprune@0.3", 0.1);
+        assertThat(classAware.kind()).isEqualTo(Arm.Kind.CLASS_PRUNE);
+        assertThat(classAware.isPractitionerBaseline()).isFalse();
+        assertThat(Arm.parse("classprune@0.3:random", 0.1).randomScores()).isTrue();
+        assertThat(Arm.parse("rho-clean", 0.1).reference()).isEqualTo(Arm.Reference.CLEAN_HOLDOUT_BEFOREHAND);
+        assertThat(Arm.parse("rho-clean:clocked", 0.1).reference()).isEqualTo(Arm.Reference.CLEAN_HOLDOUT);
+        assertThat(Arm.parse("rho-clean", 0.1).needsCleanHoldout()).isTrue();
+        assertThat(Arm.parse("rho-loss", 0.1).needsCleanHoldout()).isFalse();
+        assertThatThrownBy(() -> Arm.parse("infobatch@0.3+la", 0.1)).hasMessageContaining("applies to full and "
+                + "rs2@r");
+        assertThatThrownBy(() -> Arm.parse("finetune@1", 0.1)).hasMessageContaining("fine-tuned share of the budget "
+                + "1.0 must be in (0, 1)");
+        assertThatThrownBy(() -> Arm.parse("classprune@1", 0.1)).hasMessageContaining("prune ratio 1.0");
+    }
+
+    @Test
     void badLabelsAreNamedWithWhatIsKnown() {
         assertThatThrownBy(() -> Arm.parse("top-k", 0.1)).hasMessageContaining("'top-k' is unknown")
                 .hasMessageContaining("random-batch@r").hasMessageContaining("seed:random");

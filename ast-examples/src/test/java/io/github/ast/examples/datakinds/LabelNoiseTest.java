@@ -1,4 +1,4 @@
-package io.github.ast.examples;
+package io.github.ast.examples.datakinds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,6 +60,53 @@ class LabelNoiseTest {
         assertThat(a.flipped()).containsExactly(b.flipped());
         assertThat(c.flipped()).isNotEqualTo(a.flipped());
         assertThat(LabelNoise.flip(clean, 0, 10, 7).labels()).containsExactly(clean);
+    }
+
+    @Test
+    void asymmetricNoiseFlipsOnlyWithinTheGroupsAtTheAskedRateInEveryGroupedClass() {
+        float[] clean = labels(20_000, 4);
+        int[][] groups = {{0, 2, 4, 6}, {5, 7, 9}};
+        int[] groupOf = {0, -1, 0, -1, 0, 1, 0, 1, -1, 1};
+        LabelNoise.Flipped noisy = LabelNoise.flipWithin(clean, 0.4, 10, groups, 9);
+        int[] perClass = new int[10];
+        int[] flippedPerClass = new int[10];
+        for (float label : clean) {
+            perClass[(int) label]++;
+        }
+        for (int i = 0; i < clean.length; i++) {
+            int from = (int) clean[i];
+            int to = (int) noisy.labels()[i];
+            if (to != from) {
+                flippedPerClass[from]++;
+                assertThat(groupOf[from]).isNotNegative();
+                assertThat(groupOf[to]).isEqualTo(groupOf[from]);
+            }
+        }
+        for (int c = 0; c < 10; c++) {
+            assertThat(flippedPerClass[c]).isEqualTo(groupOf[c] < 0 ? 0 : (int) Math.round(0.4 * perClass[c]));
+        }
+        assertThat(noisy.flipped()).hasSize(java.util.Arrays.stream(flippedPerClass).sum()).isSorted();
+        // Within a group, the new class is uniform among the others: shirt (6) goes a third each to 0, 2, 4.
+        int[] fromShirt = new int[10];
+        for (int i = 0; i < clean.length; i++) {
+            if (clean[i] == 6 && noisy.labels()[i] != 6) {
+                fromShirt[(int) noisy.labels()[i]]++;
+            }
+        }
+        for (int c : new int[] {0, 2, 4}) {
+            assertThat(fromShirt[c]).isBetween(flippedPerClass[6] / 3 - 60, flippedPerClass[6] / 3 + 60);
+        }
+        assertThat(LabelNoise.flipWithin(clean, 0.4, 10, groups, 9).labels()).containsExactly(noisy.labels());
+    }
+
+    @Test
+    void badGroupsAreNamed() {
+        assertThatThrownBy(() -> LabelNoise.flipWithin(new float[3], 0.4, 10, new int[][] {{1}}, 1))
+                .hasMessageContaining("[1] must hold 2 or more");
+        assertThatThrownBy(() -> LabelNoise.flipWithin(new float[3], 0.4, 10, new int[][] {{1, 2}, {2, 3}}, 1))
+                .hasMessageContaining("class 2");
+        assertThatThrownBy(() -> LabelNoise.flipWithin(new float[3], 1.4, 10, new int[][] {{1, 2}}, 1))
+                .hasMessageContaining("1.4");
     }
 
     @Test

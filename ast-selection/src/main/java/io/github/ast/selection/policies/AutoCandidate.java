@@ -40,21 +40,22 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
     /**
      * Creates a candidate from its parsed form.
      *
-     * @param parsed ("prune", r) as {0, r} or ("sb", β) as {1, β}, from {@link AutoOptions#parsed()}
+     * @param parsed ("prune", r) as {0, r}, ("sb", β) as {1, β} or ("classprune", r) as {2, r}, from
+     *     {@link AutoOptions#parsed()}
      * @param random the run's generator
      * @return the candidate
      */
     static AutoCandidate of(double[] parsed, RunRandom random) {
-        return parsed[0] == 0 ? new Prune(new PruneSelection(parsed[1], random))
+        return parsed[0] != 1 ? new Prune(new PruneSelection(parsed[1], random, parsed[0] == 2))
                 : new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1],
                         SelectiveBackpropPolicy.Options.DEFAULTS.window(), random), parsed[1]);
     }
 
-    /** InfoBatch-style pruning from the recorded losses, no scoring pass. */
+    /** InfoBatch-style pruning from the recorded losses, plain or class-aware, no scoring pass. */
     record Prune(PruneSelection selection) implements AutoCandidate {
         @Override
         public String label() {
-            return "prune@" + AutoOptions.number(selection.ratio());
+            return (selection.classAware() ? "classprune@" : "prune@") + AutoOptions.number(selection.ratio());
         }
 
         @Override

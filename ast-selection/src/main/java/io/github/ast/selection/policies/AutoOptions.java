@@ -22,8 +22,9 @@ public record AutoOptions(
                 + "`TrainingProgress`) trained on every row, no trials") double finalFraction,
         @Option(description = "what `auto` tries against every row, cheapest first, comma-separated: `prune@r` "
                 + "(InfoBatch's pruning of below-mean-loss rows with probability r, from the training forward's "
-                + "losses), `sb@beta` (Selective Backprop on a scoring pass); `none`: full-data training, nothing "
-                + "held out") String candidates,
+                + "losses), `classprune@r` (the same within each class of the batch, easy classes pruned more), "
+                + "`sb@beta` (Selective Backprop on a scoring pass); `none`: full-data training, nothing held out")
+            String candidates,
         @Option(description = "batches per measured window; a trial runs 5 (every row and the candidate "
                 + "alternating)") int window,
         @Option(description = "rows measured for held-out progress: from the validation set given to `fit`, "
@@ -63,7 +64,8 @@ public record AutoOptions(
     /**
      * Reads the candidate list.
      *
-     * @return each candidate as (kind, value): ("prune", r) or ("sb", β)
+     * @return each candidate as (kind, value): ("prune", r) as {0, r}, ("sb", β) as {1, β}, ("classprune", r) as
+     *     {2, r}
      */
     List<double[]> parsed() {
         return parse(candidates);
@@ -85,10 +87,11 @@ public record AutoOptions(
                 // reported below
             }
             boolean prune = kind.equals("prune") && value > 0 && value < 1;
+            boolean classPrune = kind.equals("classprune") && value > 0 && value < 1;
             boolean sb = kind.equals("sb") && value > 0 && Double.isFinite(value);
-            require(prune || sb, "candidates", list, "a comma-separated list of prune@r (r in (0, 1)) and "
-                    + "sb@beta (beta > 0), or none; '" + entry + "' is neither");
-            parsed.add(new double[] {prune ? 0 : 1, value});
+            require(prune || sb || classPrune, "candidates", list, "a comma-separated list of prune@r and "
+                    + "classprune@r (r in (0, 1)) and sb@beta (beta > 0), or none; '" + entry + "' is none of them");
+            parsed.add(new double[] {prune ? 0 : sb ? 1 : 2, value});
         }
         return parsed;
     }

@@ -58,7 +58,7 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
     /**
      * Creates the policy.
      *
-     * @param recipe how the reference model is trained
+     * @param recipe how the reference model is trained; null when the table is supplied
      * @param engine the engine's name for the reference model, null for the default
      * @param mode soft or top-k
      * @param rate the fraction of each batch top-k keeps, in (0, 1]
@@ -92,6 +92,11 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
         if (table != null && table.size() == data.size()) {
             return PreparationWork.NONE;
         }
+        if (recipe == null) {
+            throw new ConfigurationException("rho-loss was given " + (table == null ? "no irreducible losses"
+                    : "irreducible losses for " + table.size() + " samples") + " but trains on " + data.size()
+                    + ", and has no ReferenceTraining to build them");
+        }
         table = recipe.build(data, engine);
         copyToEngine();
         return table.cost();
@@ -112,6 +117,17 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
             }
             onEngine = table.toEngine(manager);
         }
+    }
+
+    /**
+     * Uses a table computed beforehand, so that {@link #prepare} on a training set of its size builds nothing; what
+     * it cost is then the caller's to report.
+     *
+     * @param computed the irreducible losses, by dataset index
+     */
+    public void useTable(IrreducibleLosses computed) {
+        table = computed;
+        copyToEngine();
     }
 
     /** {@return the table, null before {@link #prepare}} */
@@ -220,7 +236,8 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
 
     /**
      * Creates {@link RhoLossPolicy} under the name {@code rho-loss}, from its {@link Options}; top-k keeps
-     * {@code ast.targetRate}. Needs a {@link ReferenceTraining} among the services.
+     * {@code ast.targetRate}. Needs a {@link ReferenceTraining} among the services, or {@link IrreducibleLosses}
+     * computed beforehand (then their cost is the caller's to report, not the run's).
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -241,16 +258,25 @@ public final class RhoLossPolicy implements SelectionPolicy, SelectionPolicy.Pre
                 throw new ConfigurationException(context.settings().prefix() + "referenceEpochs=0 is invalid; it "
                         + "must be " + Options.EPOCHS_ALLOWED);
             }
-            ReferenceTraining recipe = context.service(ReferenceTraining.class).orElseThrow(
-                    () -> new ConfigurationException("policy 'rho-loss' trains a reference model and needs its recipe:"
-                            + " AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, "
-                            + "ReferenceTraining.builder(network, inputShape).build())"));
-            if (options.referenceEpochs() > 0) {
+            IrreducibleLosses supplied = context.service(IrreducibleLosses.class).orElse(null);
+            ReferenceTraining recipe = context.service(ReferenceTraining.class).orElse(null);
+            if (recipe == null && supplied == null) {
+                throw new ConfigurationException("policy 'rho-loss' trains a reference model and needs its recipe:"
+                        + " AdaptiveSparseTraining.builder(config).service(ReferenceTraining.class, "
+                        + "ReferenceTraining.builder(network, inputShape).build()), or a table computed beforehand "
+                        + "as .service(IrreducibleLosses.class, recipe.build(trainingSet, engine))");
+            }
+            if (recipe != null && options.referenceEpochs() > 0) {
                 recipe = recipe.withEpochs(options.referenceEpochs());
             }
             String engine = context.run().engine();
-            return new RhoLossPolicy(recipe, engine.isEmpty() ? null : engine, options.mode(), context.targetRate(),
-                    options.soft().beta(), options.soft().window(), options.randomScores(), context.random());
+            RhoLossPolicy policy = new RhoLossPolicy(recipe, engine.isEmpty() ? null : engine, options.mode(),
+                    context.targetRate(), options.soft().beta(), options.soft().window(), options.randomScores(),
+                    context.random());
+            if (supplied != null) {
+                policy.useTable(supplied);
+            }
+            return policy;
         }
     }
 }

@@ -50,9 +50,11 @@ import java.util.function.Supplier;
  * @param learningRate Adam's learning rate, > 0
  * @param seed seeds the held-out split and the batches' order
  * @param loss the per-sample loss the table holds (the main run's: softmax cross-entropy by default)
+ * @param cleanSet a clean labelled set apart from the training set (RHO-LOSS's holdout as the paper uses it), or
+ *     null: when given, one model trains on all of it and scores every training sample, and {@code holdOut} is unused
  */
 public record ReferenceTraining(Supplier<Block> network, Shape inputShape, double holdOut, int epochs, int batchSize,
-        float learningRate, long seed, PerSampleLoss loss) {
+        float learningRate, long seed, PerSampleLoss loss, RandomAccessDataset cleanSet) {
 
     /**
      * Checks every setting, naming it.
@@ -65,6 +67,7 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
      * @param learningRate Adam's learning rate, finite and > 0
      * @param seed seeds the held-out split and the batches' order
      * @param loss the per-sample loss the table holds
+     * @param cleanSet a clean labelled set apart from the training set, or null
      */
     public ReferenceTraining {
         Objects.requireNonNull(network, "network");
@@ -102,7 +105,8 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
      * @return the recipe with {@code count} epochs and every other setting unchanged
      */
     public ReferenceTraining withEpochs(int count) {
-        return new ReferenceTraining(network, inputShape, holdOut, count, batchSize, learningRate, seed, loss);
+        return new ReferenceTraining(network, inputShape, holdOut, count, batchSize, learningRate, seed, loss,
+                cleanSet);
     }
 
     /**
@@ -118,26 +122,40 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
     public IrreducibleLosses build(RandomAccessDataset data, String engine) throws IOException, TranslateException {
         long start = System.nanoTime();
         int size = Math.toIntExact(data.size());
+        float[] table = new float[size];
+        Arrays.fill(table, Float.NaN);
+        long[] rows = new long[2]; // forwarded, back-propagated
+        if (cleanSet != null) {
+            trainAndScore(cleanSet, all(cleanSet.size()), data, all(size), table, rows, engine);
+            return tabulated(table, start, rows);
+        }
         int held = (int) Math.round(holdOut * size);
         if (held < 1 || 2 * held > size) {
             throw new ConfigurationException("holdOut=" + holdOut + " of " + size + " samples gives " + held
                     + " per reference model; it needs at least 1 and two disjoint fractions");
         }
-        List<Long> order = new ArrayList<>(size);
-        for (long i = 0; i < size; i++) {
-            order.add(i);
-        }
+        List<Long> order = all(size);
         Collections.shuffle(order, new Random(seed));
         List<Long> first = order.subList(0, held);
         List<Long> second = order.subList(held, 2 * held);
         List<Long> rest = new ArrayList<>(order.subList(held, size));
         Collections.sort(rest);
-        float[] table = new float[size];
-        Arrays.fill(table, Float.NaN);
-        long[] rows = new long[2]; // forwarded, back-propagated
-        trainAndScore(data, first, rest, table, rows, engine);
-        trainAndScore(data, second, new ArrayList<>(first), table, rows, engine);
-        for (int i = 0; i < size; i++) {
+        trainAndScore(data, first, data, rest, table, rows, engine);
+        trainAndScore(data, second, data, new ArrayList<>(first), table, rows, engine);
+        return tabulated(table, start, rows);
+    }
+
+    private static List<Long> all(long size) {
+        List<Long> all = new ArrayList<>();
+        for (long i = 0; i < size; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /** The table, checked to hold a finite loss for every sample. */
+    private IrreducibleLosses tabulated(float[] table, long start, long[] rows) {
+        for (int i = 0; i < table.length; i++) {
             if (!Float.isFinite(table[i])) {
                 throw new IllegalStateException("the reference model's loss on sample " + i + " is " + table[i]
                         + "; its training diverged (lower learningRate=" + learningRate + ")");
@@ -146,9 +164,12 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
         return new IrreducibleLosses(table, (System.nanoTime() - start) / 1e9, rows[0], rows[1]);
     }
 
-    /** Trains a fresh reference model on {@code trainOn} and writes its losses on {@code score} into the table. */
-    private void trainAndScore(RandomAccessDataset data, List<Long> trainOn, List<Long> score, float[] table,
-            long[] rows, String engine) throws IOException, TranslateException {
+    /**
+     * Trains a fresh reference model on rows {@code trainOn} of {@code trainData} and writes its losses on rows
+     * {@code score} of {@code scoreData} into the table.
+     */
+    private void trainAndScore(RandomAccessDataset trainData, List<Long> trainOn, RandomAccessDataset scoreData,
+            List<Long> score, float[] table, long[] rows, String engine) throws IOException, TranslateException {
         try (Model model = engine == null ? Model.newInstance("ast-reference")
                 : Model.newInstance("ast-reference", engine)) {
             model.setBlock(network.get());
@@ -158,7 +179,7 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
                 // The reference's initialisation follows the seed: the same recipe gives the same table.
                 model.getNDManager().getEngine().setRandomSeed((int) (seed ^ (seed >>> 32)));
                 trainer.initialize(inputShape);
-                RandomAccessDataset training = data.subDataset(trainOn);
+                RandomAccessDataset training = trainData.subDataset(trainOn);
                 Rs2Sampler sampler = new Rs2Sampler(batchSize, 1, false, seed);
                 for (int epoch = 0; epoch < epochs; epoch++) {
                     for (Batch batch : training.getData(trainer.getManager(), sampler)) {
@@ -170,7 +191,7 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
                         }
                     }
                 }
-                RandomAccessDataset scored = data.subDataset(score);
+                RandomAccessDataset scored = scoreData.subDataset(score);
                 for (Batch batch : scored.getData(trainer.getManager(),
                         new BatchSampler(new SequenceSampler(), batchSize, false))) {
                     try (batch; NDManager scope = trainer.getManager().newSubManager()) {
@@ -199,6 +220,7 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
         private float learningRate = 1e-3f;
         private long seed;
         private PerSampleLoss loss = PerSampleLoss.softmaxCrossEntropy();
+        private RandomAccessDataset cleanSet;
 
         private Builder(Supplier<Block> network, Shape inputShape) {
             this.network = network;
@@ -272,12 +294,25 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
         }
 
         /**
+         * Trains the reference on a clean labelled set apart from the training set instead of held-out fractions of
+         * it: one model, scoring every training sample.
+         *
+         * @param clean the clean set, as a dataset of the training set's form
+         * @return this builder
+         */
+        public Builder cleanSet(RandomAccessDataset clean) {
+            this.cleanSet = clean;
+            return this;
+        }
+
+        /**
          * Creates the recipe.
          *
          * @return the validated recipe
          */
         public ReferenceTraining build() {
-            return new ReferenceTraining(network, inputShape, holdOut, epochs, batchSize, learningRate, seed, loss);
+            return new ReferenceTraining(network, inputShape, holdOut, epochs, batchSize, learningRate, seed, loss,
+                    cleanSet);
         }
     }
 }

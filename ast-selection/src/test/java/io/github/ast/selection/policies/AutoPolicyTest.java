@@ -47,7 +47,7 @@ class AutoPolicyTest {
             unseen[i] = i % 10 == 0; // even, so low placeholder losses that must still train
         }
         try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
-            Selection selection = new PruneSelection(0.3, new RunRandom(3)).select(batch(m, losses, unseen));
+            Selection selection = new PruneSelection(0.3, new RunRandom(3), false).select(batch(m, losses, unseen));
             long[] rows = selection.rows().toLongArray();
             float[] weights = selection.weights().toFloatArray();
             int lowKept = 0;
@@ -71,10 +71,73 @@ class AutoPolicyTest {
         }
     }
 
+    /**
+     * Class-aware pruning: each row is compared with its class's mean in the batch and dropped with its class's
+     * probability min(0.9, r * mean / class mean): the easy class (losses 0.1 and 0.3) loses most of its below-mean
+     * rows, the hard class (1 and 3) few, and a class's lone row always stays.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void classAwarePruningDropsEasyClassesMoreThanHardOnes(String engine) {
+        int size = 4001;
+        float[] losses = new float[size];
+        float[] labels = new float[size];
+        for (int i = 0; i < size - 1; i++) {
+            labels[i] = i % 2; // class 0 easy, class 1 hard
+            boolean low = (i / 2) % 2 == 0;
+            losses[i] = labels[i] == 0 ? (low ? 0.1f : 0.3f) : (low ? 1f : 3f);
+        }
+        labels[size - 1] = 7; // one row of a rare class, with the lowest loss of all
+        losses[size - 1] = 0.01f;
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            NDArray loss = m.create(losses);
+            NDList placeholder = new NDList(m.zeros(new Shape(size, 1)));
+            PolicyBatch batch = new PolicyBatch(new ScoringBatch(placeholder, new NDList(m.create(labels)),
+                    placeholder, loss), null);
+            Selection selection = new PruneSelection(0.3, new RunRandom(3), true).select(batch);
+            long[] rows = selection.rows().toLongArray();
+            float[] weights = selection.weights().toFloatArray();
+            // batch mean about 1.1; class 0's mean 0.2: ratio min(0.9, 0.3 * 1.1 / 0.2) = 0.9; class 1's mean 2:
+            // ratio 0.3 * 1.1 / 2, about 0.165
+            double mean = 0;
+            for (float l : losses) {
+                mean += l / size;
+            }
+            double easyRatio = Math.min(0.9, 0.3 * mean / 0.2);
+            double hardRatio = 0.3 * mean / 2;
+            int[] lowKept = new int[2];
+            boolean rareKept = false;
+            for (int i = 0; i < rows.length; i++) {
+                int row = (int) rows[i];
+                if (row == size - 1) {
+                    rareKept = true;
+                    assertThat(weights[i]).isEqualTo(1f);
+                    continue;
+                }
+                boolean low = (row / 2) % 2 == 0;
+                int klass = row % 2;
+                if (low) {
+                    lowKept[klass]++;
+                    double ratio = klass == 0 ? easyRatio : hardRatio;
+                    assertThat(weights[i]).as("row %d", row).isCloseTo((float) (1 / (1 - ratio)),
+                            org.assertj.core.data.Offset.offset(1e-4f));
+                } else {
+                    assertThat(weights[i]).isEqualTo(1f);
+                }
+            }
+            assertThat(rareKept).as("a class's lone row is never below its class mean").isTrue();
+            assertThat(lowKept[0] / 1000.0).as("kept share of the easy class's low rows").isBetween(
+                    1 - easyRatio - 0.04, 1 - easyRatio + 0.04);
+            assertThat(lowKept[1] / 1000.0).as("kept share of the hard class's low rows").isBetween(
+                    1 - hardRatio - 0.04, 1 - hardRatio + 0.04);
+            assertThat(selection.maxWeight()).isCloseTo(10, org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
     @Test
     void nonFiniteRecordedLossesSkipTheBatch() {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
-            Selection selection = new PruneSelection(0.5, new RunRandom(3))
+            Selection selection = new PruneSelection(0.5, new RunRandom(3), false)
                     .select(batch(m, new float[] {1, Float.NaN, 2}, null));
             assertThat(selection.skipped()).isTrue();
             assertThat(selection.skipReason()).contains("not finite");
@@ -110,16 +173,17 @@ class AutoPolicyTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "prune@1|'prune@1' is neither",
-        "prune@0.3,top-k|'top-k' is neither",
-        "sb@x|'sb@x' is neither",
-        "''|'' is neither"})
+        "prune@1|'prune@1' is none of them",
+        "prune@0.3,top-k|'top-k' is none of them",
+        "sb@x|'sb@x' is none of them",
+        "classprune@0|'classprune@0' is none of them",
+        "''|'' is none of them"})
     void aBadCandidateListNamesTheEntryAndWhatIsAllowed(String list, String entry) {
         assertThatThrownBy(() -> OptionsBinder.bind(AutoOptions.class,
                 Settings.of("ast.policy.", Map.of("candidates", list))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ast.policy.candidates")
-                .hasMessageContaining("prune@r (r in (0, 1)) and sb@beta (beta > 0), or none")
+                .hasMessageContaining("prune@r and classprune@r (r in (0, 1)) and sb@beta (beta > 0), or none")
                 .hasMessageContaining(entry);
     }
 

@@ -35,6 +35,11 @@ class ReferenceTrainingTest {
 
     /** Separable classes; every fifth label moved to the next class: noise no model can learn. */
     private static ArrayDataset data(NDManager m, int size) {
+        return data(m, size, true);
+    }
+
+    /** Separable classes, every fifth label moved to the next class when {@code noisy}. */
+    private static ArrayDataset data(NDManager m, int size, boolean noisy) {
         m.getEngine().setRandomSeed(1);
         float[] labels = new float[size];
         for (int i = 0; i < size; i++) {
@@ -42,7 +47,7 @@ class ReferenceTrainingTest {
         }
         NDArray clean = m.create(labels);
         NDArray x = m.randomNormal(new Shape(size, FEATURES)).mul(0.3f).add(clean.reshape(size, 1));
-        for (int i = 0; i < size; i += 5) {
+        for (int i = 0; noisy && i < size; i += 5) {
             labels[i] = (labels[i] + 1) % CLASSES;
         }
         return new ArrayDataset.Builder().setData(x).optLabels(m.create(labels)).setSampling(32, true).build();
@@ -75,6 +80,52 @@ class ReferenceTrainingTest {
             assertThat(cost.backPropagated()).isEqualTo(2L * 40 * 100);
             assertThat(cost.forwarded()).isEqualTo(cost.backPropagated() + 400);
             assertThat(cost.seconds()).isPositive();
+        }
+    }
+
+    /**
+     * With a clean set apart from the training set, one model trains on all of it and scores every training row: the
+     * mislabelled rows' irreducible loss is far above the clean ones', and the cost is one training and one forward.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCleanSetTrainsOneReferenceThatScoresEveryTrainingRow(String engine) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            ArrayDataset clean = data(m, 100, false);
+            ReferenceTraining onClean = ReferenceTraining.builder(recipe().network(), recipe().inputShape())
+                    .epochs(40).batchSize(32).learningRate(0.01f).seed(3).cleanSet(clean).build();
+            IrreducibleLosses table = onClean.build(data(m, 400), engine);
+            float[] losses = table.losses();
+            assertThat(losses).hasSize(400);
+            double noisy = 0;
+            double rest = 0;
+            for (int i = 0; i < losses.length; i++) {
+                if (i % 5 == 0) {
+                    noisy += losses[i] / 80.0;
+                } else {
+                    rest += losses[i] / 320.0;
+                }
+            }
+            assertThat(noisy).as("mean irreducible loss of mislabelled samples").isGreaterThan(2 * rest);
+            assertThat(table.cost().backPropagated()).isEqualTo(40L * 100);
+            assertThat(table.cost().forwarded()).isEqualTo(40L * 100 + 400);
+        }
+    }
+
+    /** A table computed beforehand is used as it is: preparing the same training set costs nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aTableComputedBeforehandIsNotBuiltAgain(String engine) throws Exception {
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            ArrayDataset data = data(m, 400);
+            IrreducibleLosses table = recipe().build(data, engine);
+            RhoLossPolicy policy = new RhoLossPolicy(null, engine, RhoLossPolicy.Mode.SOFT, 0.1, 1, 64, false,
+                    new RunRandom(7));
+            policy.start(m);
+            policy.useTable(table);
+            assertThat(policy.prepare(data)).isEqualTo(PreparationWork.NONE);
+            assertThatThrownBy(() -> policy.prepare(data(m, 300))).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("irreducible losses for 400 samples but trains on 300");
         }
     }
 

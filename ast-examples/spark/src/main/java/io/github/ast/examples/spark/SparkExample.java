@@ -155,7 +155,7 @@ public final class SparkExample implements Runnable {
     /** A model's accuracy on a split, through a trainer of its own (the caller's may be closed or absent). */
     private static double testAccuracy(Model model, FashionMnist.Split split) {
         try (Trainer trainer = model.newTrainer(Models.trainingConfig(Models.optimizer()))) {
-            return split.accuracyAndLoss(trainer)[0];
+            return split.scores(trainer).accuracy();
         }
     }
 }
