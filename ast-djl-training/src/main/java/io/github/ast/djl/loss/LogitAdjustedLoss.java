@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * The logit-adjusted softmax cross-entropy of Menon et al. (ICLR 2021), the second remedy for a long tail: training
- * adds {@code tau * log(prior_c)} to each class's logit before the softmax, so that frequent classes must win by a
- * margin; prediction uses the raw logits, which then estimate the balanced error's optimum. Labels are sparse class
+ * adds {@code tau * log(prior_c)} to each class's logit before the softmax, so that a rare class's row must beat a
+ * frequent class by a margin of {@code tau * log(prior_frequent / prior_rare)}; prediction uses the raw logits, which
+ * then estimate the balanced error's optimum. Labels are sparse class
  * indices, predictions logits, as DJL's {@code SoftmaxCrossEntropyLoss} takes them.
  */
 public final class LogitAdjustedLoss extends Loss {

@@ -17,6 +17,7 @@ public final class ClassBalancedSampler implements Sampler {
 
     private final int batchSize;
     private final int[][] rowsByClass;
+    private final int rows;
     private final Random random;
 
     /**
@@ -52,6 +53,7 @@ public final class ClassBalancedSampler implements Sampler {
         }
         this.rowsByClass = Arrays.stream(rows).filter(r -> r.length > 0).toArray(int[][]::new);
         this.batchSize = batchSize;
+        this.rows = labels.length;
         this.random = new Random(seed);
     }
 
@@ -63,6 +65,10 @@ public final class ClassBalancedSampler implements Sampler {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         int n = Math.toIntExact(dataset.size());
+        if (n != rows) {
+            throw new IllegalArgumentException("class-balanced sampler was given " + rows + " labels for a dataset of "
+                    + n + " rows");
+        }
         List<Long> epoch = new ArrayList<>(n);
         for (int i = 0; i < n && rowsByClass.length > 0; i++) {
             int[] rows = rowsByClass[random.nextInt(rowsByClass.length)];

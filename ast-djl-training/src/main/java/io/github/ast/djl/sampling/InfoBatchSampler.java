@@ -163,6 +163,10 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         int n = Math.toIntExact(dataset.size());
+        if (classes != null && classes.length != n) {
+            throw new IllegalArgumentException("class-aware InfoBatch was given " + classes.length + " classes for a "
+                    + "dataset of " + n + " rows");
+        }
         if (scores.length != n) {
             scores = new float[n];
             Arrays.fill(scores, Float.NaN);
@@ -192,10 +196,6 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
      * group is the whole dataset, or a class when class-aware.
      */
     private List<Long> pruned(int n) {
-        if (classes != null && classes.length != n) {
-            throw new IllegalStateException("class-aware InfoBatch was given " + classes.length + " classes for a "
-                    + "dataset of " + n + " rows");
-        }
         int groups = classes == null ? 1 : Arrays.stream(classes).max().orElse(0) + 1;
         double[] sums = new double[groups];
         int[] recorded = new int[groups];

@@ -29,6 +29,7 @@ final class ArmParser {
     static List<Arm> parseList(List<String> labels, double baseRate) {
         List<Arm> parsed = new ArrayList<>();
         String kind = null;
+        String suffix = "";
         for (String label : labels) {
             String text = label.trim();
             if (!text.isEmpty() && (Character.isDigit(text.charAt(0)) || text.charAt(0) == '.')) {
@@ -36,7 +37,7 @@ final class ArmParser {
                     throw new IllegalArgumentException("arm '" + text + "' is a bare rate with no arm before it; "
                             + "write e.g. random-batch@" + text);
                 }
-                text = kind + "@" + text;
+                text = kind + "@" + text + suffix;
             }
             Arm arm = parse(text, baseRate);
             if (parsed.stream().anyMatch(a -> a.label().equals(arm.label()))) {
@@ -45,6 +46,7 @@ final class ArmParser {
             parsed.add(arm);
             int at = arm.label().indexOf('@');
             kind = at > 0 ? arm.label().substring(0, at) : null;
+            suffix = arm.logitAdjusted() ? LOGIT_ADJUSTED : "";
         }
         return parsed;
     }

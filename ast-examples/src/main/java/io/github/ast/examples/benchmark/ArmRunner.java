@@ -33,7 +33,8 @@ import java.util.Locale;
  * Trains one arm with one seed until its training clock reaches the budget, and evaluates it on its own clock. Every
  * arm shares the model, the initialisation (the engine seeded with the run's seed), the data order (an
  * {@link Rs2Sampler} seeded with it; RS2 arms walk the same permutation in shorter epochs), the optimiser and the
- * learning-rate schedule, which decays with training time to the budget; what differs is only how a batch trains.
+ * learning-rate schedule, which decays with training time to the budget; what differs is how rows are chosen and
+ * trained (the sampler, the step, the loss of {@code +la} arms) and, for early stopping, which model is reported.
  * Every arm but the plain ones (the full-data control and the practitioners' remedies: class-balanced batches,
  * deduplicated data, fine-tuning and early stopping on a clean holdout) trains through AST's {@code fit}, so all of
  * them share its step, its guard and its accounting; the plain ones are plain DJL ({@link PlainTraining}).
@@ -188,7 +189,8 @@ final class ArmRunner {
                 double before = clock.seconds();
                 int[] kept = new Deduplication(setup.dedupThreshold()).keep(training.split().images(),
                         training.split().labels().toFloatArray(), FashionMnist.CLASSES);
-                notes.add(DedupReport.of(kept, training.sourceOf(), clock.seconds() - before));
+                notes.add(DedupReport.of(kept, Math.toIntExact(training.split().size()), training.sourceOf(),
+                        clock.seconds() - before));
                 FashionMnist.Split rows = training.split().rows(kept);
                 try {
                     plain.train(train(rows, sampler));

@@ -50,7 +50,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + "so random-batch@0.1,0.3 is two arms (default ${DEFAULT-VALUE}); known: full, random-batch@r, rs2@r, "
             + "infobatch@r, infobatch@r:random, sb@b, sb@b:random, auto, seed-every@k, "
             + "seed-down@k, seed, seed:random, ast-100, stale-sb, stale-sb:random, importance, importance:random, "
-            + "rho-loss, rho-loss:random, rho-loss@e, rho-loss@e:random (e: the reference's epochs)")
+            + "rho-loss, rho-loss:random, rho-loss@e, rho-loss@e:random (e: the reference's epochs), balanced, dedup, "
+            + "early-stop, finetune@f, full+la, rs2@r+la, classprune@r, rho-clean, rho-clean:clocked, auto-class")
     List<String> arms;
 
     @Option(names = "--seeds", defaultValue = "5", description = "paired seeds (default ${DEFAULT-VALUE})")

@@ -39,8 +39,9 @@ final class DataKindOptions {
                 cleanHoldout);
     }
 
-    /** {@return the dedup arm's threshold} */
+    /** {@return the dedup arm's threshold}, checked before any run */
     double threshold() {
-        return dedupThreshold == null ? Deduplication.DEFAULT_THRESHOLD : dedupThreshold;
+        return new Deduplication(dedupThreshold == null ? Deduplication.DEFAULT_THRESHOLD : dedupThreshold)
+                .threshold();
     }
 }

@@ -11,13 +11,13 @@ final class DedupReport {
      * Describes a removal.
      *
      * @param kept the kept rows, ascending
+     * @param total the rows deduplication read
      * @param sourceOf for every row, the row it is a near-copy of, -1 for an original; null when the data has no
      *     copies
      * @param seconds the removal's time on the run's clock
      * @return e.g. "dedup: kept 60,100 of 165,000 rows in 4.1 s; removed 104,900, of them 104,700 copies (of 110,000)"
      */
-    static String of(int[] kept, int[] sourceOf, double seconds) {
-        int total = sourceOf == null ? kept.length : sourceOf.length;
+    static String of(int[] kept, int total, int[] sourceOf, double seconds) {
         int removed = total - kept.length;
         String line = String.format(Locale.ROOT, "dedup: kept %,d of %,d rows in %.2f s on the clock; removed %,d",
                 kept.length, total, seconds, removed);

@@ -11,9 +11,9 @@ import java.io.IOException;
 
 /**
  * The arms trained by plain DJL steps: {@code EasyTrain.trainBatch} and the optimiser step on every batch, with the
- * gradients clipped between them when the base configuration asks for it. What differs between them is only the
- * dataset (its sampler, the rows kept) and, for fine-tuning, a second dataset the run switches to at a point of its
- * clock.
+ * gradients clipped between them when the base configuration asks for it. They differ in the dataset (its sampler,
+ * the rows kept), the trainer's loss ({@code full+la}), and, for fine-tuning, a second dataset the run switches to at
+ * a point of its clock.
  *
  * @param trainer the trainer
  * @param budget the run's account, which says when to stop

@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * @param thresholds for AST arms, the threshold after every batch; empty otherwise
  * @param processor the processor the run was timed on, with its widest vector extension ("AMD EPYC, avx512f"), so
  *     a configuration resumed on another machine says which seeds ran where; null in runs recorded before it was
- * @param decisions what a deciding policy ({@code auto}) decided, one line each; empty for the other arms and in runs
+ * @param decisions what the arm decided or paid beside training, one line each: {@code auto}'s decisions, what
+ *     {@code dedup} removed, the cost of a reference trained before the clock; empty for the other arms and in runs
  *     recorded before it was
  */
 public record RunRecord(String arm, long seed, List<Evaluation> evaluations, int epochs, long skippedBatches,

@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
  * with noise stays close after pooling, but so do many distinct images of a class. Comparisons run on the engine, a
  * block of rows against the rows of its class before it.
  *
- * @param threshold cosine similarity above which a later row counts as a copy, in (0, 1]
+ * @param threshold cosine similarity above which a later row counts as a copy, in (0, 1)
  */
 public record Deduplication(double threshold) {
 
@@ -34,11 +34,11 @@ public record Deduplication(double threshold) {
     /**
      * Checks the threshold.
      *
-     * @param threshold in (0, 1]
+     * @param threshold in (0, 1): an exact duplicate's similarity is 1 up to rounding
      */
     public Deduplication {
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("--dedup-threshold " + threshold + " must be in (0, 1]");
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("--dedup-threshold " + threshold + " must be in (0, 1)");
         }
     }
 

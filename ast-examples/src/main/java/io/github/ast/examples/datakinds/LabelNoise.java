@@ -66,6 +66,9 @@ public final class LabelNoise {
         if (!(fraction >= 0 && fraction <= 1)) {
             throw new IllegalArgumentException("label-noise fraction " + fraction + " must be in [0, 1]");
         }
+        if (classes < 2) {
+            throw new IllegalArgumentException("label noise needs >= 2 classes, got " + classes);
+        }
         int[] groupOf = new int[classes];
         Arrays.fill(groupOf, -1);
         for (int g = 0; g < groups.length; g++) {

@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  * epoch. Two reference trainings of {@code holdOut} of the data each, and one
  * forward over the whole set, are what it costs; the trainer counts them in the run's first epoch.
  *
+ * <p>With a {@code cleanSet} (a clean labelled set apart from the training set, as the RHO-LOSS paper uses) there is
+ * one model instead: it trains on all of the clean set and scores every training sample, which it never saw.
+ *
  * @param network creates a fresh, uninitialised reference network (two layers or more: a single linear layer's
  *     softmax gradients sum to exactly 0, which DJL's first optimiser step takes for a missing backward and refuses)
  * @param inputShape one sample's input shape with a leading batch dimension of 1, for {@code initialize}
@@ -301,6 +304,9 @@ public record ReferenceTraining(Supplier<Block> network, Shape inputShape, doubl
          * @return this builder
          */
         public Builder cleanSet(RandomAccessDataset clean) {
+            if (clean.size() < 1) {
+                throw new ConfigurationException("the clean set for RHO-LOSS's reference is empty; it needs >= 1 row");
+            }
             this.cleanSet = clean;
             return this;
         }
