@@ -30,7 +30,7 @@ INDEX = BENCHMARK / "README.md"
 QUESTIONS = BENCHMARK / "questions.json"
 
 # The configurations README's verdict reports, in its order: a folder belongs to one when its runs.jsonl header's
-# identity has this engine, model, label noise and budget.
+# identity has this engine, model, label noise and budget, and none of the data kinds of issue 37.
 CONFIGURATIONS = [
     ("MLP, MXNet, clean labels", "MXNet", "mlp", 0.0, 60.0),
     ("MLP, MXNet, 20% label noise", "MXNet", "mlp", 0.2, 60.0),
@@ -69,7 +69,13 @@ def folders():
     return sorted(p.parent.relative_to(ROOT) for p in (ROOT / BENCHMARK).glob("*/runs.jsonl"))
 
 
+# Data kinds (issue 37) a header's identity names when its training split is not the clean, balanced one.
+DATA_KINDS = ("noiseKind", "imbalance", "duplicates", "cleanHoldout")
+
+
 def configuration_of(identity):
+    if any(kind in identity for kind in DATA_KINDS):
+        return None
     for index, (_, engine, model, noise, budget) in enumerate(CONFIGURATIONS):
         if (identity.get("engine"), identity.get("model")) == (engine, model) \
                 and math.isclose(identity.get("labelNoise", -1), noise) \
