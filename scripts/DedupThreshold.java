@@ -29,23 +29,10 @@ public final class DedupThreshold {
                 long start = System.nanoTime();
                 int[] kept = new Deduplication(threshold).keep(images, copied.labels(), FashionMnist.CLASSES);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                boolean[] isKept = new boolean[total];
-                for (int row : kept) {
-                    isKept[row] = true;
-                }
-                int copiesRemoved = 0;
-                int originalsRemoved = 0;
-                for (int row = 0; row < total; row++) {
-                    if (!isKept[row]) {
-                        if (copied.sourceOf()[row] >= 0) {
-                            copiesRemoved++;
-                        } else {
-                            originalsRemoved++;
-                        }
-                    }
-                }
+                NearDuplicates.Removal removal = NearDuplicates.Removal.of(copied.sourceOf(), kept);
                 System.out.printf(Locale.ROOT, "| %.2f | %.1f%% | %.1f%% | %.1f |%n", threshold,
-                        100.0 * copiesRemoved / copied.copies(), 100.0 * originalsRemoved / train.size(), seconds);
+                        100.0 * removal.copiesRemoved() / copied.copies(),
+                        100.0 * removal.originalsRemoved() / train.size(), seconds);
             }
         }
     }

@@ -32,13 +32,7 @@ public final class ClassBalancedSampler implements Sampler {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be >= 1");
         }
-        int classes = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0) {
-                throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " is not a class index");
-            }
-            classes = Math.max(classes, labels[i] + 1);
-        }
+        int classes = ClassLabels.count(labels);
         int[] counts = new int[classes];
         for (int label : labels) {
             counts[label]++;
@@ -65,10 +59,7 @@ public final class ClassBalancedSampler implements Sampler {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         int n = Math.toIntExact(dataset.size());
-        if (n != rows) {
-            throw new IllegalArgumentException("class-balanced sampler was given " + rows + " labels for a dataset of "
-                    + n + " rows");
-        }
+        ClassLabels.requireRows(rows, n, "class-balanced sampler");
         List<Long> epoch = new ArrayList<>(n);
         for (int i = 0; i < n && rowsByClass.length > 0; i++) {
             int[] rows = rowsByClass[random.nextInt(rowsByClass.length)];

@@ -47,6 +47,8 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
     private final Progress progress;
     private final Random random;
     private final int[] classes;
+    /** Pruning groups: 1, or the number of classes when class-aware. */
+    private final int groups;
     private float[] scores = new float[0];
     private float[] weights = new float[0];
     private int epochsStarted;
@@ -79,6 +81,7 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
         this.progress = progress;
         this.random = new Random(seed);
         this.classes = null;
+        this.groups = 1;
     }
 
     private InfoBatchSampler(InfoBatchSampler plain, int[] classes) {
@@ -88,6 +91,7 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
         this.progress = plain.progress;
         this.random = plain.random;
         this.classes = classes.clone();
+        this.groups = Math.max(1, ClassLabels.count(classes));
     }
 
     /**
@@ -104,11 +108,6 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
      */
     public static InfoBatchSampler classAware(int batchSize, double pruneRatio, double annealFraction,
             Progress progress, long seed, int[] classes) {
-        for (int i = 0; i < classes.length; i++) {
-            if (classes[i] < 0) {
-                throw new IllegalArgumentException("class " + classes[i] + " of row " + i + " must be >= 0");
-            }
-        }
         return new InfoBatchSampler(new InfoBatchSampler(batchSize, pruneRatio, annealFraction, progress, seed),
                 classes);
     }
@@ -163,9 +162,8 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
         int n = Math.toIntExact(dataset.size());
-        if (classes != null && classes.length != n) {
-            throw new IllegalArgumentException("class-aware InfoBatch was given " + classes.length + " classes for a "
-                    + "dataset of " + n + " rows");
+        if (classes != null) {
+            ClassLabels.requireRows(classes.length, n, "class-aware InfoBatch");
         }
         if (scores.length != n) {
             scores = new float[n];
@@ -196,7 +194,6 @@ public final class InfoBatchSampler implements Sampler, SampleWeights {
      * group is the whole dataset, or a class when class-aware.
      */
     private List<Long> pruned(int n) {
-        int groups = classes == null ? 1 : Arrays.stream(classes).max().orElse(0) + 1;
         double[] sums = new double[groups];
         int[] recorded = new int[groups];
         for (int i = 0; i < n; i++) {

@@ -166,7 +166,7 @@ final class ArmRunner {
         clock.start();
         List<String> decisions = List.of();
         if (ast != null) {
-            decisions = ast.fit(trainer, Integer.MAX_VALUE, train(training.split(), sampler), null, budget)
+            decisions = ast.fit(trainer, Integer.MAX_VALUE, dataset(training.split(), sampler), null, budget)
                     .decisions();
         } else {
             trainPlain(arm, training, trainer, budget, clock, sampler, orderSeed, notes);
@@ -193,20 +193,20 @@ final class ArmRunner {
                         clock.seconds() - before));
                 FashionMnist.Split rows = training.split().rows(kept);
                 try {
-                    plain.train(train(rows, sampler));
+                    plain.train(dataset(rows, sampler));
                 } finally {
                     rows.images().close();
                     rows.labels().close();
                 }
             }
-            case FINE_TUNE -> plain.train(train(training.split(), sampler), train(data.holdout(),
+            case FINE_TUNE -> plain.train(dataset(training.split(), sampler), dataset(data.holdout(),
                     new Rs2Sampler(setup.batchSize(), 1, false, orderSeed)), clock,
                     (1 - arm.rate()) * setup.budgetSeconds());
-            default -> plain.train(train(training.split(), sampler));
+            default -> plain.train(dataset(training.split(), sampler));
         }
     }
 
-    private static ArrayDataset train(FashionMnist.Split split, Sampler sampler) {
+    private static ArrayDataset dataset(FashionMnist.Split split, Sampler sampler) {
         return new ArrayDataset.Builder().setData(split.images()).optLabels(split.labels()).setSampling(sampler)
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.github.ast.examples.benchmark;
 
+import io.github.ast.examples.datakinds.NearDuplicates;
 import java.util.Locale;
 
 /** The line a {@code dedup} run records: what removal kept and took, and how many of its removals were copies. */
@@ -24,18 +25,7 @@ final class DedupReport {
         if (sourceOf == null) {
             return line;
         }
-        boolean[] isKept = new boolean[total];
-        for (int row : kept) {
-            isKept[row] = true;
-        }
-        int copies = 0;
-        int copiesRemoved = 0;
-        for (int row = 0; row < total; row++) {
-            if (sourceOf[row] >= 0) {
-                copies++;
-                copiesRemoved += isKept[row] ? 0 : 1;
-            }
-        }
-        return line + String.format(Locale.ROOT, ", of them %,d near-copies (of %,d)", copiesRemoved, copies);
+        return line + String.format(Locale.ROOT, ", of them %,d near-copies (of %,d)",
+                NearDuplicates.Removal.of(sourceOf, kept).copiesRemoved(), NearDuplicates.copiesIn(sourceOf));
     }
 }

@@ -112,7 +112,8 @@ public final class LabelNoise {
                 .toArray();
     }
 
-    private static float classOf(float[] labels, int index, int classes) {
+    /** {@return the label at {@code index}}, checked to be a class index in [0, classes) */
+    static float classOf(float[] labels, int index, int classes) {
         float label = labels[index];
         if (label != Math.rint(label) || label < 0 || label >= classes) {
             throw new IllegalArgumentException("label " + label + " at index " + index + " is not a class index "

@@ -38,11 +38,7 @@ public record LongTail(int[] order, int[] counts, int[] kept) {
         }
         int[] available = new int[classes];
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] != Math.rint(labels[i]) || labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is not a class index in "
-                        + "[0, " + classes + ")");
-            }
-            available[(int) labels[i]]++;
+            available[(int) LabelNoise.classOf(labels, i, classes)]++;
         }
         int smallest = Arrays.stream(available).min().orElseThrow();
         if (smallest == 0) {

@@ -79,6 +79,51 @@ public record NearDuplicates(float[] images, float[] labels, int[] sourceOf) {
 
     /** {@return how many rows are copies} */
     public int copies() {
+        return copiesIn(sourceOf);
+    }
+
+    /**
+     * Counts the copies among some rows.
+     *
+     * @param sourceOf for every row, the row it copies, -1 for an original (see {@link #sourceOf()})
+     * @return how many rows are copies
+     */
+    public static int copiesIn(int[] sourceOf) {
         return (int) Arrays.stream(sourceOf).filter(s -> s >= 0).count();
+    }
+
+    /**
+     * What a removal of rows took: how many of the removed rows were copies and how many originals.
+     *
+     * @param copiesRemoved removed rows that were near-copies
+     * @param originalsRemoved removed rows that were originals
+     */
+    public record Removal(int copiesRemoved, int originalsRemoved) {
+
+        /**
+         * Counts a removal.
+         *
+         * @param sourceOf for every row, the row it copies, -1 for an original (see {@link #sourceOf()})
+         * @param kept the rows kept, each in [0, sourceOf.length)
+         * @return the counts
+         */
+        public static Removal of(int[] sourceOf, int[] kept) {
+            boolean[] isKept = new boolean[sourceOf.length];
+            for (int row : kept) {
+                isKept[row] = true;
+            }
+            int copiesRemoved = 0;
+            int originalsRemoved = 0;
+            for (int row = 0; row < sourceOf.length; row++) {
+                if (!isKept[row]) {
+                    if (sourceOf[row] >= 0) {
+                        copiesRemoved++;
+                    } else {
+                        originalsRemoved++;
+                    }
+                }
+            }
+            return new Removal(copiesRemoved, originalsRemoved);
+        }
     }
 }

@@ -53,33 +53,6 @@ final class PruneSelection {
 
     /** {@return the batch's rows to train with their weights}, or a skip when the losses are not finite */
     Selection select(PolicyBatch batch) {
-        if (classAware) {
-            return selectByClass(batch);
-        }
-        int size = batch.size();
-        NDManager manager = batch.manager();
-        NDArray losses = batch.scoring().losses().toType(DataType.FLOAT32, false);
-        NDArray seen = batch.unseen() == null ? manager.ones(new Shape(size), DataType.BOOLEAN)
-                : batch.unseen().logicalNot();
-        NDArray known = NDArrays.where(seen, losses, manager.zeros(new Shape(size)));
-        NDArray mean = known.sum().div(seen.toType(DataType.FLOAT32, false).sum().maximum(1f));
-        NDArray below = known.lt(mean).logicalAnd(seen);
-        NDArray dropped = below.logicalAnd(random.uniform(manager, new Shape(size)).lt((float) ratio));
-        NDArray kept = dropped.logicalNot();
-        float weight = (float) (1 / (1 - ratio));
-        NDArray weights = NDArrays.where(below, manager.full(new Shape(size), weight), manager.ones(new Shape(size)));
-        float[] read = NDArrays.stack(new NDList(kept.toType(DataType.FLOAT32, false).sum(), known.sum()))
-                .toFloatArray();
-        if (!Float.isFinite(read[1])) {
-            return Selection.skip("prune's recorded losses are not finite (sum " + read[1] + ")");
-        }
-        int count = Math.round(read[0]);
-        NDArray rows = kept.nonzero().reshape(-1);
-        return new Selection(rows, weights.get(new NDIndex("{}", rows)), count, count, false, weight, null);
-    }
-
-    /** The class-aware selection: means and drop probabilities per class, see the class comment. */
-    private Selection selectByClass(PolicyBatch batch) {
         int size = batch.size();
         NDManager manager = batch.manager();
         Shape rows = new Shape(size);
@@ -87,25 +60,39 @@ final class PruneSelection {
         NDArray seen = batch.unseen() == null ? manager.ones(rows, DataType.BOOLEAN) : batch.unseen().logicalNot();
         NDArray seenCount = seen.toType(DataType.FLOAT32, false);
         NDArray known = NDArrays.where(seen, losses, manager.zeros(rows));
-        NDArray label = batch.scoring().labels().head().toType(DataType.FLOAT32, false).reshape(size, 1);
-        NDArray sameClass = label.eq(label.transpose()).toType(DataType.FLOAT32, false);
-        NDArray classMean = sameClass.matMul(known.reshape(size, 1)).reshape(size)
-                .div(sameClass.matMul(seenCount.reshape(size, 1)).reshape(size).maximum(1f));
         NDArray mean = known.sum().div(seenCount.sum().maximum(1f));
-        NDArray scaled = mean.mul((float) ratio).div(classMean).minimum(MAX_CLASS_RATIO);
-        NDArray rowRatio = NDArrays.where(classMean.gt(0f), scaled, manager.full(rows, (float) ratio));
-        NDArray below = known.lt(classMean).logicalAnd(seen);
-        NDArray dropped = below.logicalAnd(random.uniform(manager, rows).lt(rowRatio));
+        NDArray uniform = random.uniform(manager, rows);
+        NDArray below;
+        NDArray dropped;
+        NDArray weights;
+        double maxWeight;
+        if (classAware) {
+            NDArray label = batch.scoring().labels().head().toType(DataType.FLOAT32, false).reshape(size, 1);
+            NDArray sameClass = label.eq(label.transpose()).toType(DataType.FLOAT32, false);
+            NDArray classMean = sameClass.matMul(known.reshape(size, 1)).reshape(size)
+                    .div(sameClass.matMul(seenCount.reshape(size, 1)).reshape(size).maximum(1f));
+            NDArray scaled = mean.mul((float) ratio).div(classMean).minimum(MAX_CLASS_RATIO);
+            NDArray rowRatio = NDArrays.where(classMean.gt(0f), scaled, manager.full(rows, (float) ratio));
+            below = known.lt(classMean).logicalAnd(seen);
+            dropped = below.logicalAnd(uniform.lt(rowRatio));
+            weights = NDArrays.where(below, manager.ones(rows).div(rowRatio.neg().add(1f)), manager.ones(rows));
+            maxWeight = 1 / (1 - MAX_CLASS_RATIO);
+        } else {
+            below = known.lt(mean).logicalAnd(seen);
+            dropped = below.logicalAnd(uniform.lt((float) ratio));
+            float weight = (float) (1 / (1 - ratio));
+            weights = NDArrays.where(below, manager.full(rows, weight), manager.ones(rows));
+            maxWeight = weight;
+        }
         NDArray kept = dropped.logicalNot();
-        NDArray weights = NDArrays.where(below, manager.ones(rows).div(rowRatio.neg().add(1f)), manager.ones(rows));
         float[] read = NDArrays.stack(new NDList(kept.toType(DataType.FLOAT32, false).sum(), known.sum()))
                 .toFloatArray();
         if (!Float.isFinite(read[1])) {
-            return Selection.skip("class-aware prune's recorded losses are not finite (sum " + read[1] + ")");
+            return Selection.skip((classAware ? "class-aware " : "") + "prune's recorded losses are not finite (sum "
+                    + read[1] + ")");
         }
         int count = Math.round(read[0]);
         NDArray chosen = kept.nonzero().reshape(-1);
-        return new Selection(chosen, weights.get(new NDIndex("{}", chosen)), count, count, false,
-                1 / (1 - MAX_CLASS_RATIO), null);
+        return new Selection(chosen, weights.get(new NDIndex("{}", chosen)), count, count, false, maxWeight, null);
     }
 }
