@@ -18,5 +18,6 @@ fi
 if [[ $kinds == *noise* ]]; then
   scripts/benchmark.sh docs/benchmark/mlp-mxnet-asymnoise40-holdout --noise 0.4 --noise-kind asymmetric \
     --clean-holdout 5000 --targets 0.82,0.84,0.85 \
-    --arms full,rs2@0.1,0.3,early-stop,finetune@0.1,infobatch@0.3,rho-clean,rho-clean:clocked,auto "${common[@]}"
+    --arms full,rs2@0.1,0.3,early-stop,finetune@0.1,infobatch@0.3,rho-clean,rho-clean:clocked,auto,auto-rho \
+    "${common[@]}"
 fi

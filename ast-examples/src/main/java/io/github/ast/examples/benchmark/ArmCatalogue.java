@@ -88,6 +88,11 @@ final class ArmCatalogue {
                 + "classprune@0.3 (within each class of the batch, easy classes pruned more), then the candidates of "
                 + "auto", b -> b.policy("auto").setting("policy.candidates", "classprune@0.3,prune@0.3,prune@0.5,sb@1")
                         .backwardBatch(1)));
+        AST_ARMS.put("auto-rho", new AstArm("auto with RHO-LOSS as its first candidate: rho@1 (Selective Backprop "
+                + "on reducible loss, the reference trained " + CLEAN_REFERENCE_EPOCHS + " epochs on the clean holdout "
+                + "before the clock starts, its one-time cost reported beside), then the candidates of auto",
+                b -> b.policy("auto").setting("policy.candidates", "rho@1,prune@0.3,prune@0.5,sb@1").backwardBatch(1),
+                1, Arm.Reference.CLEAN_HOLDOUT_BEFOREHAND));
         AST_ARMS.put("stale-sb:random", new AstArm("stale-sb with random scores: the ablation",
                 staleSelectiveBackprop(true)));
         AST_ARMS.put("rho-clean", new AstArm("RHO-LOSS with its reference trained " + CLEAN_REFERENCE_EPOCHS

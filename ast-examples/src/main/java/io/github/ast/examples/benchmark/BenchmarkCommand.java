@@ -51,7 +51,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + "infobatch@r, infobatch@r:random, sb@b, sb@b:random, auto, seed-every@k, "
             + "seed-down@k, seed, seed:random, ast-100, stale-sb, stale-sb:random, importance, importance:random, "
             + "rho-loss, rho-loss:random, rho-loss@e, rho-loss@e:random (e: the reference's epochs), balanced, dedup, "
-            + "early-stop, finetune@f, full+la, rs2@r+la, classprune@r, rho-clean, rho-clean:clocked, auto-class")
+            + "early-stop, finetune@f, full+la, rs2@r+la, classprune@r, rho-clean, rho-clean:clocked, auto-class, "
+            + "auto-rho")
     List<String> arms;
 
     @Option(names = "--seeds", defaultValue = "5", description = "paired seeds (default ${DEFAULT-VALUE})")

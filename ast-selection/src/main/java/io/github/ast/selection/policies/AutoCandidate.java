@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Selection;
+import io.github.ast.selection.reference.IrreducibleLosses;
 
 /** A way of training a batch other than every row, which {@link AutoPolicy} tries against every row. */
-sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.SelectiveBackprop {
+sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.SelectiveBackprop,
+        AutoCandidate.ReducibleLoss {
 
     /** {@return the label in decisions and epoch lines} */
     String label();
@@ -40,15 +42,25 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
     /**
      * Creates a candidate from its parsed form.
      *
-     * @param parsed ("prune", r) as {0, r}, ("sb", β) as {1, β} or ("classprune", r) as {2, r}, from
-     *     {@link AutoOptions#parsed()}
+     * @param parsed ("prune", r) as {0, r}, ("sb", β) as {1, β}, ("classprune", r) as {2, r} or ("rho", β) as
+     *     {3, β}, from {@link AutoOptions#parsed()}
      * @param random the run's generator
+     * @param irreducible the irreducible losses {@code rho@β} subtracts, by dataset index; null if none is listed
      * @return the candidate
      */
-    static AutoCandidate of(double[] parsed, RunRandom random) {
-        return parsed[0] != 1 ? new Prune(new PruneSelection(parsed[1], random, parsed[0] == 2))
-                : new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1],
-                        SelectiveBackpropPolicy.Options.DEFAULTS.window(), random), parsed[1]);
+    static AutoCandidate of(double[] parsed, RunRandom random, IrreducibleLosses irreducible) {
+        int window = SelectiveBackpropPolicy.Options.DEFAULTS.window();
+        return switch ((int) parsed[0]) {
+            case 0, 2 -> new Prune(new PruneSelection(parsed[1], random, parsed[0] == 2));
+            case 1 -> new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1], window,
+                    random), parsed[1]);
+            default -> {
+                RhoLossPolicy rho = new RhoLossPolicy(null, null, RhoLossPolicy.Mode.SOFT, 1, parsed[1], window,
+                        false, random);
+                rho.useTable(irreducible);
+                yield new ReducibleLoss(rho, parsed[1]);
+            }
+        };
     }
 
     /** InfoBatch-style pruning from the recorded losses, plain or class-aware, no scoring pass. */
@@ -99,6 +111,50 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
         @Override
         public int stateArrays() {
             return 1;
+        }
+
+        @Override
+        public NDList exportState(NDManager scratch) {
+            return policy.exportState(scratch);
+        }
+
+        @Override
+        public void restoreState(NDList saved) {
+            policy.restoreState(saved);
+        }
+    }
+
+    /** RHO-LOSS's soft selection on a scoring pass's losses minus a table computed beforehand. */
+    record ReducibleLoss(RhoLossPolicy policy, double beta) implements AutoCandidate {
+        @Override
+        public String label() {
+            return "rho@" + AutoOptions.number(beta);
+        }
+
+        @Override
+        public boolean fromHistory() {
+            return false;
+        }
+
+        @Override
+        public Selection select(PolicyBatch batch) {
+            return policy.select(batch);
+        }
+
+        @Override
+        public void accept(Selection selection) {
+            policy.accept(selection);
+        }
+
+        @Override
+        public void start(NDManager runManager) {
+            policy.start(runManager);
+        }
+
+        /** The table and the window of recent reducible losses. */
+        @Override
+        public int stateArrays() {
+            return 2;
         }
 
         @Override

@@ -10,7 +10,8 @@ import java.util.List;
  * {@link AutoPolicy}'s settings, {@code ast.policy.*}.
  *
  * @param finalFraction the run's last fraction trained on every row, in [0, 1)
- * @param candidates what to try against every row, cheapest first: {@code prune@r}, {@code sb@β}, or none
+ * @param candidates what to try against every row, cheapest first: {@code prune@r}, {@code classprune@r},
+ *     {@code sb@β}, {@code rho@β}, or none
  * @param window batches per measured window, >= 1
  * @param holdout held-out rows measured, >= 16
  * @param margin how much faster a candidate's held-out progress must be to replace every row, >= 0
@@ -23,7 +24,8 @@ public record AutoOptions(
         @Option(description = "what `auto` tries against every row, cheapest first, comma-separated: `prune@r` "
                 + "(InfoBatch's pruning of below-mean-loss rows with probability r, from the training forward's "
                 + "losses), `classprune@r` (the same within each class of the batch, easy classes pruned more), "
-                + "`sb@beta` (Selective Backprop on a scoring pass); `none`: full-data training, nothing held out")
+                + "`sb@beta` (Selective Backprop on a scoring pass), `rho@beta` (the same on reducible loss, RHO-LOSS, "
+                + "from irreducible losses computed beforehand); `none`: full-data training, nothing held out")
             String candidates,
         @Option(description = "batches per measured window; a trial runs 5 (every row and the candidate "
                 + "alternating)") int window,
@@ -65,7 +67,7 @@ public record AutoOptions(
      * Reads the candidate list.
      *
      * @return each candidate as (kind, value): ("prune", r) as {0, r}, ("sb", β) as {1, β}, ("classprune", r) as
-     *     {2, r}
+     *     {2, r}, ("rho", β) as {3, β}
      */
     List<double[]> parsed() {
         return parse(candidates);
@@ -88,10 +90,13 @@ public record AutoOptions(
             }
             boolean prune = kind.equals("prune") && value > 0 && value < 1;
             boolean classPrune = kind.equals("classprune") && value > 0 && value < 1;
-            boolean sb = kind.equals("sb") && value > 0 && Double.isFinite(value);
-            require(prune || sb || classPrune, "candidates", list, "a comma-separated list of prune@r and "
-                    + "classprune@r (r in (0, 1)) and sb@beta (beta > 0), or none; '" + entry + "' is none of them");
-            parsed.add(new double[] {prune ? 0 : sb ? 1 : 2, value});
+            boolean beta = value > 0 && Double.isFinite(value);
+            boolean sb = kind.equals("sb") && beta;
+            boolean rho = kind.equals("rho") && beta;
+            require(prune || sb || classPrune || rho, "candidates", list, "a comma-separated list of prune@r and "
+                    + "classprune@r (r in (0, 1)) and sb@beta and rho@beta (beta > 0), or none; '" + entry
+                    + "' is none of them");
+            parsed.add(new double[] {prune ? 0 : sb ? 1 : classPrune ? 2 : 3, value});
         }
         return parsed;
     }

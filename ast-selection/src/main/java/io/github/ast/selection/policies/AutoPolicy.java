@@ -9,6 +9,7 @@ import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.TrainingProgress;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
+import io.github.ast.selection.reference.IrreducibleLosses;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Selection a user can switch on without risk: it trains every row of every batch (the plain step, no scoring pass)
  * unless a candidate measurably makes faster held-out progress. The candidates, cheapest first: InfoBatch-style
  * pruning of well-learned rows from the losses the training forward recorded ({@code prune@r}, see
- * {@link PruneSelection}), then Selective Backprop, which pays for a scoring pass ({@code sb@β}). Each is tried
+ * {@link PruneSelection}), then Selective Backprop, which pays for a scoring pass ({@code sb@β}), or the same on
+ * RHO-LOSS's reducible loss when irreducible losses were computed beforehand ({@code rho@β}). Each is tried
  * against the incumbent in paired alternating windows on the held-out loss's fall per training second
  * ({@link ProgressTrials}); the trainer sets the held-out rows aside and measures them on the training clock. The
  * run's last {@code final} fraction trains every row. Each decision is logged at INFO and kept for the run report;
@@ -260,7 +262,8 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
 
     /**
      * Creates {@link AutoPolicy} under the name {@code auto}. Candidates train pooled steps, so they need
-     * {@code ast.backwardBatch}; uses a {@link TrainingProgress} service when one is supplied.
+     * {@code ast.backwardBatch}; uses a {@link TrainingProgress} service when one is supplied, and an
+     * {@link IrreducibleLosses} service for {@code rho@β}.
      */
     public static final class Factory implements SelectionPolicyFactory {
         @Override
@@ -276,8 +279,16 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         @Override
         public SelectionPolicy create(PluginContext context) {
             AutoOptions options = context.options(AutoOptions.class);
+            IrreducibleLosses irreducible = context.service(IrreducibleLosses.class).orElse(null);
+            if (irreducible == null && options.parsed().stream().anyMatch(parsed -> parsed[0] == 3)) {
+                throw new ConfigurationException("ast.policy.candidates=" + options.candidates() + " lists rho@beta, "
+                        + "which subtracts irreducible losses computed beforehand: supply them as "
+                        + "AdaptiveSparseTraining.builder(config).service(IrreducibleLosses.class, "
+                        + "ReferenceTraining.builder(network, inputShape).cleanSet(holdout).build().build(trainingSet,"
+                        + " engine))");
+            }
             List<AutoCandidate> candidates = options.parsed().stream()
-                    .map(parsed -> AutoCandidate.of(parsed, context.random())).toList();
+                    .map(parsed -> AutoCandidate.of(parsed, context.random(), irreducible)).toList();
             if (!candidates.isEmpty() && context.run().backwardBatch() < 1) {
                 throw new ConfigurationException("ast.policy=auto trains its candidates' rows in pooled full-size "
                         + "steps: set ast.backwardBatch to the batch size (or ast.policy.candidates=none for "

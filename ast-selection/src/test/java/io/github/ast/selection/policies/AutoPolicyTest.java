@@ -17,6 +17,7 @@ import io.github.ast.api.spi.OptionsBinder;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.RunValues;
 import io.github.ast.api.spi.Settings;
+import io.github.ast.selection.reference.IrreducibleLosses;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,14 +178,63 @@ class AutoPolicyTest {
         "prune@0.3,top-k|'top-k' is none of them",
         "sb@x|'sb@x' is none of them",
         "classprune@0|'classprune@0' is none of them",
+        "rho@-1|'rho@-1' is none of them",
         "''|'' is none of them"})
     void aBadCandidateListNamesTheEntryAndWhatIsAllowed(String list, String entry) {
         assertThatThrownBy(() -> OptionsBinder.bind(AutoOptions.class,
                 Settings.of("ast.policy.", Map.of("candidates", list))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ast.policy.candidates")
-                .hasMessageContaining("prune@r and classprune@r (r in (0, 1)) and sb@beta (beta > 0), or none")
+                .hasMessageContaining("prune@r and classprune@r (r in (0, 1)) and sb@beta and rho@beta (beta > 0), "
+                        + "or none")
                 .hasMessageContaining(entry);
+    }
+
+    /**
+     * {@code rho@β} selects on the scoring pass's loss minus each row's irreducible loss: with every loss alike, the
+     * rows whose reference loss is high (little left to learn) are kept less often than the rest, which all stay.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void reducibleLossCandidateSubtractsTheIrreducibleLosses(String engine) {
+        int size = 2000;
+        float[] losses = new float[size];
+        float[] irreducible = new float[size];
+        long[] indices = new long[size];
+        for (int i = 0; i < size; i++) {
+            losses[i] = 2f;
+            irreducible[i] = i % 2 == 0 ? 1.9f : 0f;
+            indices[i] = size - 1 - i; // the table is read by dataset index, not by position in the batch
+        }
+        float[] table = new float[size];
+        for (int i = 0; i < size; i++) {
+            table[(int) indices[i]] = irreducible[i];
+        }
+        try (NDManager m = Engine.getEngine(engine).newBaseManager()) {
+            AutoCandidate rho = AutoCandidate.of(new double[] {3, 1}, new RunRandom(3),
+                    IrreducibleLosses.restored(table));
+            rho.start(m);
+            NDList placeholder = new NDList(m.zeros(new Shape(size, 1)));
+            Selection selection = rho.select(new PolicyBatch(new ScoringBatch(placeholder, placeholder, placeholder,
+                    m.create(losses)), null, m.create(indices)));
+            int[] kept = new int[2];
+            for (long row : selection.rows().toLongArray()) {
+                kept[(int) row % 2]++;
+            }
+            assertThat(kept[1]).as("rows with everything left to learn").isEqualTo(size / 2);
+            assertThat(kept[0] / (size / 2.0)).as("kept share of the rows with little left to learn")
+                    .isLessThan(0.7);
+            assertThat(rho.label()).isEqualTo("rho@1");
+            assertThat(rho.exportState(m)).hasSize(rho.stateArrays());
+        }
+    }
+
+    @Test
+    void reducibleLossCandidateNeedsIrreducibleLosses() {
+        assertThatThrownBy(() -> new AutoPolicy.Factory().create(context(128, Map.of("candidates", "rho@1"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ast.policy.candidates=rho@1 lists rho@beta")
+                .hasMessageContaining(".service(IrreducibleLosses.class, ");
     }
 
     private static PluginContext context(int backwardBatch, Map<String, String> options) {
