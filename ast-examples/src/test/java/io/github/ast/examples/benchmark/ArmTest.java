@@ -173,6 +173,7 @@ class ArmTest {
         assertThat(Arm.parse("rho-clean", 0.1).reference()).isEqualTo(Arm.Reference.CLEAN_HOLDOUT_BEFOREHAND);
         assertThat(Arm.parse("rho-clean:clocked", 0.1).reference()).isEqualTo(Arm.Reference.CLEAN_HOLDOUT);
         assertThat(Arm.parse("rho-clean", 0.1).needsCleanHoldout()).isTrue();
+        assertThat(Arm.parse("auto-rho", 0.1).reference()).isEqualTo(Arm.Reference.CLEAN_HOLDOUT_BEFOREHAND);
         assertThat(Arm.parse("rho-loss", 0.1).needsCleanHoldout()).isFalse();
         assertThat(ArmParser.parseList(java.util.List.of("rs2@0.3+la", "0.5"), 0.1).get(1).label())
                 .isEqualTo("rs2@0.5+la");

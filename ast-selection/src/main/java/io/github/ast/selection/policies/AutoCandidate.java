@@ -2,10 +2,16 @@ package io.github.ast.selection.policies;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Selection;
 import io.github.ast.selection.reference.IrreducibleLosses;
+import java.io.IOException;
+import java.util.List;
 
 /** A way of training a batch other than every row, which {@link AutoPolicy} tries against every row. */
 sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.SelectiveBackprop,
@@ -23,6 +29,18 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
     /** Takes note that a selection it made will train. */
     default void accept(Selection selection) {}
 
+    /**
+     * Checks what it built beforehand against the run's training set; see {@code SelectionPolicy.Prepared}.
+     *
+     * @param trainingSet the run's training data
+     * @return what preparing cost
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if the data cannot be batched
+     */
+    default PreparationWork prepare(Dataset trainingSet) throws IOException, TranslateException {
+        return PreparationWork.NONE;
+    }
+
     /** Gives it a manager for the arrays it keeps; see {@code SelectionPolicy.Stateful#start}. */
     default void start(NDManager runManager) {}
 
@@ -38,6 +56,26 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
 
     /** Restores what {@link #exportState} gave. */
     default void restoreState(NDList saved) {}
+
+    /**
+     * Creates the candidates a configuration lists.
+     *
+     * @param options the settings
+     * @param random the run's generator
+     * @param irreducible the irreducible losses {@code rho@β} subtracts, by dataset index, or null
+     * @return the candidates, in the listed order
+     * @throws ConfigurationException if {@code rho@β} is listed without irreducible losses
+     */
+    static List<AutoCandidate> all(AutoOptions options, RunRandom random, IrreducibleLosses irreducible) {
+        if (irreducible == null && options.parsed().stream().anyMatch(parsed -> parsed[0] == 3)) {
+            throw new ConfigurationException("ast.policy.candidates=" + options.candidates() + " lists rho@beta, "
+                    + "which subtracts irreducible losses computed beforehand: supply them as "
+                    + "AdaptiveSparseTraining.builder(config).service(IrreducibleLosses.class, "
+                    + "ReferenceTraining.builder(network, inputShape).cleanSet(holdout).build().build(trainingSet,"
+                    + " engine))");
+        }
+        return options.parsed().stream().map(parsed -> of(parsed, random, irreducible)).toList();
+    }
 
     /**
      * Creates a candidate from its parsed form.
@@ -139,6 +177,12 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
         @Override
         public Selection select(PolicyBatch batch) {
             return policy.select(batch);
+        }
+
+        /** Refuses a table that was not computed for a training set of this size: it is read by dataset index. */
+        @Override
+        public PreparationWork prepare(Dataset trainingSet) throws IOException, TranslateException {
+            return policy.prepare(trainingSet);
         }
 
         @Override

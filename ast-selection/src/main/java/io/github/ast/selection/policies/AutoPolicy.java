@@ -2,14 +2,18 @@ package io.github.ast.selection.policies;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
+import io.github.ast.api.PreparationWork;
 import io.github.ast.api.Selection;
 import io.github.ast.api.SelectionPolicy;
 import io.github.ast.api.TrainingProgress;
 import io.github.ast.api.spi.PluginContext;
 import io.github.ast.api.spi.SelectionPolicyFactory;
 import io.github.ast.selection.reference.IrreducibleLosses;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * comes from a {@link TrainingProgress} service when one is supplied (a time budget), else from {@code fit}'s epochs.
  */
 public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscored, SelectionPolicy.ScoresFromHistory,
-        SelectionPolicy.EpochAware, SelectionPolicy.MeasuresProgress, SelectionPolicy.Stateful {
+        SelectionPolicy.EpochAware, SelectionPolicy.MeasuresProgress, SelectionPolicy.Stateful,
+        SelectionPolicy.Prepared {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoPolicy.class);
 
@@ -221,6 +226,15 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         candidates.forEach(c -> c.start(runManager));
     }
 
+    /** Lets each candidate check what it was given beforehand against the training set. */
+    @Override
+    public PreparationWork prepare(Dataset trainingSet) throws IOException, TranslateException {
+        for (AutoCandidate candidate : candidates) {
+            candidate.prepare(trainingSet);
+        }
+        return PreparationWork.NONE;
+    }
+
     /** The trials' state, the epoch's counts, the first epoch's batches and the epoch, then each candidate's. */
     @Override
     public NDList exportState(NDManager scratch) {
@@ -279,16 +293,8 @@ public final class AutoPolicy implements SelectionPolicy, SelectionPolicy.Unscor
         @Override
         public SelectionPolicy create(PluginContext context) {
             AutoOptions options = context.options(AutoOptions.class);
-            IrreducibleLosses irreducible = context.service(IrreducibleLosses.class).orElse(null);
-            if (irreducible == null && options.parsed().stream().anyMatch(parsed -> parsed[0] == 3)) {
-                throw new ConfigurationException("ast.policy.candidates=" + options.candidates() + " lists rho@beta, "
-                        + "which subtracts irreducible losses computed beforehand: supply them as "
-                        + "AdaptiveSparseTraining.builder(config).service(IrreducibleLosses.class, "
-                        + "ReferenceTraining.builder(network, inputShape).cleanSet(holdout).build().build(trainingSet,"
-                        + " engine))");
-            }
-            List<AutoCandidate> candidates = options.parsed().stream()
-                    .map(parsed -> AutoCandidate.of(parsed, context.random(), irreducible)).toList();
+            List<AutoCandidate> candidates = AutoCandidate.all(options, context.random(),
+                    context.service(IrreducibleLosses.class).orElse(null));
             if (!candidates.isEmpty() && context.run().backwardBatch() < 1) {
                 throw new ConfigurationException("ast.policy=auto trains its candidates' rows in pooled full-size "
                         + "steps: set ast.backwardBatch to the batch size (or ast.policy.candidates=none for "

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
 import io.github.ast.api.ConfigurationException;
 import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.RunRandom;
@@ -235,6 +236,25 @@ class AutoPolicyTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ast.policy.candidates=rho@1 lists rho@beta")
                 .hasMessageContaining(".service(IrreducibleLosses.class, ");
+    }
+
+    /** A table is read by dataset index, so one computed for another training set is refused before training. */
+    @Test
+    void reducibleLossCandidateRefusesATableOfAnotherSize() throws Exception {
+        PluginContext context = new PluginContext(new RunValues("", "", 0.1, Double.NaN, 0.5, 2, 0, false, 128, 1),
+                Settings.of("ast.policy.", Map.of("candidates", "rho@1")),
+                Map.of(IrreducibleLosses.class, IrreducibleLosses.restored(new float[7])));
+        AutoPolicy policy = (AutoPolicy) new AutoPolicy.Factory().create(context);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+            ArrayDataset eight = new ArrayDataset.Builder().setData(m.zeros(new Shape(8, 2)))
+                    .optLabels(m.zeros(new Shape(8))).setSampling(4, false).build();
+            assertThatThrownBy(() -> policy.prepare(eight))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("irreducible losses for 7 samples but trains on 8");
+            ArrayDataset seven = new ArrayDataset.Builder().setData(m.zeros(new Shape(7, 2)))
+                    .optLabels(m.zeros(new Shape(7))).setSampling(4, false).build();
+            assertThat(policy.prepare(seven).seconds()).isZero();
+        }
     }
 
     private static PluginContext context(int backwardBatch, Map<String, String> options) {
