@@ -9,13 +9,13 @@ import io.github.ast.api.PolicyBatch;
 import io.github.ast.api.PreparationWork;
 import io.github.ast.api.RunRandom;
 import io.github.ast.api.Selection;
+import io.github.ast.api.SelectionPolicy;
 import io.github.ast.selection.reference.IrreducibleLosses;
 import java.io.IOException;
 import java.util.List;
 
 /** A way of training a batch other than every row, which {@link AutoPolicy} tries against every row. */
-sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.SelectiveBackprop,
-        AutoCandidate.ReducibleLoss {
+sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.ScoringPass {
 
     /** {@return the label in decisions and epoch lines} */
     String label();
@@ -90,13 +90,13 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
         int window = SelectiveBackpropPolicy.Options.DEFAULTS.window();
         return switch ((int) parsed[0]) {
             case 0, 2 -> new Prune(new PruneSelection(parsed[1], random, parsed[0] == 2));
-            case 1 -> new SelectiveBackprop(new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1], window,
-                    random), parsed[1]);
+            case 1 -> new ScoringPass<>("sb@" + AutoOptions.number(parsed[1]),
+                    new SelectiveBackpropPolicy(batch -> batch.losses(), parsed[1], window, random), 1);
             default -> {
                 RhoLossPolicy rho = new RhoLossPolicy(null, null, RhoLossPolicy.Mode.SOFT, 1, parsed[1], window,
                         false, random);
                 rho.useTable(irreducible);
-                yield new ReducibleLoss(rho, parsed[1]);
+                yield new ScoringPass<>("rho@" + AutoOptions.number(parsed[1]), rho, 2);
             }
         };
     }
@@ -119,56 +119,18 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
         }
     }
 
-    /** Selective Backprop on a fresh scoring pass's losses; its window of recent losses is its state. */
-    record SelectiveBackprop(SelectiveBackpropPolicy policy, double beta) implements AutoCandidate {
-        @Override
-        public String label() {
-            return "sb@" + AutoOptions.number(beta);
-        }
-
-        @Override
-        public boolean fromHistory() {
-            return false;
-        }
-
-        @Override
-        public Selection select(PolicyBatch batch) {
-            return policy.select(batch);
-        }
-
-        @Override
-        public void accept(Selection selection) {
-            policy.accept(selection);
-        }
-
-        @Override
-        public void start(NDManager runManager) {
-            policy.start(runManager);
-        }
-
-        @Override
-        public int stateArrays() {
-            return 1;
-        }
-
-        @Override
-        public NDList exportState(NDManager scratch) {
-            return policy.exportState(scratch);
-        }
-
-        @Override
-        public void restoreState(NDList saved) {
-            policy.restoreState(saved);
-        }
-    }
-
-    /** RHO-LOSS's soft selection on a scoring pass's losses minus a table computed beforehand. */
-    record ReducibleLoss(RhoLossPolicy policy, double beta) implements AutoCandidate {
-        @Override
-        public String label() {
-            return "rho@" + AutoOptions.number(beta);
-        }
-
+    /**
+     * A policy run on a fresh scoring pass's losses: Selective Backprop ({@code sb@β}, its window of recent losses
+     * its state) or the same on reducible loss ({@code rho@β}, the table and the window; a table computed for a
+     * training set of another size is refused in {@link #prepare}, since it is read by dataset index).
+     *
+     * @param label the label in decisions and epoch lines
+     * @param policy the policy that selects
+     * @param stateArrays how many arrays the policy's state takes
+     * @param <P> the policy's type
+     */
+    record ScoringPass<P extends SelectionPolicy & SelectionPolicy.Stateful>(String label, P policy, int stateArrays)
+            implements AutoCandidate {
         @Override
         public boolean fromHistory() {
             return false;
@@ -179,10 +141,10 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
             return policy.select(batch);
         }
 
-        /** Refuses a table that was not computed for a training set of this size: it is read by dataset index. */
         @Override
         public PreparationWork prepare(Dataset trainingSet) throws IOException, TranslateException {
-            return policy.prepare(trainingSet);
+            return policy instanceof SelectionPolicy.Prepared prepared ? prepared.prepare(trainingSet)
+                    : PreparationWork.NONE;
         }
 
         @Override
@@ -193,12 +155,6 @@ sealed interface AutoCandidate permits AutoCandidate.Prune, AutoCandidate.Select
         @Override
         public void start(NDManager runManager) {
             policy.start(runManager);
-        }
-
-        /** The table and the window of recent reducible losses. */
-        @Override
-        public int stateArrays() {
-            return 2;
         }
 
         @Override
